@@ -1,0 +1,90 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, Role } from "../auth/roles.js";
+import type { Context } from "../server/context.js";
+import { forbidden, notImplemented } from "../common/errors.js";
+import { pageArgs, toConnection } from "../common/pagination.js";
+import { normalizeCode } from "../common/normalize.js";
+import { Customer } from "../customers/customer.type.js";
+import { ReferralConnection } from "../referrals/referral.type.js";
+import { Affiliate, AffiliateApiKey, AffiliateConnection, AffiliateStats } from "./affiliate.type.js";
+import { AffiliateInput } from "./affiliate.inputs.js";
+import { countAffiliates, findAffiliateByCode, findAffiliateById, listAffiliates } from "./affiliate.repository.js";
+import * as affiliatesService from "./affiliate.service.js";
+
+@Resolver(() => Affiliate)
+export class AffiliateResolver {
+  @Query(() => Affiliate, { description: "Affiliate key. The calling affiliate's own profile and performance." })
+  @Allow(Role.AFFILIATE)
+  async myAffiliate(@Ctx() { db, caller }: Context) {
+    const affiliate = caller.affiliateId ? await findAffiliateById(db, caller.affiliateId) : undefined;
+    if (!affiliate) throw forbidden("this key belongs to no affiliate");
+    return affiliate;
+  }
+
+  @Query(() => Affiliate, { nullable: true })
+  @Allow(Role.ADMIN)
+  async affiliate(@Arg("code", () => String) code: string, @Ctx() { db }: Context) {
+    return (await findAffiliateByCode(db, normalizeCode(code))) ?? null;
+  }
+
+  @Query(() => AffiliateConnection)
+  @Allow(Role.ADMIN)
+  async affiliates(
+    @Ctx() { db }: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const page = pageArgs(first, after);
+    const rows = await listAffiliates(db, page.afterId, page.first + 1);
+    return toConnection(rows, page.first, () => countAffiliates(db));
+  }
+
+  @Mutation(() => Affiliate)
+  @Allow(Role.ADMIN)
+  createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() { db }: Context) {
+    return affiliatesService.createAffiliate(db, input);
+  }
+
+  @Mutation(() => String, { description: "Returns the secret once; only a hash is stored." })
+  @Allow(Role.ADMIN)
+  createAffiliateApiKey(@Arg("affiliateId", () => ID) affiliateId: string, @Ctx() { db }: Context) {
+    return affiliatesService.createAffiliateApiKey(db, affiliateId);
+  }
+
+  @Mutation(() => AffiliateApiKey, { description: "The key stops working at once; revoking twice is harmless." })
+  @Allow(Role.ADMIN)
+  revokeAffiliateApiKey(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
+    return affiliatesService.revokeAffiliateApiKey(db, id);
+  }
+
+  @FieldResolver(() => Customer, { nullable: true })
+  @Allow(Role.ADMIN)
+  async customer(@Root() affiliate: Affiliate, @Ctx() { loaders }: Context) {
+    return affiliate.customerId ? ((await loaders.customerById.load(affiliate.customerId)) ?? null) : null;
+  }
+
+  @FieldResolver(() => AffiliateStats)
+  @Allow(Role.ADMIN, Role.AFFILIATE)
+  stats(@Arg("from", () => Date, { nullable: true }) _from?: Date | null, @Arg("to", () => Date, { nullable: true }) _to?: Date | null): AffiliateStats {
+    throw notImplemented("Affiliate.stats");
+  }
+
+  @FieldResolver(() => ReferralConnection)
+  @Allow(Role.ADMIN)
+  async referrals(
+    @Root() affiliate: Affiliate,
+    @Ctx() { loaders }: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const page = pageArgs(first, after);
+    const rows = await loaders.referralPageByAffiliate.load({ affiliateId: affiliate.id, ...page });
+    return toConnection(rows, page.first, () => loaders.referralCountByAffiliate.load(affiliate.id));
+  }
+
+  @FieldResolver(() => [AffiliateApiKey])
+  @Allow(Role.ADMIN)
+  apiKeys(@Root() affiliate: Affiliate, @Ctx() { loaders }: Context) {
+    return loaders.apiKeysByAffiliateId.load(affiliate.id);
+  }
+}

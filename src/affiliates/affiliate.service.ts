@@ -1,0 +1,74 @@
+import { eq } from "drizzle-orm";
+import type { Database, Executor } from "../db/client.js";
+import { affiliateApiKeys, affiliates } from "../db/schema/index.js";
+import { badInput } from "../common/errors.js";
+import * as v from "../common/validate.js";
+import { generateAffiliateKey } from "../auth/api-keys.js";
+import { getCustomerOrThrow } from "../customers/customer.service.js";
+import { CommissionType } from "./affiliate.type.js";
+import type { AffiliateInput } from "./affiliate.inputs.js";
+import { findAffiliateByCode, findAffiliateByCustomerId, findAffiliateById, type AffiliateRow } from "./affiliate.repository.js";
+
+export function validateCommission(type: CommissionType, value: number): number {
+  if (!Number.isFinite(value)) throw badInput("commissionValue", "must be a number");
+  if (type === CommissionType.PERCENT) {
+    if (value <= 0 || value > 100) throw badInput("commissionValue", "a PERCENT commission must be above 0 and at most 100");
+    if (Math.round(value * 100) !== value * 100) throw badInput("commissionValue", "at most two decimals");
+    return value;
+  }
+  return v.cents("commissionValue", value);
+}
+
+export async function getAffiliateOrThrow(db: Executor, id: string, field = "affiliateId"): Promise<AffiliateRow> {
+  const affiliate = await findAffiliateById(db, v.id(field, id));
+  if (!affiliate) throw badInput(field, "no affiliate with this id");
+  return affiliate;
+}
+
+export async function getAffiliateByCodeOrThrow(db: Executor, rawCode: string, field = "affiliateCode"): Promise<AffiliateRow> {
+  const affiliate = await findAffiliateByCode(db, v.affiliateCode(field, rawCode));
+  if (!affiliate) throw badInput(field, "no affiliate with this code");
+  return affiliate;
+}
+
+export async function createAffiliate(db: Database, input: AffiliateInput): Promise<AffiliateRow> {
+  const values = {
+    code: v.affiliateCode("code", input.code),
+    name: v.requiredText("name", input.name, v.LIMITS.name),
+    commissionType: input.commissionType,
+    commissionValue: validateCommission(input.commissionType, input.commissionValue),
+  };
+  return db.transaction(async (tx) => {
+    if (await findAffiliateByCode(tx, values.code)) throw badInput("code", `"${values.code}" is already taken`);
+    let customerId: string | null = null;
+    if (input.customerId != null) {
+      customerId = (await getCustomerOrThrow(tx, input.customerId)).id;
+      const existing = await findAffiliateByCustomerId(tx, customerId);
+      if (existing) throw badInput("customerId", `the customer is already affiliate "${existing.code}"`);
+    }
+    const [created] = await tx
+      .insert(affiliates)
+      .values({ ...values, customerId })
+      .returning();
+    return created!;
+  });
+}
+
+/** Returns the secret: the only time it exists outside the caller's hands. */
+export async function createAffiliateApiKey(db: Database, affiliateId: string): Promise<string> {
+  const affiliate = await getAffiliateOrThrow(db, affiliateId);
+  const key = generateAffiliateKey();
+  await db.insert(affiliateApiKeys).values({ affiliateId: affiliate.id, keyHash: key.hash, keyPrefix: key.prefix });
+  return key.secret;
+}
+
+export async function revokeAffiliateApiKey(db: Database, keyId: string, now = new Date()) {
+  const id = v.id("id", keyId);
+  return db.transaction(async (tx) => {
+    const [key] = await tx.select().from(affiliateApiKeys).where(eq(affiliateApiKeys.id, id)).for("update");
+    if (!key) throw badInput("id", "no API key with this id");
+    if (key.revokedAt) return key;
+    const [revoked] = await tx.update(affiliateApiKeys).set({ revokedAt: now }).where(eq(affiliateApiKeys.id, id)).returning();
+    return revoked!;
+  });
+}

@@ -1,0 +1,99 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ConnectionTypes } from "../common/connection.type.js";
+
+export enum CommissionType {
+  PERCENT = "PERCENT",
+  FLAT = "FLAT",
+}
+registerEnumType(CommissionType, { name: "CommissionType" });
+
+@ObjectType()
+export class Affiliate {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  code: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => CommissionType)
+  commissionType: CommissionType;
+
+  @Field(() => Float, { description: "Percent of referred revenue (PERCENT) or cents per referred customer (FLAT)." })
+  commissionValue: number;
+
+  @Field(() => Date)
+  createdAt: Date;
+
+  customerId: string | null;
+}
+
+@ObjectType()
+export class PublicAffiliate {
+  @Field(() => String)
+  code: string;
+
+  @Field(() => String)
+  name: string;
+}
+
+@ObjectType({ description: "An affiliate API key as an admin sees it: never the secret." })
+export class AffiliateApiKey {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  affiliateId: string;
+
+  @Field(() => String, { description: "The first characters of the secret, to tell keys apart." })
+  keyPrefix: string;
+
+  @Field(() => Date)
+  createdAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  revokedAt: Date | null;
+}
+
+@ObjectType()
+export class AffiliateStats {
+  @Field(() => Int)
+  visits: number;
+
+  @Field(() => Int)
+  referredCustomers: number;
+
+  @Field(() => Int)
+  activeCustomers: number;
+
+  @Field(() => Int)
+  churnedCustomers: number;
+
+  @Field(() => Float, { description: "referredCustomers / distinct visitors; 0 when there were none." })
+  conversionRate: number;
+
+  @Field(() => Float, { description: "Mean monthly churn rate of the referred customers, 0-1." })
+  monthlyChurnRate: number;
+
+  @Field(() => Int)
+  averageLifetimeValueCents: number;
+
+  @Field(() => Int)
+  revenueCents: number;
+
+  @Field(() => Int)
+  commissionsCents: number;
+
+  @Field(() => Float, { nullable: true, description: "(revenue - commissions) / commissions; null when no commission is owed." })
+  roi: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Mean health score of the active referred customers; null when none." })
+  averageHealthScore: number | null;
+
+  @Field(() => Float, { description: "How good the customers this affiliate sends are, 0-100." })
+  qualityScore: number;
+}
+
+export const { Edge: AffiliateEdge, Connection: AffiliateConnection } = ConnectionTypes("Affiliate", Affiliate);

@@ -1,0 +1,85 @@
+import { and, arrayContains, asc, eq, type SQL } from "drizzle-orm";
+import type { Database, Executor } from "../db/client.js";
+import { contentAssets } from "../db/schema/index.js";
+import { badInput } from "../common/errors.js";
+import * as v from "../common/validate.js";
+import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
+import { getCustomerOrThrow } from "../customers/customer.service.js";
+import { ContentKind } from "./content.type.js";
+import type { ContentAssetInput, ContentAssetUpdate } from "./content.inputs.js";
+
+export type ContentAssetRow = typeof contentAssets.$inferSelect;
+
+async function getAssetOrThrow(ex: Executor, rawId: string, forUpdate = false): Promise<ContentAssetRow> {
+  const query = ex.select().from(contentAssets).where(eq(contentAssets.id, v.id("id", rawId)));
+  const [asset] = forUpdate ? await query.for("update") : await query;
+  if (!asset) throw badInput("id", "no content asset with this id");
+  return asset;
+}
+
+export async function createContentAsset(db: Database, input: ContentAssetInput): Promise<ContentAssetRow> {
+  const values = {
+    kind: input.kind,
+    title: v.requiredText("title", input.title, v.LIMITS.title),
+    body: v.requiredText("body", input.body, v.LIMITS.body),
+    url: v.httpUrl("url", input.url),
+    niches: v.niches("niches", input.niches),
+  };
+  // A case study is a customer's story: the landing page shows it only while that customer is
+  // active and healthy, so it must say which customer it is about.
+  if (values.kind === ContentKind.CASE_STUDY && input.customerId == null) {
+    throw badInput("customerId", "a case study needs the customer it is about");
+  }
+  return db.transaction(async (tx) => {
+    const customerId = input.customerId == null ? null : (await getCustomerOrThrow(tx, input.customerId)).id;
+    const affiliateId = input.affiliateCode == null ? null : (await getAffiliateByCodeOrThrow(tx, input.affiliateCode)).id;
+    const [created] = await tx
+      .insert(contentAssets)
+      .values({ ...values, customerId, affiliateId })
+      .returning();
+    return created!;
+  });
+}
+
+export async function updateContentAsset(db: Database, id: string, input: ContentAssetUpdate, now = new Date()) {
+  const changes: Partial<ContentAssetRow> = { updatedAt: now };
+  if (input.title != null) changes.title = v.requiredText("title", input.title, v.LIMITS.title);
+  if (input.body != null) changes.body = v.requiredText("body", input.body, v.LIMITS.body);
+  if (input.url !== undefined) changes.url = v.httpUrl("url", input.url);
+  if (input.niches != null) changes.niches = v.niches("niches", input.niches);
+  return db.transaction(async (tx) => {
+    const asset = await getAssetOrThrow(tx, id, true);
+    const [updated] = await tx.update(contentAssets).set(changes).where(eq(contentAssets.id, asset.id)).returning();
+    return updated!;
+  });
+}
+
+/** Archived assets never reach a landing page; archiving twice is harmless. */
+export async function archiveContentAsset(db: Database, id: string, now = new Date()) {
+  return db.transaction(async (tx) => {
+    const asset = await getAssetOrThrow(tx, id, true);
+    if (asset.archived) return asset;
+    const [updated] = await tx
+      .update(contentAssets)
+      .set({ archived: true, updatedAt: now })
+      .where(eq(contentAssets.id, asset.id))
+      .returning();
+    return updated!;
+  });
+}
+
+export function listContentAssets(
+  db: Database,
+  filter: { kind?: ContentKind | null; niche?: string | null; includeArchived?: boolean | null },
+) {
+  const conditions: SQL[] = [];
+  if (filter.kind) conditions.push(eq(contentAssets.kind, filter.kind));
+  const niche = v.niche("niche", filter.niche);
+  if (niche) conditions.push(arrayContains(contentAssets.niches, [niche]));
+  if (!filter.includeArchived) conditions.push(eq(contentAssets.archived, false));
+  return db
+    .select()
+    .from(contentAssets)
+    .where(and(...conditions))
+    .orderBy(asc(contentAssets.kind), asc(contentAssets.createdAt), asc(contentAssets.id));
+}

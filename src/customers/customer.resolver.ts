@@ -1,0 +1,157 @@
+import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Allow, Role } from "../auth/roles.js";
+import type { Context } from "../server/context.js";
+import { notImplemented } from "../common/errors.js";
+import { pageArgs, toConnection } from "../common/pagination.js";
+import * as v from "../common/validate.js";
+import { Affiliate } from "../affiliates/affiliate.type.js";
+import { Customer, CustomerConnection, Stakeholder } from "./customer.type.js";
+import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
+import { countCustomers, findCustomerById, listCustomers, type CustomerListFilter } from "./customer.repository.js";
+import * as customersService from "./customer.service.js";
+
+function listFilter(filter: CustomerFilter | null | undefined): CustomerListFilter {
+  if (filter?.segmentId != null) throw notImplemented("customers(filter: {segmentId})");
+  if (filter?.minHealthScore != null) throw notImplemented("customers(filter: {minHealthScore})");
+  return {
+    niche: v.niche("filter.niche", filter?.niche),
+    status: filter?.status ?? null,
+    referredByAffiliateCode: filter?.referredByAffiliateCode?.trim().toLowerCase() || null,
+  };
+}
+
+@Resolver(() => Customer)
+export class CustomerResolver {
+  @Query(() => Customer, { nullable: true })
+  @Allow(Role.ADMIN)
+  async customer(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
+    return v.isUuid(id) ? ((await findCustomerById(db, id.toLowerCase())) ?? null) : null;
+  }
+
+  @Query(() => CustomerConnection)
+  @Allow(Role.ADMIN)
+  async customers(
+    @Ctx() { db }: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+    @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
+  ) {
+    const page = pageArgs(first, after);
+    const where = listFilter(filter);
+    const rows = await listCustomers(db, where, page.afterId, page.first + 1);
+    return toConnection(rows, page.first, () => countCustomers(db, where));
+  }
+
+  @Mutation(() => Customer, { description: "Creates or updates by externalId (the CRM's id)." })
+  @Allow(Role.ADMIN)
+  upsertCustomer(@Arg("input", () => CustomerInput) input: CustomerInput, @Ctx() { db }: Context) {
+    return customersService.upsertCustomer(db, input);
+  }
+
+  @Mutation(() => Customer)
+  @Allow(Role.ADMIN)
+  recordUsage(@Arg("input", () => UsageInput) input: UsageInput, @Ctx() { db }: Context) {
+    return customersService.recordUsage(db, input);
+  }
+
+  @Mutation(() => Customer, { description: "score 0-10" })
+  @Allow(Role.ADMIN)
+  recordNpsResponse(
+    @Arg("customerId", () => ID) customerId: string,
+    @Arg("score", () => Int) score: number,
+    @Ctx() { db }: Context,
+    @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+  ) {
+    return customersService.recordNpsResponse(db, customerId, score, at);
+  }
+
+  @Mutation(() => Customer, { description: "score 1-5" })
+  @Allow(Role.ADMIN)
+  recordCsatResponse(
+    @Arg("customerId", () => ID) customerId: string,
+    @Arg("score", () => Int) score: number,
+    @Ctx() { db }: Context,
+    @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+  ) {
+    return customersService.recordCsatResponse(db, customerId, score, at);
+  }
+
+  @Mutation(() => Customer)
+  @Allow(Role.ADMIN)
+  recordSupportTicket(
+    @Arg("customerId", () => ID) customerId: string,
+    @Ctx() { db }: Context,
+    @Arg("openedAt", () => Date, { nullable: true }) openedAt?: Date | null,
+  ) {
+    return customersService.recordSupportTicket(db, customerId, openedAt);
+  }
+
+  @Mutation(() => Customer, { description: "An upgrade (higher MRR) counts as an upsell." })
+  @Allow(Role.ADMIN)
+  recordPlanChange(
+    @Arg("customerId", () => ID) customerId: string,
+    @Arg("plan", () => String) plan: string,
+    @Arg("mrrCents", () => Int) mrrCents: number,
+    @Ctx() { db }: Context,
+    @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+  ) {
+    return customersService.recordPlanChange(db, customerId, plan, mrrCents, at);
+  }
+
+  @Mutation(() => Customer)
+  @Allow(Role.ADMIN)
+  markChurned(
+    @Arg("customerId", () => ID) customerId: string,
+    @Ctx() { db }: Context,
+    @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+    @Arg("reason", () => String, { nullable: true }) reason?: string | null,
+  ) {
+    return customersService.markChurned(db, customerId, at, reason);
+  }
+
+  @Mutation(() => Stakeholder, { description: "Creates or updates a CRM stakeholder, keyed by (customerId, email)." })
+  @Allow(Role.ADMIN)
+  upsertStakeholder(@Arg("input", () => StakeholderInput) input: StakeholderInput, @Ctx() { db }: Context) {
+    return customersService.upsertStakeholder(db, input);
+  }
+
+  @FieldResolver(() => Affiliate, { nullable: true })
+  async referredBy(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.referringAffiliateByCustomerId.load(customer.id)) ?? null;
+  }
+
+  @FieldResolver(() => Affiliate, { nullable: true, description: "Set when this customer is also an affiliate." })
+  async affiliate(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.affiliateByCustomerId.load(customer.id)) ?? null;
+  }
+
+  @FieldResolver(() => [Stakeholder])
+  stakeholders(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return loaders.stakeholdersByCustomerId.load(customer.id);
+  }
+
+  @FieldResolver(() => Int, { description: "Revenue received to date." })
+  async lifetimeValueCents(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.customerMetricsById.load(customer.id))?.lifetimeValueCents ?? 0;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "Latest NPS answer, 0-10." })
+  async nps(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.customerMetricsById.load(customer.id))?.nps ?? null;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: "Mean CSAT answer, 1-5." })
+  async csat(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.customerMetricsById.load(customer.id))?.csat ?? null;
+  }
+
+  @FieldResolver(() => Int)
+  async supportTickets90d(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.customerMetricsById.load(customer.id))?.supportTickets90d ?? 0;
+  }
+
+  @FieldResolver(() => Int)
+  async upsellCount(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.customerMetricsById.load(customer.id))?.upsellCount ?? 0;
+  }
+}

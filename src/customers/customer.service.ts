@@ -1,0 +1,219 @@
+import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
+import type { Database, Executor } from "../db/client.js";
+import {
+  csatResponses,
+  customers,
+  npsResponses,
+  planChanges,
+  stakeholders,
+  supportTickets,
+  usageSnapshots,
+} from "../db/schema/index.js";
+import { badInput, toAppError } from "../common/errors.js";
+import * as v from "../common/validate.js";
+import { CustomerStatus, type StakeholderRole } from "./customer.type.js";
+import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
+import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";
+
+// Every write validates all of its input first, then runs in one transaction: a refused or
+// failed request leaves the database as it was.
+
+export async function getCustomerOrThrow(ex: Executor, customerId: string, field = "customerId", forUpdate = false) {
+  const customer = await findCustomerById(ex, v.id(field, customerId), forUpdate);
+  if (!customer) throw badInput(field, "no customer with this id");
+  return customer;
+}
+
+function validateCustomerInput(input: CustomerInput, now: Date) {
+  return {
+    externalId: v.requiredText("externalId", input.externalId, v.LIMITS.externalId),
+    name: v.requiredText("name", input.name, v.LIMITS.name),
+    niche: v.niche("niche", input.niche),
+    plan: v.optionalText("plan", input.plan, v.LIMITS.shortText),
+    mrrCents: v.cents("mrrCents", input.mrrCents),
+    acquisitionChannel: v.optionalText("acquisitionChannel", input.acquisitionChannel, v.LIMITS.shortText)?.toLowerCase() ?? null,
+    signedUpAt: input.signedUpAt == null ? undefined : v.pastDate("signedUpAt", input.signedUpAt, now),
+    status: input.status ?? undefined,
+    retentionCostCents: input.retentionCostCents == null ? undefined : v.cents("retentionCostCents", input.retentionCostCents),
+  };
+}
+
+/** Creates the customer, or updates the one with this externalId; billing changes become history rows. */
+export async function upsertCustomer(db: Database, input: CustomerInput, now = new Date()): Promise<CustomerRow> {
+  const values = validateCustomerInput(input, now);
+  try {
+    return await writeCustomer(db, values, now);
+  } catch (error) {
+    // Two concurrent creates of one externalId: the loser retries, and finds the row to update.
+    if (toAppError(error)?.field !== "externalId") throw error;
+    return writeCustomer(db, values, now);
+  }
+}
+
+function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
+  return db.transaction(async (tx) => {
+    const existing = await findCustomerByExternalId(tx, values.externalId);
+    if (!existing) {
+      const status = values.status ?? CustomerStatus.ACTIVE;
+      const signedUpAt = values.signedUpAt ?? now;
+      const [created] = await tx
+        .insert(customers)
+        .values({
+          ...values,
+          status,
+          signedUpAt,
+          churnedAt: status === CustomerStatus.CHURNED ? now : null,
+          retentionCostCents: values.retentionCostCents ?? 0,
+        })
+        .returning();
+      // A trial pays nothing yet: its billing history starts when it converts.
+      if (status !== CustomerStatus.TRIAL) {
+        await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
+      }
+      return created!;
+    }
+
+    const status = (values.status ?? existing.status) as CustomerStatus;
+    const churning = status === CustomerStatus.CHURNED && existing.status !== CustomerStatus.CHURNED;
+    const reviving = status !== CustomerStatus.CHURNED && existing.status === CustomerStatus.CHURNED;
+    const converting = existing.status === CustomerStatus.TRIAL && status === CustomerStatus.ACTIVE;
+    const billingChanged = values.mrrCents !== existing.mrrCents || values.plan !== existing.plan;
+    if (status === CustomerStatus.ACTIVE && (converting || reviving || billingChanged)) {
+      await tx.insert(planChanges).values({
+        customerId: existing.id,
+        at: now,
+        plan: values.plan,
+        mrrCents: values.mrrCents,
+        previousMrrCents: converting || reviving ? null : existing.mrrCents,
+      });
+    }
+    const [updated] = await tx
+      .update(customers)
+      .set({
+        ...values,
+        status,
+        signedUpAt: values.signedUpAt ?? existing.signedUpAt,
+        churnedAt: churning ? now : reviving ? null : existing.churnedAt,
+        churnReason: reviving ? null : existing.churnReason,
+        updatedAt: now,
+      })
+      .where(eq(customers.id, existing.id))
+      .returning();
+    return updated!;
+  });
+}
+
+export async function recordUsage(db: Database, input: UsageInput, now = new Date()): Promise<CustomerRow> {
+  const licensedSeats = v.intInRange("licensedSeats", input.licensedSeats, 1, v.LIMITS.seats);
+  const activeUsers = v.intInRange("activeUsers", input.activeUsers, 0, v.LIMITS.seats);
+  const at = v.pastDate("at", input.at, now);
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, input.customerId);
+    await tx.insert(usageSnapshots).values({ customerId: customer.id, at, activeUsers, licensedSeats });
+    return customer;
+  });
+}
+
+export async function recordNpsResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
+  const values = { score: v.intInRange("score", score, 0, 10), at: v.pastDate("at", at, now) };
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, customerId);
+    await tx.insert(npsResponses).values({ customerId: customer.id, ...values });
+    return customer;
+  });
+}
+
+export async function recordCsatResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
+  const values = { score: v.intInRange("score", score, 1, 5), at: v.pastDate("at", at, now) };
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, customerId);
+    await tx.insert(csatResponses).values({ customerId: customer.id, ...values });
+    return customer;
+  });
+}
+
+export async function recordSupportTicket(db: Database, customerId: string, openedAt?: Date | null, now = new Date()) {
+  const at = v.pastDate("openedAt", openedAt, now);
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, customerId);
+    await tx.insert(supportTickets).values({ customerId: customer.id, openedAt: at });
+    return customer;
+  });
+}
+
+/**
+ * Records a change of plan at `at` (back-filled history allowed). The previous MRR is the one
+ * in force at that moment; the customer's current plan moves only if this is the latest change.
+ */
+export async function recordPlanChange(
+  db: Database,
+  customerId: string,
+  plan: string,
+  mrrCents: number,
+  at?: Date | null,
+  now = new Date(),
+): Promise<CustomerRow> {
+  const values = {
+    plan: v.requiredText("plan", plan, v.LIMITS.shortText),
+    mrrCents: v.cents("mrrCents", mrrCents),
+    at: v.pastDate("at", at, now),
+  };
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+    if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has churned");
+    if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
+    const [before] = await tx
+      .select({ mrrCents: planChanges.mrrCents })
+      .from(planChanges)
+      .where(and(eq(planChanges.customerId, customer.id), lte(planChanges.at, values.at)))
+      .orderBy(desc(planChanges.at), desc(planChanges.id))
+      .limit(1);
+    const [later] = await tx
+      .select({ n: sql<number>`count(*)::int` })
+      .from(planChanges)
+      .where(and(eq(planChanges.customerId, customer.id), gt(planChanges.at, values.at)));
+    await tx.insert(planChanges).values({ customerId: customer.id, ...values, previousMrrCents: before?.mrrCents ?? null });
+    if ((later?.n ?? 0) > 0) return customer;
+    const [updated] = await tx
+      .update(customers)
+      .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
+      .where(eq(customers.id, customer.id))
+      .returning();
+    return updated!;
+  });
+}
+
+export async function markChurned(db: Database, customerId: string, at?: Date | null, reason?: string | null, now = new Date()) {
+  const values = { churnedAt: v.pastDate("at", at, now), churnReason: v.optionalText("reason", reason, v.LIMITS.reason) };
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+    if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has already churned");
+    if (values.churnedAt < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
+    const [updated] = await tx
+      .update(customers)
+      .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
+      .where(eq(customers.id, customer.id))
+      .returning();
+    return updated!;
+  });
+}
+
+export async function upsertStakeholder(db: Database, input: StakeholderInput, now = new Date()) {
+  const values = {
+    name: v.requiredText("name", input.name, v.LIMITS.name),
+    email: v.email("email", input.email),
+    role: input.role as StakeholderRole,
+  };
+  return db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, input.customerId);
+    const [row] = await tx
+      .insert(stakeholders)
+      .values({ customerId: customer.id, ...values })
+      .onConflictDoUpdate({
+        target: [stakeholders.customerId, stakeholders.email],
+        set: { name: values.name, role: values.role, updatedAt: now },
+      })
+      .returning();
+    return row!;
+  });
+}

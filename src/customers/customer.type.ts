@@ -1,0 +1,99 @@
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ConnectionTypes } from "../common/connection.type.js";
+
+export enum CustomerStatus {
+  TRIAL = "TRIAL",
+  ACTIVE = "ACTIVE",
+  CHURNED = "CHURNED",
+}
+registerEnumType(CustomerStatus, { name: "CustomerStatus" });
+
+export enum HealthBand {
+  RED = "RED",
+  YELLOW = "YELLOW",
+  GREEN = "GREEN",
+}
+registerEnumType(HealthBand, { name: "HealthBand" });
+
+export enum StakeholderRole {
+  CHAMPION = "CHAMPION",
+  DECISION_MAKER = "DECISION_MAKER",
+  INFLUENCER = "INFLUENCER",
+  USER = "USER",
+}
+registerEnumType(StakeholderRole, { name: "StakeholderRole" });
+
+/** Fields stored on the customer row; computed ones are field resolvers in customer.resolver.ts. */
+@ObjectType()
+export class Customer {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => String)
+  externalId: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String, { nullable: true })
+  niche: string | null;
+
+  @Field(() => String, { nullable: true })
+  plan: string | null;
+
+  @Field(() => Int)
+  mrrCents: number;
+
+  @Field(() => String, { nullable: true })
+  acquisitionChannel: string | null;
+
+  @Field(() => CustomerStatus)
+  status: CustomerStatus;
+
+  @Field(() => Date)
+  signedUpAt: Date;
+
+  @Field(() => Date, { nullable: true })
+  churnedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  churnReason: string | null;
+
+  @Field(() => Int, { description: "What customer success spends to keep this customer, per month (CRC)." })
+  retentionCostCents: number;
+}
+
+@ObjectType()
+export class HealthFactor {
+  @Field(() => String)
+  name: string;
+
+  @Field(() => Float)
+  score: number;
+
+  @Field(() => Float)
+  weight: number;
+}
+
+@ObjectType({ description: "A person at a customer, from the CRM." })
+export class Stakeholder {
+  @Field(() => ID)
+  id: string;
+
+  @Field(() => ID)
+  customerId: string;
+
+  @Field(() => String)
+  name: string;
+
+  @Field(() => String)
+  email: string;
+
+  @Field(() => StakeholderRole)
+  role: StakeholderRole;
+
+  @Field(() => Date)
+  updatedAt: Date;
+}
+
+export const { Edge: CustomerEdge, Connection: CustomerConnection } = ConnectionTypes("Customer", Customer);

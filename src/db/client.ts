@@ -1,0 +1,76 @@
+import { PGlite } from "@electric-sql/pglite";
+import type { Logger, SQL } from "drizzle-orm";
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from "drizzle-orm/pg-core";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import type { DatabaseConfig } from "../config/env.js";
+import * as schema from "./schema/index.js";
+
+export type Schema = typeof schema;
+/** The one database type the code uses, whichever driver is behind it. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Functions that read or write take either, so they compose inside a caller's transaction. */
+export type Executor = Database | Transaction;
+
+export interface DatabaseHandle {
+  db: Database;
+  kind: DatabaseConfig["kind"];
+  /** Statements issued through drizzle since the handle was opened (tests bound N+1 with it). */
+  queryCount(): number;
+  ping(): Promise<void>;
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.url));
+
+class CountingLogger implements Logger {
+  count = 0;
+  logQuery(): void {
+    this.count++;
+  }
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
+  const logger = new CountingLogger();
+  if (config.kind === "pglite") {
+    const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
+    await client.waitReady;
+    const db = drizzlePglite({ client, schema, logger });
+    return {
+      db: db as unknown as Database,
+      kind: "pglite",
+      queryCount: () => logger.count,
+      ping: async () => void (await client.query("select 1")),
+      migrate: () => migratePglite(db, { migrationsFolder }),
+      close: () => client.close(),
+    };
+  }
+  const client = postgres(config.url, {
+    max: config.poolMax,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+  });
+  const db = drizzlePostgres({ client, schema, logger });
+  return {
+    db: db as unknown as Database,
+    kind: "postgres",
+    queryCount: () => logger.count,
+    ping: async () => void (await client`select 1`),
+    migrate: () => migratePostgres(db, { migrationsFolder }),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Runs raw SQL and returns its rows, hiding the drivers' different result shapes. */
+export async function queryRows<T>(db: Executor, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as T[] | { rows: T[] };
+  return Array.isArray(result) ? result : result.rows;
+}

@@ -1,0 +1,48 @@
+import { sql } from "drizzle-orm";
+import { check, doublePrecision, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, lifecycleDates, timestamptz } from "./columns.js";
+import { customers } from "./customers.js";
+
+export const commissionType = pgEnum("commission_type", ["PERCENT", "FLAT"]);
+
+export const affiliates = pgTable(
+  "affiliates",
+  {
+    id: id(),
+    /** Lower-case, [a-z0-9_-]{2,64}: it appears in referral links, which are case-insensitive. */
+    code: text("code").notNull(),
+    name: text("name").notNull(),
+    /** The customer this affiliate is, when it is one (at most one affiliate per customer). */
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    commissionType: commissionType("commission_type").notNull(),
+    /** Percent of referred revenue (PERCENT) or integer cents per referred customer (FLAT). */
+    commissionValue: doublePrecision("commission_value").notNull(),
+    ...lifecycleDates,
+  },
+  (t) => [
+    uniqueIndex("affiliates_code_key").on(t.code),
+    uniqueIndex("affiliates_customer_id_key").on(t.customerId),
+    check("affiliates_commission_value_check", sql`${t.commissionValue} >= 0`),
+  ],
+);
+
+/** Only a SHA-256 hash of each key is stored; the secret is shown once, at creation. */
+export const affiliateApiKeys = pgTable(
+  "affiliate_api_keys",
+  {
+    id: id(),
+    affiliateId: uuid("affiliate_id")
+      .notNull()
+      .references(() => affiliates.id, { onDelete: "cascade" }),
+    keyHash: text("key_hash").notNull(),
+    /** The first characters of the secret, so an admin can tell keys apart. */
+    keyPrefix: text("key_prefix").notNull(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [
+    // Every affiliate request looks its key up by hash.
+    uniqueIndex("affiliate_api_keys_key_hash_key").on(t.keyHash),
+    index("affiliate_api_keys_affiliate_idx").on(t.affiliateId),
+  ],
+);

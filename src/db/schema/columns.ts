@@ -1,0 +1,11 @@
+import { timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** Every table's primary key: a random UUID, so ids can be made by the app (bulk seed) or the database. */
+export const id = () => uuid("id").primaryKey().defaultRandom();
+
+export const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+export const lifecycleDates = {
+  createdAt: timestamptz("created_at").notNull().defaultNow(),
+  updatedAt: timestamptz("updated_at").notNull().defaultNow(),
+};

@@ -1,0 +1,31 @@
+import { boolean, index, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { id, lifecycleDates } from "./columns.js";
+import { affiliates } from "./affiliates.js";
+import { customers } from "./customers.js";
+
+export const contentKind = pgEnum("content_kind", ["CASE_STUDY", "USE_CASE", "PAIN_POINT"]);
+
+export const contentAssets = pgTable(
+  "content_assets",
+  {
+    id: id(),
+    kind: contentKind("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    url: text("url"),
+    /** Normalized niches; empty means "for every niche" (the DEFAULT landing level). */
+    niches: text("niches").array().notNull().default(sql`'{}'::text[]`),
+    customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    affiliateId: uuid("affiliate_id").references(() => affiliates.id, { onDelete: "set null" }),
+    archived: boolean("archived").notNull().default(false),
+    ...lifecycleDates,
+  },
+  (t) => [
+    // Landing pages pick live assets of one kind whose niches contain the visitor's niche.
+    index("content_assets_niches_gin_idx").using("gin", t.niches),
+    index("content_assets_kind_live_idx").on(t.kind).where(sql`not ${t.archived}`),
+    index("content_assets_customer_idx").on(t.customerId),
+    index("content_assets_affiliate_idx").on(t.affiliateId),
+  ],
+);

@@ -1,0 +1,88 @@
+import { check, index, integer, pgTable, smallint, text, uuid } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { id, timestamptz } from "./columns.js";
+import { customers } from "./customers.js";
+
+// The customer-success history is kept as time-stamped rows, never overwritten, so that any
+// score can be recomputed as of any moment (the churn model learns from what was known before
+// a customer churned). Each table is read per customer and time window: hence the
+// (customer_id, at) indexes.
+
+const customerId = () =>
+  uuid("customer_id")
+    .notNull()
+    .references(() => customers.id, { onDelete: "cascade" });
+
+export const usageSnapshots = pgTable(
+  "usage_snapshots",
+  {
+    id: id(),
+    customerId: customerId(),
+    at: timestamptz("at").notNull().defaultNow(),
+    activeUsers: integer("active_users").notNull(),
+    licensedSeats: integer("licensed_seats").notNull(),
+  },
+  (t) => [
+    index("usage_snapshots_customer_at_idx").on(t.customerId, t.at),
+    check("usage_snapshots_seats_check", sql`${t.licensedSeats} > 0 and ${t.activeUsers} >= 0`),
+  ],
+);
+
+export const npsResponses = pgTable(
+  "nps_responses",
+  {
+    id: id(),
+    customerId: customerId(),
+    at: timestamptz("at").notNull().defaultNow(),
+    score: smallint("score").notNull(),
+  },
+  (t) => [
+    index("nps_responses_customer_at_idx").on(t.customerId, t.at),
+    check("nps_responses_score_check", sql`${t.score} between 0 and 10`),
+  ],
+);
+
+export const csatResponses = pgTable(
+  "csat_responses",
+  {
+    id: id(),
+    customerId: customerId(),
+    at: timestamptz("at").notNull().defaultNow(),
+    score: smallint("score").notNull(),
+  },
+  (t) => [
+    index("csat_responses_customer_at_idx").on(t.customerId, t.at),
+    check("csat_responses_score_check", sql`${t.score} between 1 and 5`),
+  ],
+);
+
+export const supportTickets = pgTable(
+  "support_tickets",
+  {
+    id: id(),
+    customerId: customerId(),
+    openedAt: timestamptz("opened_at").notNull().defaultNow(),
+  },
+  (t) => [index("support_tickets_customer_opened_idx").on(t.customerId, t.openedAt)],
+);
+
+/**
+ * The customer's billing history: one row when it starts paying and one per change of plan
+ * or MRR. Lifetime value is the revenue these rows imply; a row with a higher MRR than the
+ * one before it (and a paying one before it) is an upsell.
+ */
+export const planChanges = pgTable(
+  "plan_changes",
+  {
+    id: id(),
+    customerId: customerId(),
+    at: timestamptz("at").notNull().defaultNow(),
+    plan: text("plan"),
+    mrrCents: integer("mrr_cents").notNull(),
+    previousMrrCents: integer("previous_mrr_cents"),
+  },
+  (t) => [
+    index("plan_changes_customer_at_idx").on(t.customerId, t.at),
+    check("plan_changes_mrr_check", sql`${t.mrrCents} >= 0`),
+  ],
+);

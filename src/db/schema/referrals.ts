@@ -1,0 +1,44 @@
+import { date, index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { id, timestamptz } from "./columns.js";
+import { affiliates } from "./affiliates.js";
+import { customers } from "./customers.js";
+
+/** A visit to a referral landing page, at most one per (affiliate, visitor, day). */
+export const referralVisits = pgTable(
+  "referral_visits",
+  {
+    id: id(),
+    affiliateId: uuid("affiliate_id")
+      .notNull()
+      .references(() => affiliates.id, { onDelete: "cascade" }),
+    visitorId: text("visitor_id").notNull(),
+    niche: text("niche"),
+    visitedOn: date("visited_on", { mode: "string" }).notNull(),
+    at: timestamptz("at").notNull().defaultNow(),
+  },
+  (t) => [
+    // The de-duplication key: a reload or a second page view the same day is not a new visit.
+    uniqueIndex("referral_visits_affiliate_visitor_day_key").on(t.affiliateId, t.visitorId, t.visitedOn),
+    index("referral_visits_affiliate_at_idx").on(t.affiliateId, t.at),
+  ],
+);
+
+/** A customer brought by an affiliate: at most one referral per customer. */
+export const referrals = pgTable(
+  "referrals",
+  {
+    id: id(),
+    affiliateId: uuid("affiliate_id")
+      .notNull()
+      .references(() => affiliates.id, { onDelete: "cascade" }),
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    referredAt: timestamptz("referred_at").notNull().defaultNow(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("referrals_customer_id_key").on(t.customerId),
+    index("referrals_affiliate_referred_idx").on(t.affiliateId, t.referredAt),
+  ],
+);

@@ -1,0 +1,42 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
+import { Allow, Role } from "../auth/roles.js";
+import type { Context } from "../server/context.js";
+import { Affiliate } from "../affiliates/affiliate.type.js";
+import { Customer } from "../customers/customer.type.js";
+import { Referral } from "./referral.type.js";
+import * as referralsService from "./referral.service.js";
+
+@Resolver(() => Referral)
+export class ReferralResolver {
+  @Mutation(() => Boolean, { description: "Public, no key. Called by the marketing site on a referral visit." })
+  @Allow(Role.PUBLIC)
+  trackReferralVisit(
+    @Arg("affiliateCode", () => String) affiliateCode: string,
+    @Arg("visitorId", () => String) visitorId: string,
+    @Ctx() { db }: Context,
+    @Arg("niche", () => String, { nullable: true }) niche?: string | null,
+  ) {
+    return referralsService.trackReferralVisit(db, affiliateCode, visitorId, niche);
+  }
+
+  @Mutation(() => Referral, { description: "The referred visitor became this customer." })
+  @Allow(Role.ADMIN)
+  attributeReferral(
+    @Arg("affiliateCode", () => String) affiliateCode: string,
+    @Arg("customerId", () => ID) customerId: string,
+    @Ctx() { db }: Context,
+    @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+  ) {
+    return referralsService.attributeReferral(db, affiliateCode, customerId, at);
+  }
+
+  @FieldResolver(() => Affiliate)
+  async affiliate(@Root() referral: Referral, @Ctx() { loaders }: Context) {
+    return loaders.affiliateById.load(referral.affiliateId);
+  }
+
+  @FieldResolver(() => Customer)
+  async customer(@Root() referral: Referral, @Ctx() { loaders }: Context) {
+    return loaders.customerById.load(referral.customerId);
+  }
+}

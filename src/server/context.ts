@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+import { GraphQLError } from "graphql";
+import type { Database } from "../db/client.js";
+import { Role, type Caller } from "../auth/roles.js";
+import { bearerToken, hashApiKey, looksLikeAffiliateKey, sameSecret } from "../auth/api-keys.js";
+import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
+import { createCustomerLoaders } from "../customers/customer.loaders.js";
+import { createAffiliateLoaders } from "../affiliates/affiliate.loaders.js";
+import { createReferralLoaders } from "../referrals/referral.loaders.js";
+
+/** Built fresh for every request: loaders must never outlive it (they cache rows). */
+export function createLoaders(db: Database, now: Date) {
+  return {
+    ...createCustomerLoaders(db, now),
+    ...createAffiliateLoaders(db),
+    ...createReferralLoaders(db),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+export interface Context {
+  db: Database;
+  caller: Caller;
+  loaders: Loaders;
+  /** One clock per request, so every field of an answer is computed as of the same moment. */
+  now: Date;
+  requestId: string;
+}
+
+function unauthenticatedRequest(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
+}
+
+/**
+ * Who is calling. No header: the public. A header that is not a live admin or affiliate key is
+ * refused outright, even for public operations, so a broken key is noticed at once.
+ */
+export async function resolveCaller(db: Database, authorization: string | undefined, adminApiKey: string | undefined): Promise<Caller> {
+  if (authorization === undefined || authorization.trim() === "") return { role: Role.PUBLIC };
+  const token = bearerToken(authorization);
+  if (!token) throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
+  if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN };
+  if (looksLikeAffiliateKey(token)) {
+    const affiliateId = await findAffiliateIdByKeyHash(db, hashApiKey(token));
+    if (affiliateId) return { role: Role.AFFILIATE, affiliateId };
+  }
+  throw unauthenticatedRequest("unknown or revoked API key");
+}
+
+export async function createContext(
+  db: Database,
+  authorization: string | undefined,
+  adminApiKey: string | undefined,
+  requestId: string = randomUUID(),
+): Promise<Context> {
+  const now = new Date();
+  return { db, caller: await resolveCaller(db, authorization, adminApiKey), loaders: createLoaders(db, now), now, requestId };
+}

@@ -1,0 +1,56 @@
+import "reflect-metadata";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { generateAdminKey } from "../auth/api-keys.js";
+import { ConfigError, loadConfig } from "../config/env.js";
+import { openDatabase } from "../db/client.js";
+import { describeError, log } from "../common/log.js";
+import { count } from "drizzle-orm";
+import { customers } from "../db/schema/index.js";
+import { loadDemoData } from "../seed/demo.js";
+import { createApp } from "./app.js";
+
+async function main() {
+  const config = loadConfig();
+  let adminApiKey = config.adminApiKey;
+  if (adminApiKey === undefined) {
+    if (config.database.kind !== "pglite") {
+      throw new ConfigError("ADMIN_API_KEY is required with PostgreSQL (it is generated only for the embedded database)");
+    }
+    // A newcomer's `npm start` just works: a key for this run only, shown once, never logged.
+    adminApiKey = generateAdminKey();
+    process.stdout.write(`\nADMIN_API_KEY was not set; admin key for this run:\n\n  ${adminApiKey}\n\n`);
+  }
+
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  if (config.seedDemo) {
+    const [existing] = await database.db.select({ n: count() }).from(customers);
+    if (existing?.n === 0) log.info("loaded demo data into the empty database", await loadDemoData(database.db));
+  }
+
+  const app = await createApp({ database, adminApiKey });
+  const server = createServer(app.handler);
+  server.listen(config.port, () => {
+    const { port } = server.address() as AddressInfo;
+    log.info("Advocate is listening", { url: `http://localhost:${port}/graphql`, database: database.kind });
+  });
+
+  const shutdown = (signal: string) => {
+    log.info("shutting down", { signal });
+    server.close(async () => {
+      await app.stop();
+      await database.close();
+      process.exit(0);
+    });
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError) log.error(`configuration: ${error.message}`);
+  else log.error("failed to start", describeError(error));
+  process.exit(1);
+});

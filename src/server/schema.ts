@@ -1,0 +1,38 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { authChecker } from "../auth/roles.js";
+import { DateTimeScalar } from "../common/scalars.js";
+import { AffiliateResolver } from "../affiliates/affiliate.resolver.js";
+import { ContentResolver } from "../content/content.resolver.js";
+import { CustomerResolver } from "../customers/customer.resolver.js";
+import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
+import { LandingResolver } from "../landing/landing.resolver.js";
+import { ReferralResolver } from "../referrals/referral.resolver.js";
+import { SegmentResolver } from "../segments/segment.resolver.js";
+
+export const resolvers = [
+  CustomerResolver,
+  IntelligenceResolver,
+  AffiliateResolver,
+  ReferralResolver,
+  ContentResolver,
+  SegmentResolver,
+  LandingResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The schema is the same for every app instance in a process: build it once. */
+export function getSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+    authChecker,
+    // Validation is explicit in the services (common/validate.ts), shared with non-GraphQL entry points.
+    validate: false,
+  });
+  return built;
+}
+
+/** The SDL committed to schema/schema.graphql: sorted, so a diff shows only real changes. */
+export const printSortedSchema = (schema: GraphQLSchema) => printSchema(lexicographicSortSchema(schema)) + "\n";
