@@ -13,7 +13,7 @@ export interface GenerateOptions {
   customersPerBatch?: number;
 }
 
-/** The population (customers and their billing lives) stays in memory: about 3 KB a customer. */
+/** The population (customers and their billing lives) stays in memory, under 2 KB a customer. */
 export const MAX_CUSTOMERS = 1_000_000;
 const DEFAULT_CUSTOMERS_PER_BATCH = 1_000;
 /** Visits are yielded once this many have accumulated, whatever the affiliate. */

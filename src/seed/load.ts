@@ -57,7 +57,7 @@ export async function loadDataset(db: Database, options: LoadOptions): Promise<R
     // second finds the first one's rows instead of deadlocking on the dropped indexes.
     await tx.execute(sql`lock table ${sql.join(ALL_TABLES, sql`, `)} in access exclusive mode`);
     if (options.reset) {
-      await tx.execute(sql`truncate table ${sql.join(ALL_TABLES, sql`, `)} cascade`);
+      await tx.execute(sql`truncate table ${sql.join(ALL_TABLES, sql`, `)} restart identity cascade`);
     } else {
       const nonEmpty = await nonEmptyTables(tx);
       if (nonEmpty.length > 0) throw new DatabaseNotEmptyError(nonEmpty);
