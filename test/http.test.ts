@@ -42,12 +42,12 @@ describe("when the database misbehaves", () => {
   });
 
   it("an unexpected failure is masked: a generic message, no SQL, no stack", async () => {
-    // A failure no service anticipates: a table the metrics query reads is gone.
-    await broken.database.db.execute(sql`drop table support_tickets`);
-    const res = await broken.admin(`{ customers { edges { node { name supportTickets90d } } } }`);
+    // A failure no service anticipates: the table the scores are read from is gone.
+    await broken.database.db.execute(sql`drop table customer_scores`);
+    const res = await broken.admin(`{ customers { edges { node { name healthScore } } } }`);
     expect(res.errors![0]).toMatchObject({ message: "Internal server error", extensions: { code: "INTERNAL_SERVER_ERROR" } });
     const body = JSON.stringify(res);
-    expect(body).not.toMatch(/support_tickets|select|stack/i);
+    expect(body).not.toMatch(/customer_scores|select|stack/i);
   });
 
   it("GET /readyz answers 503 once the database is unreachable", async () => {

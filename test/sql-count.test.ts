@@ -47,6 +47,23 @@ describe("SQL statements per request", () => {
     expect(count).toBeLessThanOrEqual(4);
   });
 
+  it.each([5, 50])("customers(first: %i) with every score, segment membership and referrer issues at most 6 statements", async (first) => {
+    await t.admin(`mutation { createSegment(input: {name: "healthy-${first}", rules: [{field: HEALTH_SCORE, op: GTE, values: ["50"]}]}) { id } }`);
+    await t.admin(`mutation { createSegment(input: {name: "big-${first}", rules: [{field: MRR_CENTS, op: GT, values: ["1030"]}]}) { id } }`);
+    const { count, data } = await statementsFor(
+      `{ customers(first: ${first}) { edges { node { healthScore healthBand healthBreakdown { name } advocacyScore churnRisk segments { name } referredBy { code } } } } }`,
+    );
+    expect(data.customers.edges).toHaveLength(first);
+    expect(data.customers.edges.some((e: any) => e.node.segments.length > 0)).toBe(true);
+    expect(count).toBeLessThanOrEqual(6);
+  });
+
+  it("segments with their counts and first members cost a fixed number of statements", async () => {
+    const { count, data } = await statementsFor(`{ segments { name customerCount customers(first: 3) { totalCount edges { node { name healthScore } } } } }`);
+    expect(data.segments.length).toBeGreaterThanOrEqual(2);
+    expect(count).toBeLessThanOrEqual(5);
+  });
+
   it("affiliates with their referrals and referred customers is batched too", async () => {
     const { count, data } = await statementsFor(
       `{ affiliates(first: 50) { edges { node { code customer { name } referrals(first: 5) { totalCount edges { node { customer { name } } } } } } } }`,

@@ -78,7 +78,7 @@ export class AffiliateResolver {
     @Arg("after", () => String, { nullable: true }) after?: string | null,
   ) {
     const page = pageArgs(first, after);
-    const rows = await loaders.referralPageByAffiliate.load({ affiliateId: affiliate.id, ...page });
+    const rows = await loaders.referralPageByAffiliate.load({ ownerId: affiliate.id, ...page });
     return toConnection(rows, page.first, () => loaders.referralCountByAffiliate.load(affiliate.id));
   }
 

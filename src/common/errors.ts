@@ -7,6 +7,8 @@ export enum ErrorCode {
   UNAUTHENTICATED = "UNAUTHENTICATED",
   FORBIDDEN = "FORBIDDEN",
   NOT_IMPLEMENTED = "NOT_IMPLEMENTED",
+  /** The request is valid but the data does not allow it yet (e.g. too little history to train). */
+  FAILED_PRECONDITION = "FAILED_PRECONDITION",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 

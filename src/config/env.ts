@@ -1,3 +1,5 @@
+import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
+
 /**
  * The process environment, parsed and validated once. Anything wrong fails at start-up with a
  * message that names the variable, never later in a request.
@@ -12,9 +14,23 @@ export interface AppConfig {
   database: DatabaseConfig;
   adminApiKey: string | undefined;
   seedDemo: boolean;
+  scoring: ScoringConfig;
+  /** Hours between batch score refreshes (time moves the 90-day windows); 0 disables. */
+  scoresRefreshHours: number;
+  /** Hours between churn-model trainings; 0 disables. */
+  churnTrainHours: number;
 }
 
 export class ConfigError extends Error {}
+
+function scoringVars(env: NodeJS.ProcessEnv): ScoringConfig {
+  try {
+    return parseScoringConfig(env);
+  } catch (error) {
+    if (error instanceof ScoringConfigError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -56,5 +72,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     database: parseDatabaseUrl(env.DATABASE_URL, intVar(env, "DB_POOL_MAX", 10, 1, 100)),
     adminApiKey,
     seedDemo: boolVar(env, "SEED_DEMO", true),
+    scoring: scoringVars(env),
+    scoresRefreshHours: intVar(env, "SCORES_REFRESH_HOURS", 6, 0, 24 * 30),
+    churnTrainHours: intVar(env, "CHURN_TRAIN_HOURS", 24, 0, 24 * 365),
   };
 }

@@ -2,12 +2,11 @@ import { asc, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { stakeholders } from "../db/schema/index.js";
 import { groupLoader, rowLoader } from "../common/loader.js";
-import { customerMetrics, findCustomersByIds } from "./customer.repository.js";
+import { findCustomersByIds } from "./customer.repository.js";
 
-export function createCustomerLoaders(db: Database, now: Date) {
+export function createCustomerLoaders(db: Database) {
   return {
     customerById: rowLoader((ids: readonly string[]) => findCustomersByIds(db, ids), (row) => row.id),
-    customerMetricsById: rowLoader((ids: readonly string[]) => customerMetrics(db, ids, now), (row) => row.customerId),
     stakeholdersByCustomerId: groupLoader(
       (ids: readonly string[]) =>
         db

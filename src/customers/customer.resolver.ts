@@ -1,7 +1,10 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
-import { notImplemented } from "../common/errors.js";
+import { badInput } from "../common/errors.js";
+import type { Database } from "../db/client.js";
+import { getSegmentOrThrow } from "../segments/segment.service.js";
+import type { SegmentRule } from "../segments/segment.type.js";
 import { pageArgs, toConnection } from "../common/pagination.js";
 import * as v from "../common/validate.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
@@ -10,13 +13,17 @@ import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./c
 import { countCustomers, findCustomerById, listCustomers, type CustomerListFilter } from "./customer.repository.js";
 import * as customersService from "./customer.service.js";
 
-function listFilter(filter: CustomerFilter | null | undefined): CustomerListFilter {
-  if (filter?.segmentId != null) throw notImplemented("customers(filter: {segmentId})");
-  if (filter?.minHealthScore != null) throw notImplemented("customers(filter: {minHealthScore})");
+async function listFilter(db: Database, filter: CustomerFilter | null | undefined): Promise<CustomerListFilter> {
+  const minHealthScore = filter?.minHealthScore;
+  if (minHealthScore != null && !(minHealthScore >= 0 && minHealthScore <= 100)) {
+    throw badInput("filter.minHealthScore", "must be from 0 to 100");
+  }
   return {
     niche: v.niche("filter.niche", filter?.niche),
     status: filter?.status ?? null,
     referredByAffiliateCode: filter?.referredByAffiliateCode?.trim().toLowerCase() || null,
+    segmentRules: filter?.segmentId != null ? ((await getSegmentOrThrow(db, filter.segmentId, "filter.segmentId")).rules as SegmentRule[]) : null,
+    minHealthScore,
   };
 }
 
@@ -37,7 +44,7 @@ export class CustomerResolver {
     @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
   ) {
     const page = pageArgs(first, after);
-    const where = listFilter(filter);
+    const where = await listFilter(db, filter);
     const rows = await listCustomers(db, where, page.afterId, page.first + 1);
     return toConnection(rows, page.first, () => countCustomers(db, where));
   }
@@ -132,26 +139,26 @@ export class CustomerResolver {
 
   @FieldResolver(() => Int, { description: "Revenue received to date." })
   async lifetimeValueCents(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    return (await loaders.customerMetricsById.load(customer.id))?.lifetimeValueCents ?? 0;
+    return (await loaders.scoresByCustomerId.load(customer.id))?.lifetimeValueCents ?? 0;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Latest NPS answer, 0-10." })
   async nps(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    return (await loaders.customerMetricsById.load(customer.id))?.nps ?? null;
+    return (await loaders.scoresByCustomerId.load(customer.id))?.nps ?? null;
   }
 
   @FieldResolver(() => Float, { nullable: true, description: "Mean CSAT answer, 1-5." })
   async csat(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    return (await loaders.customerMetricsById.load(customer.id))?.csat ?? null;
+    return (await loaders.scoresByCustomerId.load(customer.id))?.csat ?? null;
   }
 
   @FieldResolver(() => Int)
   async supportTickets90d(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    return (await loaders.customerMetricsById.load(customer.id))?.supportTickets90d ?? 0;
+    return (await loaders.scoresByCustomerId.load(customer.id))?.supportTickets90d ?? 0;
   }
 
   @FieldResolver(() => Int)
   async upsellCount(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    return (await loaders.customerMetricsById.load(customer.id))?.upsellCount ?? 0;
+    return (await loaders.scoresByCustomerId.load(customer.id))?.upsellCount ?? 0;
   }
 }

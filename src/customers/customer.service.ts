@@ -13,6 +13,7 @@ import { badInput, toAppError } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { CustomerStatus, type StakeholderRole } from "./customer.type.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
+import { refreshScores } from "../intelligence/scores.service.js";
 import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";
 
 // Every write validates all of its input first, then runs in one transaction: a refused or
@@ -70,6 +71,7 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
       if (status !== CustomerStatus.TRIAL) {
         await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
       }
+      await refreshScores(tx, [created!.id], now);
       return created!;
     }
 
@@ -99,6 +101,7 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
       })
       .where(eq(customers.id, existing.id))
       .returning();
+    await refreshScores(tx, [existing.id], now);
     return updated!;
   });
 }
@@ -110,6 +113,7 @@ export async function recordUsage(db: Database, input: UsageInput, now = new Dat
   return db.transaction(async (tx) => {
     const customer = await getCustomerOrThrow(tx, input.customerId);
     await tx.insert(usageSnapshots).values({ customerId: customer.id, at, activeUsers, licensedSeats });
+    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
@@ -119,6 +123,7 @@ export async function recordNpsResponse(db: Database, customerId: string, score:
   return db.transaction(async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(npsResponses).values({ customerId: customer.id, ...values });
+    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
@@ -128,6 +133,7 @@ export async function recordCsatResponse(db: Database, customerId: string, score
   return db.transaction(async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(csatResponses).values({ customerId: customer.id, ...values });
+    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
@@ -137,6 +143,7 @@ export async function recordSupportTicket(db: Database, customerId: string, open
   return db.transaction(async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(supportTickets).values({ customerId: customer.id, openedAt: at });
+    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
@@ -173,13 +180,16 @@ export async function recordPlanChange(
       .from(planChanges)
       .where(and(eq(planChanges.customerId, customer.id), gt(planChanges.at, values.at)));
     await tx.insert(planChanges).values({ customerId: customer.id, ...values, previousMrrCents: before?.mrrCents ?? null });
-    if ((later?.n ?? 0) > 0) return customer;
-    const [updated] = await tx
-      .update(customers)
-      .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
-      .where(eq(customers.id, customer.id))
-      .returning();
-    return updated!;
+    let current = customer;
+    if ((later?.n ?? 0) === 0) {
+      [current] = await tx
+        .update(customers)
+        .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
+        .where(eq(customers.id, customer.id))
+        .returning();
+    }
+    await refreshScores(tx, [customer.id], now);
+    return current!;
   });
 }
 
@@ -194,6 +204,7 @@ export async function markChurned(db: Database, customerId: string, at?: Date | 
       .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
       .where(eq(customers.id, customer.id))
       .returning();
+    await refreshScores(tx, [customer.id], now);
     return updated!;
   });
 }

@@ -32,8 +32,9 @@ const migrationsFolder = fileURLToPath(new URL("../../migrations", import.meta.u
 
 class CountingLogger implements Logger {
   count = 0;
-  logQuery(): void {
+  logQuery(query: string): void {
     this.count++;
+    if (process.env.DEBUG_SQL) process.stderr.write(`[sql ${this.count}] ${query.replace(/\s+/g, " ").slice(0, 160)}\n`);
   }
 }
 

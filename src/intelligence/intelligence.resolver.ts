@@ -1,74 +1,148 @@
-import { Arg, FieldResolver, Float, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import { notImplemented } from "../common/errors.js";
-import { Customer, HealthBand, HealthFactor } from "../customers/customer.type.js";
+import type { Context } from "../server/context.js";
+import * as v from "../common/validate.js";
+import { Customer, HealthBand, HealthFactor, Stakeholder, StakeholderRole } from "../customers/customer.type.js";
 import { Segment } from "../segments/segment.type.js";
 import { ChurnModel, SuccessPattern } from "./intelligence.type.js";
+import { affiliateCandidates, patternCounts, topCustomers } from "./intelligence.repository.js";
+import { rankSuccessPatterns } from "./patterns.js";
+import { findActiveChurnModel, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
+import { trainChurnModel } from "./churn.service.js";
+import { scoringConfig } from "./scoring.config.js";
+import { advocacyReasons } from "./advocacy.js";
+import { DAY_MS, type CustomerFeatures } from "./features.js";
 
-// The customer-success scores and rankings belong to the Customer-success intelligence issue;
-// until it lands they answer NOT_IMPLEMENTED rather than a made-up number.
+export const MAX_LIMIT = 500;
+
+function limitArg(limit: number): number {
+  return v.intInRange("limit", limit, 1, MAX_LIMIT);
+}
+
+function toChurnModel(row: ChurnModelRow): ChurnModel {
+  return { ...row, features: row.features.map(({ name, weight }) => ({ name, weight })) };
+}
+
+async function scoresOf(customer: Customer, { loaders }: Context): Promise<ScoreRow> {
+  const scores = await loaders.scoresByCustomerId.load(customer.id);
+  if (!scores) throw new Error(`no scores for customer ${customer.id}`);
+  return scores;
+}
+
+/** Features back from a stored score row, for the explanation functions. */
+function featuresOf(customer: Customer, s: ScoreRow): CustomerFeatures {
+  return {
+    customerId: customer.id,
+    status: customer.status,
+    tenureDays: s.tenureDays,
+    mrrCents: customer.mrrCents,
+    retentionCostCents: customer.retentionCostCents,
+    usageRatio: s.usageRatio,
+    nps: s.nps,
+    csat: s.csat,
+    csatRecent: s.csatRecent,
+    tickets90d: s.supportTickets90d,
+    upsellCount: s.upsellCount,
+    lifetimeValueCents: s.lifetimeValueCents,
+  };
+}
+
 @Resolver(() => Customer)
 export class IntelligenceResolver {
   @Query(() => [Customer], { description: "Most successful customers, best first (by advocacyScore)." })
   @Allow(Role.ADMIN)
   topCustomers(
-    @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) _limit: number,
-    @Arg("niche", () => String, { nullable: true }) _niche?: string | null,
-  ): Customer[] {
-    throw notImplemented("topCustomers");
+    @Ctx() { db }: Context,
+    @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) limit: number,
+    @Arg("niche", () => String, { nullable: true }) niche?: string | null,
+  ) {
+    return topCustomers(db, limitArg(limit), v.niche("niche", niche));
   }
 
   @Query(() => [Customer], { description: "Successful customers that are not affiliates yet, best first." })
   @Allow(Role.ADMIN)
-  affiliateCandidates(@Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) _limit: number): Customer[] {
-    throw notImplemented("affiliateCandidates");
+  affiliateCandidates(@Ctx() { db }: Context, @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) limit: number) {
+    return affiliateCandidates(db, limitArg(limit));
   }
 
   @Query(() => [SuccessPattern], { description: "Attribute values over-represented among successful customers, highest lift first." })
   @Allow(Role.ADMIN)
-  successPatterns(@Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) _limit: number): SuccessPattern[] {
-    throw notImplemented("successPatterns");
+  async successPatterns(
+    @Ctx() { db, now }: Context,
+    @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) limit: number,
+    @Arg("minSupport", () => Int, { nullable: true, description: "Smallest group that may rank; default max(10, 1% of customers)." })
+    minSupport?: number | null,
+  ) {
+    const support = minSupport == null ? undefined : v.intInRange("minSupport", minSupport, 1, 1_000_000);
+    const judgedBefore = new Date(now.getTime() - scoringConfig().success.minTenureDays * DAY_MS);
+    return rankSuccessPatterns(await patternCounts(db, judgedBefore), limitArg(limit), support);
   }
 
   @Query(() => ChurnModel, { nullable: true, description: "The churn model in use; null before the first training." })
   @Allow(Role.ADMIN)
-  churnModel(): ChurnModel | null {
-    throw notImplemented("churnModel");
+  async churnModel(@Ctx() { db }: Context) {
+    const row = await findActiveChurnModel(db);
+    return row ? toChurnModel(row) : null;
   }
 
   @Mutation(() => ChurnModel, { description: "Trains the churn model on the history stored now and puts it in use." })
   @Allow(Role.ADMIN)
-  trainChurnModel(): ChurnModel {
-    throw notImplemented("trainChurnModel");
+  async trainChurnModel(@Ctx() { db }: Context) {
+    return toChurnModel(await trainChurnModel(db));
   }
 
   @FieldResolver(() => Float)
-  healthScore(): number {
-    throw notImplemented("Customer.healthScore");
+  async healthScore(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).healthScore;
   }
 
   @FieldResolver(() => HealthBand)
-  healthBand(): HealthBand {
-    throw notImplemented("Customer.healthBand");
+  async healthBand(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).healthBand;
   }
 
   @FieldResolver(() => [HealthFactor], { description: "Why the health score is what it is: one row per factor." })
-  healthBreakdown(): HealthFactor[] {
-    throw notImplemented("Customer.healthBreakdown");
+  async healthBreakdown(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).healthBreakdown;
+  }
+
+  @FieldResolver(() => Float, { nullable: true, description: "Health now minus health 30 days ago; null for customers younger than that." })
+  async healthTrend(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).healthTrend;
   }
 
   @FieldResolver(() => Float, { description: "How likely this customer is to promote the product; ranks topCustomers." })
-  advocacyScore(): number {
-    throw notImplemented("Customer.advocacyScore");
+  async advocacyScore(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).advocacyScore;
+  }
+
+  @FieldResolver(() => [String], { description: "Why this customer would make a good advocate, in words." })
+  async advocacyReasons(@Root() customer: Customer, @Ctx() ctx: Context) {
+    const scores = await scoresOf(customer, ctx);
+    return advocacyReasons(featuresOf(customer, scores), { score: scores.healthScore, band: scores.healthBand, breakdown: [] });
+  }
+
+  @FieldResolver(() => Boolean, { description: "Active, healthy and old enough: the one definition of success (README)." })
+  async successful(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).successful;
   }
 
   @FieldResolver(() => Float, { description: "Predicted probability (0-1) of churning in the next 90 days." })
-  churnRisk(): number {
-    throw notImplemented("Customer.churnRisk");
+  async churnRisk(@Root() customer: Customer, @Ctx() ctx: Context) {
+    return (await scoresOf(customer, ctx)).churnRisk;
   }
 
   @FieldResolver(() => [Segment])
-  segments(): Segment[] {
-    throw notImplemented("Customer.segments");
+  segments(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return loaders.segmentsByCustomerId.load(customer.id);
+  }
+
+  @FieldResolver(() => Stakeholder, { nullable: true, description: "Who to approach about becoming an affiliate: the champion, else the decision maker." })
+  async contactToApproach(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    const people = await loaders.stakeholdersByCustomerId.load(customer.id);
+    return (
+      people.find((p) => p.role === StakeholderRole.CHAMPION) ?? people.find((p) => p.role === StakeholderRole.DECISION_MAKER) ?? null
+    );
   }
 }
+

@@ -20,6 +20,9 @@ export class ChurnModel {
   @Field(() => Int, { description: "Customers the model learned from." })
   examples: number;
 
+  @Field(() => Int, { description: "How many of them had churned." })
+  positives: number;
+
   @Field(() => Float, { nullable: true, description: "Area under the ROC curve on held-out customers; null when too few to hold out." })
   auc: number | null;
 

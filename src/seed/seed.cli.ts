@@ -4,6 +4,7 @@ import { openDatabase } from "../db/client.js";
 import { SEED_TABLE_NAMES, type RowCounts } from "./dataset.js";
 import { MAX_CUSTOMERS } from "./generator.js";
 import { DatabaseNotEmptyError, loadDataset } from "./load.js";
+import { recomputeAllScores } from "../intelligence/scores.service.js";
 
 const USAGE = `Usage: npm run seed -- --customers N [--seed S] [--now ISO-DATE] [--reset]
 
@@ -64,6 +65,10 @@ async function main(): Promise<number> {
     const counts = await loadDataset(handle.db, options);
     const seconds = (performance.now() - started) / 1000;
     console.log(`Seeded ${config.kind} with seed "${options.seed}" in ${seconds.toFixed(1)} s:\n${formatCounts(counts)}`);
+    // Scores are stored, not computed per request: score the new customers as of the seed's now.
+    const scoring = performance.now();
+    const scored = await recomputeAllScores(handle.db, options.now);
+    console.log(`Scored ${scored.toLocaleString("en-US")} customers in ${((performance.now() - scoring) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
     if (error instanceof DatabaseNotEmptyError) {

@@ -1,8 +1,9 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
-import { notImplemented } from "../common/errors.js";
+import { pageArgs, toConnection } from "../common/pagination.js";
 import { CustomerConnection } from "../customers/customer.type.js";
+import type { CustomerRow } from "../customers/customer.repository.js";
 import { Segment, SegmentInput } from "./segment.type.js";
 import * as segmentsService from "./segment.service.js";
 
@@ -10,8 +11,8 @@ import * as segmentsService from "./segment.service.js";
 export class SegmentResolver {
   @Query(() => [Segment])
   @Allow(Role.ADMIN)
-  segments(@Ctx() { db }: Context) {
-    return segmentsService.listSegments(db);
+  segments(@Ctx() { loaders }: Context) {
+    return loaders.allSegments();
   }
 
   @Mutation(() => Segment)
@@ -20,16 +21,21 @@ export class SegmentResolver {
     return segmentsService.createSegment(db, input);
   }
 
-  @FieldResolver(() => Int)
-  customerCount(): number {
-    throw notImplemented("Segment.customerCount");
+  @FieldResolver(() => Int, { description: "Customers matching every rule now." })
+  customerCount(@Root() segment: Segment, @Ctx() { loaders }: Context) {
+    return loaders.segmentCountById.load(segment.id);
   }
 
   @FieldResolver(() => CustomerConnection)
-  customers(
-    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) _first: number,
-    @Arg("after", () => String, { nullable: true }) _after?: string | null,
-  ): never {
-    throw notImplemented("Segment.customers");
+  async customers(
+    @Root() segment: Segment,
+    @Ctx() { loaders }: Context,
+    @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
+    @Arg("after", () => String, { nullable: true }) after?: string | null,
+  ) {
+    const page = pageArgs(first, after);
+    const ids = await loaders.segmentMemberPage.load({ ownerId: segment.id, ...page });
+    const rows = (await loaders.customerById.loadMany(ids)) as CustomerRow[];
+    return toConnection(rows, page.first, () => loaders.segmentCountById.load(segment.id));
   }
 }

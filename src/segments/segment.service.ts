@@ -1,12 +1,10 @@
-import { asc } from "drizzle-orm";
-import type { Database } from "../db/client.js";
+import type { Database, Executor } from "../db/client.js";
+import { findSegmentById, type SegmentRow } from "./segment.repository.js";
 import { segments } from "../db/schema/index.js";
 import * as v from "../common/validate.js";
 import { badInput } from "../common/errors.js";
 import type { SegmentInput } from "./segment.type.js";
 import { validateSegmentRules } from "./segment.rules.js";
-
-export type SegmentRow = typeof segments.$inferSelect;
 
 export async function createSegment(db: Database, input: SegmentInput): Promise<SegmentRow> {
   const name = v.requiredText("name", input.name, v.LIMITS.shortText);
@@ -16,4 +14,8 @@ export async function createSegment(db: Database, input: SegmentInput): Promise<
   return created;
 }
 
-export const listSegments = (db: Database) => db.select().from(segments).orderBy(asc(segments.name));
+export async function getSegmentOrThrow(ex: Executor, id: string, field = "segmentId"): Promise<SegmentRow> {
+  const segment = await findSegmentById(ex, v.id(field, id));
+  if (!segment) throw badInput(field, "no segment with this id");
+  return segment;
+}

@@ -7,11 +7,15 @@ import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js"
 import { createCustomerLoaders } from "../customers/customer.loaders.js";
 import { createAffiliateLoaders } from "../affiliates/affiliate.loaders.js";
 import { createReferralLoaders } from "../referrals/referral.loaders.js";
+import { createScoreLoaders } from "../intelligence/scores.loaders.js";
+import { createSegmentLoaders } from "../segments/segment.loaders.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
 export function createLoaders(db: Database, now: Date) {
   return {
-    ...createCustomerLoaders(db, now),
+    ...createCustomerLoaders(db),
+    ...createScoreLoaders(db, now),
+    ...createSegmentLoaders(db),
     ...createAffiliateLoaders(db),
     ...createReferralLoaders(db),
   };

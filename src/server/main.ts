@@ -8,6 +8,9 @@ import { describeError, log } from "../common/log.js";
 import { count } from "drizzle-orm";
 import { customers } from "../db/schema/index.js";
 import { loadDemoData } from "../seed/demo.js";
+import { recomputeAllScores } from "../intelligence/scores.service.js";
+import { scheduleIntelligence } from "../intelligence/schedule.js";
+import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
 
 async function main() {
@@ -24,10 +27,18 @@ async function main() {
 
   const database = await openDatabase(config.database);
   await database.migrate();
+  useScoringConfig(config.scoring);
   if (config.seedDemo) {
     const [existing] = await database.db.select({ n: count() }).from(customers);
-    if (existing?.n === 0) log.info("loaded demo data into the empty database", await loadDemoData(database.db));
+    if (existing?.n === 0) {
+      const loaded = await loadDemoData(database.db);
+      if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
+    }
   }
+  // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
+  const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });
+  if (scored > 0) log.info("computed missing customer scores", { customers: scored });
+  const stopSchedule = scheduleIntelligence(database.db, config);
 
   const app = await createApp({ database, adminApiKey });
   const server = createServer(app.handler);
@@ -38,6 +49,7 @@ async function main() {
 
   const shutdown = (signal: string) => {
     log.info("shutting down", { signal });
+    stopSchedule();
     server.close(async () => {
       await app.stop();
       await database.close();

@@ -22,6 +22,8 @@ const TABLES = [
   "referrals",
   "content_assets",
   "segments",
+  "customer_scores",
+  "churn_models",
 ];
 
 /** A fresh, migrated database of the kind under test (DATABASE_URL), dropped on close. */

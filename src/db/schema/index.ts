@@ -5,3 +5,4 @@ export * from "./affiliates.js";
 export * from "./referrals.js";
 export * from "./content.js";
 export * from "./segments.js";
+export * from "./scores.js";

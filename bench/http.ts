@@ -1,0 +1,51 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { DatabaseHandle } from "../src/db/client.js";
+import { createApp } from "../src/server/app.js";
+
+export const BENCH_ADMIN_KEY = "bench-admin-key-0123456789";
+
+/** The real app on an ephemeral loopback port, for latency measurements over HTTP. */
+export async function serve(database: DatabaseHandle): Promise<{ url: string; close(): Promise<void> }> {
+  const app = await createApp({ database, adminApiKey: BENCH_ADMIN_KEY });
+  const server: Server = createServer(app.handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
+    },
+  };
+}
+
+export interface Latency {
+  median: number;
+  p95: number;
+  runs: number;
+}
+
+/** Sequential requests (no concurrency): the time one dashboard query takes, in ms. */
+export async function measure(run: () => Promise<void>, runs = 200, warmup = 20): Promise<Latency> {
+  for (let i = 0; i < warmup; i++) await run();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { median: times[Math.floor(runs / 2)]!, p95: times[Math.floor(runs * 0.95)]!, runs };
+}
+
+export async function graphql(url: string, query: string, key = BENCH_ADMIN_KEY): Promise<any> {
+  const res = await fetch(`${url}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query }),
+  });
+  const body = (await res.json()) as { errors?: unknown[]; data?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}

@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: every benchmark, against the PostgreSQL of DATABASE_URL (which it empties).
+ * Figures, with the machine and dataset size, go into BENCHMARKS.md.
+ */
+import { execFileSync } from "node:child_process";
+
+if (!process.env.DATABASE_URL?.startsWith("postgres")) {
+  console.error("Set DATABASE_URL=postgres://… : the benchmarks empty the database they run on.");
+  process.exit(2);
+}
+for (const script of ["bench/seed.bench.ts", "bench/intelligence.bench.ts"]) {
+  console.log(`\n== ${script} ==`);
+  execFileSync(process.execPath, ["--import", "tsx", script], { stdio: "inherit" });
+}

@@ -1,0 +1,66 @@
+import type { CustomerFeatures } from "./features.js";
+import type { HealthFactorName, ScoringConfig } from "./scoring.config.js";
+
+export type Band = "RED" | "YELLOW" | "GREEN";
+
+export interface FactorScore {
+  name: HealthFactorName;
+  /** 0-100. */
+  score: number;
+  /** The weight it had in this score, after factors without data were left out (sums to 1). */
+  weight: number;
+}
+
+export interface Health {
+  score: number;
+  band: Band;
+  breakdown: FactorScore[];
+}
+
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
+
+/** Seat use at or above this share counts as full adoption. */
+const FULL_ADOPTION = 0.8;
+/** Tickets per 90 days at which the support factor has fallen to 37% (e^-1). */
+const TICKET_SCALE = 5;
+const FULL_TENURE_DAYS = 730;
+/** Lifetime value maps to 0-100 on a log scale from $100 to $50,000. */
+const LTV_FLOOR_CENTS = 10_000;
+const LTV_FULL_CENTS = 5_000_000;
+
+// Each factor maps raw history to 0-100; null means "no data": the factor is left out rather
+// than counted as zero, so a customer that never answered a survey is not punished for it.
+export const factorScores: Record<HealthFactorName, (f: CustomerFeatures) => number | null> = {
+  usage: (f) => (f.usageRatio === null ? null : 100 * clamp01(f.usageRatio / FULL_ADOPTION)),
+  nps: (f) => (f.nps === null ? null : f.nps * 10),
+  csat: (f) => (f.csatRecent === null ? null : ((f.csatRecent - 1) / 4) * 100),
+  // Every ticket lowers the score, with no floor reached: ten more tickets always cost something.
+  support: (f) => 100 * Math.exp(-f.tickets90d / TICKET_SCALE),
+  // No upsell yet is neutral-low (40); each one closes 60% of the remaining gap to 100.
+  upsell: (f) => 100 * (1 - 0.6 ** (f.upsellCount + 1)),
+  tenure: (f) => 100 * clamp01(f.tenureDays / FULL_TENURE_DAYS),
+  lifetimeValue: (f) => lifetimeValueFactor(f.lifetimeValueCents),
+};
+
+export function lifetimeValueFactor(cents: number): number {
+  if (cents <= LTV_FLOOR_CENTS) return 0;
+  return 100 * clamp01(Math.log10(cents / LTV_FLOOR_CENTS) / Math.log10(LTV_FULL_CENTS / LTV_FLOOR_CENTS));
+}
+
+export const round1 = (x: number) => Math.round(x * 10) / 10;
+
+export function bandOf(score: number, bands: ScoringConfig["bands"]): Band {
+  if (score < bands.yellow) return "RED";
+  return score < bands.green ? "YELLOW" : "GREEN";
+}
+
+/** The health score: the weighted mean of the factors that have data. */
+export function computeHealth(features: CustomerFeatures, config: ScoringConfig): Health {
+  const present = (Object.keys(factorScores) as HealthFactorName[])
+    .map((name) => ({ name, score: factorScores[name](features), weight: config.healthWeights[name] }))
+    .filter((f): f is { name: HealthFactorName; score: number; weight: number } => f.score !== null && f.weight > 0);
+  const totalWeight = present.reduce((sum, f) => sum + f.weight, 0);
+  const breakdown = present.map((f) => ({ name: f.name, score: round1(f.score), weight: f.weight / totalWeight }));
+  const score = round1(present.reduce((sum, f) => sum + f.score * f.weight, 0) / totalWeight);
+  return { score, band: bandOf(score, config.bands), breakdown };
+}

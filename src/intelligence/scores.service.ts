@@ -1,0 +1,118 @@
+import { and, asc, gt, isNull, sql } from "drizzle-orm";
+import type { Database, Executor } from "../db/client.js";
+import { customerScores, customers } from "../db/schema/index.js";
+import { advocacyReasons, computeAdvocacy, isSuccessful } from "./advocacy.js";
+import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
+import { DAY_MS, type CustomerFeatures } from "./features.js";
+import { loadFeatures } from "./features.repository.js";
+import { computeHealth, round1 } from "./health.js";
+import { scoringConfig, type ScoringConfig } from "./scoring.config.js";
+import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
+
+export const TREND_DAYS = 30;
+
+export function toLogisticModel(row: ChurnModelRow): LogisticModel {
+  // Weights are stored by name, so a model trained before a feature was added still loads.
+  const byName = new Map(row.features.map((f) => [f.name, f]));
+  const pick = (key: "weight" | "mean" | "std", fallback: number) => FEATURE_NAMES.map((name) => byName.get(name)?.[key] ?? fallback);
+  return { intercept: row.intercept, weights: pick("weight", 0), means: pick("mean", 0), stds: pick("std", 1) };
+}
+
+/** Scores of one customer from its features now and 30 days ago: pure, for services and benchmarks. */
+export function scoreCustomer(
+  now: CustomerFeatures,
+  before: CustomerFeatures | undefined,
+  model: { version: number; model: LogisticModel } | null,
+  config: ScoringConfig,
+  computedAt: Date,
+): ScoreRow {
+  const health = computeHealth(now, config);
+  const trend = before && before.tenureDays > 0 ? round1(health.score - computeHealth(before, config).score) : null;
+  return {
+    customerId: now.customerId,
+    computedAt,
+    healthScore: health.score,
+    healthBand: health.band,
+    healthBreakdown: health.breakdown,
+    healthTrend: trend,
+    advocacyScore: computeAdvocacy(now, health),
+    churnRisk: churnRisk(now, health, model?.model ?? null),
+    churnModelVersion: model && now.status !== "CHURNED" ? model.version : null,
+    successful: isSuccessful(now, health, config),
+    usageRatio: now.usageRatio,
+    nps: now.nps,
+    csat: now.csat,
+    csatRecent: now.csatRecent,
+    supportTickets90d: now.tickets90d,
+    upsellCount: now.upsellCount,
+    lifetimeValueCents: now.lifetimeValueCents,
+    tenureDays: now.tenureDays,
+  };
+}
+
+export { advocacyReasons };
+
+export type ModelInUse = { version: number; model: LogisticModel } | null;
+
+export async function activeModel(ex: Executor): Promise<ModelInUse> {
+  const row = await findActiveChurnModel(ex);
+  return row ? { version: row.version, model: toLogisticModel(row) } : null;
+}
+
+/**
+ * Computes the scores of these customers as of `now`, without storing them: three statements
+ * whatever the number of customers (model, features now and 30 days back).
+ */
+export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, model?: ModelInUse): Promise<ScoreRow[]> {
+  if (customerIds.length === 0) return [];
+  const inUse = model === undefined ? await activeModel(ex) : model;
+  const before = new Date(now.getTime() - TREND_DAYS * DAY_MS);
+  const features = await loadFeatures(ex, [
+    ...customerIds.map((customerId) => ({ customerId, asOf: now })),
+    ...customerIds.map((customerId) => ({ customerId, asOf: before })),
+  ]);
+  const past = new Map(features.filter((f) => f.asOf.getTime() === before.getTime()).map((f) => [f.customerId, f]));
+  const config = scoringConfig();
+  return features
+    .filter((f) => f.asOf.getTime() === now.getTime())
+    .map((f) => scoreCustomer(f, past.get(f.customerId), inUse, config, now));
+}
+
+/**
+ * Recomputes and stores these customers' scores. Called inside the transaction of every write
+ * that changes a customer's history, so reads never see stale scores.
+ */
+export async function refreshScores(ex: Executor, customerIds: readonly string[], now = new Date(), model?: ModelInUse): Promise<void> {
+  await upsertScores(ex, await computeScores(ex, customerIds, now, model));
+}
+
+export interface RecomputeOptions {
+  batchSize?: number;
+  /** Only customers that have no scores yet (after a bulk import, or at start-up). */
+  onlyMissing?: boolean;
+  onProgress?: (done: number) => void;
+}
+
+/** Recomputes every customer's scores in batches (set-based: a few statements per batch). */
+export async function recomputeAllScores(db: Database, now = new Date(), options: RecomputeOptions = {}): Promise<number> {
+  const batchSize = options.batchSize ?? 2_000;
+  const model = await activeModel(db);
+  let afterId: string | null = null;
+  let done = 0;
+  for (;;) {
+    const conditions = [afterId ? gt(customers.id, afterId) : undefined];
+    if (options.onlyMissing) conditions.push(isNull(customerScores.customerId));
+    const page: { id: string }[] = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .leftJoin(customerScores, sql`${customerScores.customerId} = ${customers.id}`)
+      .where(and(...conditions))
+      .orderBy(asc(customers.id))
+      .limit(batchSize);
+    if (page.length === 0) return done;
+    await db.transaction((tx) => refreshScores(tx, page.map((r) => r.id), now, model));
+    done += page.length;
+    afterId = page.at(-1)!.id;
+    options.onProgress?.(done);
+  }
+}
