@@ -120,6 +120,42 @@ describe("health, advocacy and churn risk through GraphQL", () => {
   });
 });
 
+describe("sorting customers by score", () => {
+  it.each([
+    ["HEALTH_SCORE_DESC", "healthScore", -1],
+    ["HEALTH_SCORE_ASC", "healthScore", 1],
+    ["CHURN_RISK_DESC", "churnRisk", -1],
+    ["ADVOCACY_SCORE_DESC", "advocacyScore", -1],
+  ] as const)("pages through customers(orderBy: %s) in order, each customer once", async (orderBy, field, direction) => {
+    const niche = unique("sorted").toLowerCase();
+    const ids = [];
+    for (const [nps, active, tickets] of [[10, 10, 0], [2, 1, 8], [7, 5, 2], [9, 8, 0], [10, 10, 0]]) {
+      ids.push(await customerWith({ nps, activeUsers: active, seats: 10, tickets, niche }));
+    }
+    const seen: { id: string; value: number }[] = [];
+    let after: string | null = null;
+    for (let guard = 0; guard < 10; guard++) {
+      const res: any = await t.admin(
+        `query($n: String, $after: String, $o: CustomerOrder) { customers(first: 2, after: $after, orderBy: $o, filter: {niche: $n}) {
+          totalCount pageInfo { hasNextPage endCursor } edges { node { id ${field} } } } }`,
+        { n: niche, after, o: orderBy },
+      );
+      expect(res.errors).toBeUndefined();
+      seen.push(...res.data.customers.edges.map((e: any) => ({ id: e.node.id, value: e.node[field] })));
+      if (!res.data.customers.pageInfo.hasNextPage) break;
+      after = res.data.customers.pageInfo.endCursor;
+    }
+    expect(seen.map((s) => s.id).sort()).toEqual([...ids].sort());
+    for (let i = 1; i < seen.length; i++) expect(Math.sign(seen[i]!.value - seen[i - 1]!.value) * direction).toBeGreaterThanOrEqual(0);
+  });
+
+  it("refuses an id cursor for a score order", async () => {
+    const first = await t.admin(`{ customers(first: 1) { pageInfo { endCursor } } }`);
+    const res = await t.admin(`query($a: String) { customers(after: $a, orderBy: HEALTH_SCORE_DESC) { totalCount } }`, { a: first.data!.customers.pageInfo.endCursor });
+    expect(res.errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "after" });
+  });
+});
+
 describe("segments evaluated in SQL", () => {
   it("puts the healthy customer in HEALTH_SCORE GTE 70 and not the sick one, everywhere membership shows", async () => {
     const niche = unique("segment").toLowerCase();

@@ -38,6 +38,21 @@ export function pageArgs(first: number | null | undefined, after: string | null 
   return { first: size, afterId: after ? decodeCursor(after) : null };
 }
 
+/** A position in a list sorted by a number (a score), ties broken by id. */
+export interface SortCursor {
+  value: number;
+  id: string;
+}
+
+export const encodeSortCursor = ({ value, id }: SortCursor) => Buffer.from(`k:${value}|${id}`).toString("base64url");
+
+export function decodeSortCursor(cursor: string): SortCursor {
+  const match = /^k:(-?[0-9.e+-]+)\|(.+)$/.exec(Buffer.from(cursor, "base64url").toString());
+  const value = Number(match?.[1]);
+  if (!match || !Number.isFinite(value) || !isUuid(match[2]!)) throw badInput("after", "is not a cursor from this API for this order");
+  return { value, id: match[2]! };
+}
+
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   pageInfo: PageInfo;
@@ -46,9 +61,14 @@ export interface Connection<T> {
 }
 
 /** Builds a connection from rows fetched with `limit first + 1` (the extra row tells hasNextPage). */
-export function toConnection<T extends { id: string }>(rows: T[], first: number, count: () => Promise<number>): Connection<T> {
+export function toConnection<T extends { id: string }>(
+  rows: T[],
+  first: number,
+  count: () => Promise<number>,
+  cursorOf: (row: T) => string = (row) => encodeCursor(row.id),
+): Connection<T> {
   const page = rows.slice(0, first);
-  const edges = page.map((node) => ({ cursor: encodeCursor(node.id), node }));
+  const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null },

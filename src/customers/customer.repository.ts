@@ -1,4 +1,7 @@
-import { and, asc, count, eq, exists, getTableColumns, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
+import type { PgColumn } from "drizzle-orm/pg-core";
+import type { SortCursor } from "../common/pagination.js";
+import { CustomerOrder } from "./customer.type.js";
 import type { Executor } from "../db/client.js";
 import { affiliates, customerScores, customers, referrals } from "../db/schema/index.js";
 import { segmentCondition } from "../segments/segment.sql.js";
@@ -58,6 +61,53 @@ export function listCustomers(ex: Executor, filter: CustomerListFilter, afterId:
   return (needsScores(filter) ? base.leftJoin(customerScores, scoresJoin) : base)
     .where(and(...conditions))
     .orderBy(asc(customers.id))
+    .limit(limit);
+}
+
+// Each order walks one index of customer_scores: ties go by customer id in the direction the
+// index stores them, so the keyset condition and ORDER BY match the index exactly.
+const SCORE_ORDERS: Record<Exclude<CustomerOrder, CustomerOrder.ID>, { value: PgColumn; orderBy: SQL[]; after: (c: SortCursor) => SQL }> = {
+  [CustomerOrder.HEALTH_SCORE_DESC]: {
+    value: customerScores.healthScore,
+    orderBy: [desc(customerScores.healthScore), desc(customerScores.customerId)],
+    after: ({ value, id }) => sql`(${customerScores.healthScore}, ${customerScores.customerId}) < (${value}, ${id}::uuid)`,
+  },
+  [CustomerOrder.HEALTH_SCORE_ASC]: {
+    value: customerScores.healthScore,
+    orderBy: [asc(customerScores.healthScore), asc(customerScores.customerId)],
+    after: ({ value, id }) => sql`(${customerScores.healthScore}, ${customerScores.customerId}) > (${value}, ${id}::uuid)`,
+  },
+  [CustomerOrder.CHURN_RISK_DESC]: {
+    value: customerScores.churnRisk,
+    orderBy: [desc(customerScores.churnRisk), asc(customerScores.customerId)],
+    after: ({ value, id }) =>
+      sql`(${customerScores.churnRisk} < ${value} or (${customerScores.churnRisk} = ${value} and ${customerScores.customerId} > ${id}::uuid))`,
+  },
+  [CustomerOrder.ADVOCACY_SCORE_DESC]: {
+    value: customerScores.advocacyScore,
+    orderBy: [desc(customerScores.advocacyScore), asc(customerScores.customerId)],
+    after: ({ value, id }) =>
+      sql`(${customerScores.advocacyScore} < ${value} or (${customerScores.advocacyScore} = ${value} and ${customerScores.customerId} > ${id}::uuid))`,
+  },
+};
+
+/** A page of customers sorted by a stored score (best or worst first), with each row's sort value. */
+export function listCustomersByScore(
+  ex: Executor,
+  filter: CustomerListFilter,
+  order: Exclude<CustomerOrder, CustomerOrder.ID>,
+  after: SortCursor | null,
+  limit: number,
+) {
+  const sort = SCORE_ORDERS[order];
+  const conditions = filterConditions(filter);
+  if (after) conditions.push(sort.after(after));
+  return ex
+    .select({ ...getTableColumns(customers), sortValue: sql<number>`${sort.value}` })
+    .from(customerScores)
+    .innerJoin(customers, scoresJoin)
+    .where(and(...conditions))
+    .orderBy(...sort.orderBy)
     .limit(limit);
 }
 

@@ -5,12 +5,18 @@ import { badInput } from "../common/errors.js";
 import type { Database } from "../db/client.js";
 import { getSegmentOrThrow } from "../segments/segment.service.js";
 import type { SegmentRule } from "../segments/segment.type.js";
-import { pageArgs, toConnection } from "../common/pagination.js";
+import { decodeSortCursor, encodeSortCursor, pageArgs, toConnection } from "../common/pagination.js";
 import * as v from "../common/validate.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
-import { Customer, CustomerConnection, Stakeholder } from "./customer.type.js";
+import { Customer, CustomerConnection, CustomerOrder, Stakeholder } from "./customer.type.js";
 import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
-import { countCustomers, findCustomerById, listCustomers, type CustomerListFilter } from "./customer.repository.js";
+import {
+  countCustomers,
+  findCustomerById,
+  listCustomers,
+  listCustomersByScore,
+  type CustomerListFilter,
+} from "./customer.repository.js";
 import * as customersService from "./customer.service.js";
 
 async function listFilter(db: Database, filter: CustomerFilter | null | undefined): Promise<CustomerListFilter> {
@@ -42,11 +48,18 @@ export class CustomerResolver {
     @Arg("first", () => Int, { nullable: true, defaultValue: 50 }) first: number,
     @Arg("after", () => String, { nullable: true }) after?: string | null,
     @Arg("filter", () => CustomerFilter, { nullable: true }) filter?: CustomerFilter | null,
+    @Arg("orderBy", () => CustomerOrder, { nullable: true, defaultValue: CustomerOrder.ID, description: "ID: stable, the default; or by a stored score." })
+    orderBy?: CustomerOrder | null,
   ) {
-    const page = pageArgs(first, after);
     const where = await listFilter(db, filter);
-    const rows = await listCustomers(db, where, page.afterId, page.first + 1);
-    return toConnection(rows, page.first, () => countCustomers(db, where));
+    const count = () => countCustomers(db, where);
+    if (orderBy && orderBy !== CustomerOrder.ID) {
+      const page = pageArgs(first, null);
+      const rows = await listCustomersByScore(db, where, orderBy, after ? decodeSortCursor(after) : null, page.first + 1);
+      return toConnection(rows, page.first, count, (row) => encodeSortCursor({ value: row.sortValue, id: row.id }));
+    }
+    const page = pageArgs(first, after);
+    return toConnection(await listCustomers(db, where, page.afterId, page.first + 1), page.first, count);
   }
 
   @Mutation(() => Customer, { description: "Creates or updates by externalId (the CRM's id)." })

@@ -8,6 +8,15 @@ export enum CustomerStatus {
 }
 registerEnumType(CustomerStatus, { name: "CustomerStatus" });
 
+export enum CustomerOrder {
+  ID = "ID",
+  HEALTH_SCORE_DESC = "HEALTH_SCORE_DESC",
+  HEALTH_SCORE_ASC = "HEALTH_SCORE_ASC",
+  CHURN_RISK_DESC = "CHURN_RISK_DESC",
+  ADVOCACY_SCORE_DESC = "ADVOCACY_SCORE_DESC",
+}
+registerEnumType(CustomerOrder, { name: "CustomerOrder", description: "How customers(…) is sorted; score orders read the scores' indexes." });
+
 export enum HealthBand {
   RED = "RED",
   YELLOW = "YELLOW",
