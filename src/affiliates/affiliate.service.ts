@@ -6,6 +6,7 @@ import * as v from "../common/validate.js";
 import { generateAffiliateKey } from "../auth/api-keys.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { CommissionType } from "./affiliate.type.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
 import type { AffiliateInput } from "./affiliate.inputs.js";
 import { findAffiliateByCode, findAffiliateByCustomerId, findAffiliateById, type AffiliateRow } from "./affiliate.repository.js";
 
@@ -38,7 +39,7 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
     commissionType: input.commissionType,
     commissionValue: validateCommission(input.commissionType, input.commissionValue),
   };
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     if (await findAffiliateByCode(tx, values.code)) throw badInput("code", `"${values.code}" is already taken`);
     let customerId: string | null = null;
     if (input.customerId != null) {
@@ -52,6 +53,9 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
       .returning();
     return created!;
   });
+  // Pages for this code were cached as "unknown affiliate".
+  landingChanged(db, { scope: "affiliate", code: created.code });
+  return created;
 }
 
 /** Returns the secret: the only time it exists outside the caller's hands. */

@@ -1,3 +1,4 @@
+import { DEFAULT_LANDING_CACHE, type LandingCacheOptions } from "../landing/landing.cache.js";
 import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
 
 /**
@@ -19,6 +20,8 @@ export interface AppConfig {
   scoresRefreshHours: number;
   /** Hours between churn-model trainings; 0 disables. */
   churnTrainHours: number;
+  landingCache: LandingCacheOptions;
+  corsOrigins: string[];
 }
 
 export class ConfigError extends Error {}
@@ -75,5 +78,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     scoring: scoringVars(env),
     scoresRefreshHours: intVar(env, "SCORES_REFRESH_HOURS", 6, 0, 24 * 30),
     churnTrainHours: intVar(env, "CHURN_TRAIN_HOURS", 24, 0, 24 * 365),
+    landingCache: {
+      maxEntries: intVar(env, "LANDING_CACHE_MAX_ENTRIES", DEFAULT_LANDING_CACHE.maxEntries, 1, 10_000_000),
+      maxBytes: intVar(env, "LANDING_CACHE_MAX_MB", DEFAULT_LANDING_CACHE.maxBytes / 2 ** 20, 1, 16_384) * 2 ** 20,
+      ttlMs: intVar(env, "LANDING_CACHE_TTL_SECONDS", DEFAULT_LANDING_CACHE.ttlMs / 1000, 1, 86_400) * 1000,
+      dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", DEFAULT_LANDING_CACHE.dbTimeoutMs, 50, 60_000),
+    },
+    corsOrigins: (env.LANDING_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
   };
 }

@@ -6,6 +6,7 @@ import * as v from "../common/validate.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { ContentKind } from "./content.type.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
 import type { ContentAssetInput, ContentAssetUpdate } from "./content.inputs.js";
 
 export type ContentAssetRow = typeof contentAssets.$inferSelect;
@@ -30,7 +31,7 @@ export async function createContentAsset(db: Database, input: ContentAssetInput)
   if (values.kind === ContentKind.CASE_STUDY && input.customerId == null) {
     throw badInput("customerId", "a case study needs the customer it is about");
   }
-  return db.transaction(async (tx) => {
+  const created = await db.transaction(async (tx) => {
     const customerId = input.customerId == null ? null : (await getCustomerOrThrow(tx, input.customerId)).id;
     const affiliateId = input.affiliateCode == null ? null : (await getAffiliateByCodeOrThrow(tx, input.affiliateCode)).id;
     const [created] = await tx
@@ -39,6 +40,8 @@ export async function createContentAsset(db: Database, input: ContentAssetInput)
       .returning();
     return created!;
   });
+  landingChanged(db, { scope: "all" });
+  return created;
 }
 
 export async function updateContentAsset(db: Database, id: string, input: ContentAssetUpdate, now = new Date()) {
@@ -47,16 +50,18 @@ export async function updateContentAsset(db: Database, id: string, input: Conten
   if (input.body != null) changes.body = v.requiredText("body", input.body, v.LIMITS.body);
   if (input.url !== undefined) changes.url = v.httpUrl("url", input.url);
   if (input.niches != null) changes.niches = v.niches("niches", input.niches);
-  return db.transaction(async (tx) => {
+  const updated = await db.transaction(async (tx) => {
     const asset = await getAssetOrThrow(tx, id, true);
     const [updated] = await tx.update(contentAssets).set(changes).where(eq(contentAssets.id, asset.id)).returning();
     return updated!;
   });
+  landingChanged(db, { scope: "all" });
+  return updated;
 }
 
 /** Archived assets never reach a landing page; archiving twice is harmless. */
 export async function archiveContentAsset(db: Database, id: string, now = new Date()) {
-  return db.transaction(async (tx) => {
+  const archived = await db.transaction(async (tx) => {
     const asset = await getAssetOrThrow(tx, id, true);
     if (asset.archived) return asset;
     const [updated] = await tx
@@ -66,6 +71,8 @@ export async function archiveContentAsset(db: Database, id: string, now = new Da
       .returning();
     return updated!;
   });
+  landingChanged(db, { scope: "all" });
+  return archived;
 }
 
 export function listContentAssets(

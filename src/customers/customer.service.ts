@@ -1,5 +1,7 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
-import type { Database, Executor } from "../db/client.js";
+import type { Database, Executor, Transaction } from "../db/client.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
+import { isCaseStudySubject } from "../landing/landing.repository.js";
 import {
   csatResponses,
   customers,
@@ -51,8 +53,23 @@ export async function upsertCustomer(db: Database, input: CustomerInput, now = n
   }
 }
 
+/**
+ * A write to a customer's history: runs `work` in a transaction, refreshes the customer's stored
+ * scores in that same transaction, and after commit invalidates the landing pages when the
+ * customer is the subject of a live case study (its story may now appear, move or go).
+ */
+async function customerWrite(db: Database, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
+  const { customer, featured } = await db.transaction(async (tx) => {
+    const customer = await work(tx);
+    await refreshScores(tx, [customer.id], now);
+    return { customer, featured: await isCaseStudySubject(tx, customer.id) };
+  });
+  if (featured) landingChanged(db, { scope: "all" });
+  return customer;
+}
+
 function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const existing = await findCustomerByExternalId(tx, values.externalId);
     if (!existing) {
       const status = values.status ?? CustomerStatus.ACTIVE;
@@ -71,7 +88,6 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
       if (status !== CustomerStatus.TRIAL) {
         await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
       }
-      await refreshScores(tx, [created!.id], now);
       return created!;
     }
 
@@ -101,7 +117,6 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
       })
       .where(eq(customers.id, existing.id))
       .returning();
-    await refreshScores(tx, [existing.id], now);
     return updated!;
   });
 }
@@ -110,40 +125,36 @@ export async function recordUsage(db: Database, input: UsageInput, now = new Dat
   const licensedSeats = v.intInRange("licensedSeats", input.licensedSeats, 1, v.LIMITS.seats);
   const activeUsers = v.intInRange("activeUsers", input.activeUsers, 0, v.LIMITS.seats);
   const at = v.pastDate("at", input.at, now);
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, input.customerId);
     await tx.insert(usageSnapshots).values({ customerId: customer.id, at, activeUsers, licensedSeats });
-    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
 
 export async function recordNpsResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
   const values = { score: v.intInRange("score", score, 0, 10), at: v.pastDate("at", at, now) };
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(npsResponses).values({ customerId: customer.id, ...values });
-    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
 
 export async function recordCsatResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
   const values = { score: v.intInRange("score", score, 1, 5), at: v.pastDate("at", at, now) };
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(csatResponses).values({ customerId: customer.id, ...values });
-    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
 
 export async function recordSupportTicket(db: Database, customerId: string, openedAt?: Date | null, now = new Date()) {
   const at = v.pastDate("openedAt", openedAt, now);
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(supportTickets).values({ customerId: customer.id, openedAt: at });
-    await refreshScores(tx, [customer.id], now);
     return customer;
   });
 }
@@ -165,7 +176,7 @@ export async function recordPlanChange(
     mrrCents: v.cents("mrrCents", mrrCents),
     at: v.pastDate("at", at, now),
   };
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has churned");
     if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
@@ -188,14 +199,13 @@ export async function recordPlanChange(
         .where(eq(customers.id, customer.id))
         .returning();
     }
-    await refreshScores(tx, [customer.id], now);
     return current!;
   });
 }
 
 export async function markChurned(db: Database, customerId: string, at?: Date | null, reason?: string | null, now = new Date()) {
   const values = { churnedAt: v.pastDate("at", at, now), churnReason: v.optionalText("reason", reason, v.LIMITS.reason) };
-  return db.transaction(async (tx) => {
+  return customerWrite(db, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has already churned");
     if (values.churnedAt < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
@@ -204,7 +214,6 @@ export async function markChurned(db: Database, customerId: string, at?: Date | 
       .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
       .where(eq(customers.id, customer.id))
       .returning();
-    await refreshScores(tx, [customer.id], now);
     return updated!;
   });
 }

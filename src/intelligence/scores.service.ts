@@ -4,6 +4,7 @@ import { customerScores, customers } from "../db/schema/index.js";
 import { advocacyReasons, computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1 } from "./health.js";
 import { scoringConfig, type ScoringConfig } from "./scoring.config.js";
@@ -109,7 +110,10 @@ export async function recomputeAllScores(db: Database, now = new Date(), options
       .where(and(...conditions))
       .orderBy(asc(customers.id))
       .limit(batchSize);
-    if (page.length === 0) return done;
+    if (page.length === 0) {
+      if (done > 0) landingChanged(db, { scope: "all" });
+      return done;
+    }
     await db.transaction((tx) => refreshScores(tx, page.map((r) => r.id), now, model));
     done += page.length;
     afterId = page.at(-1)!.id;

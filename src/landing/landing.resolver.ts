@@ -1,16 +1,20 @@
-import { Arg, Query, Resolver } from "type-graphql";
+import { Arg, Ctx, Int, Query, Resolver } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import { notImplemented } from "../common/errors.js";
+import type { Context } from "../server/context.js";
 import { LandingPage } from "./landing.type.js";
+import { normalizeLandingInput } from "./landing.service.js";
 
 @Resolver(() => LandingPage)
 export class LandingResolver {
   @Query(() => LandingPage, { description: "Public, no key. Content for a referral landing page." })
   @Allow(Role.PUBLIC)
-  landingPage(
-    @Arg("affiliateCode", () => String, { nullable: true }) _affiliateCode?: string | null,
-    @Arg("niche", () => String, { nullable: true }) _niche?: string | null,
-  ): LandingPage {
-    throw notImplemented("landingPage");
+  async landingPage(
+    @Ctx() { landing }: Context,
+    @Arg("affiliateCode", () => String, { nullable: true }) affiliateCode?: string | null,
+    @Arg("niche", () => String, { nullable: true }) niche?: string | null,
+    @Arg("limit", () => Int, { nullable: true, description: "Items per kind, 1-10 (default 3); out-of-range values are brought into range." })
+    limit?: number | null,
+  ) {
+    return (await landing.get(normalizeLandingInput({ affiliateCode, niche, limit }))).entry.page;
   }
 }

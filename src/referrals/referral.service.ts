@@ -7,6 +7,7 @@ import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { findReferralByCustomerId, type ReferralRow } from "./referral.repository.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
 
 /**
  * Records a landing-page visit; one per (affiliate, visitor, UTC day). Public and called on
@@ -48,7 +49,7 @@ export async function attributeReferral(
   now = new Date(),
 ): Promise<ReferralRow> {
   const referredAt = v.pastDate("at", at, now);
-  return db.transaction(async (tx) => {
+  const { referral, code } = await db.transaction(async (tx) => {
     const affiliate = await getAffiliateByCodeOrThrow(tx, rawCode);
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (affiliate.customerId === customer.id) {
@@ -57,6 +58,9 @@ export async function attributeReferral(
     const existing = await findReferralByCustomerId(tx, customer.id);
     if (existing) throw badInput("customerId", "the customer is already attributed to an affiliate");
     const [created] = await tx.insert(referrals).values({ affiliateId: affiliate.id, customerId: customer.id, referredAt }).returning();
-    return created!;
+    return { referral: created!, code: affiliate.code };
   });
+  // The affiliate's pages show case studies of the customers it referred.
+  landingChanged(db, { scope: "affiliate", code });
+  return referral;
 }

@@ -7,15 +7,23 @@ import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
 import { createContext, type Context } from "./context.js";
 import { getSchema } from "./schema.js";
+import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
+import { registerLandingCache } from "../landing/landing.invalidation.js";
+import { landingRouter } from "../landing/landing.route.js";
+import { demoLandingRouter } from "../landing/demo.route.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
   adminApiKey: string | undefined;
+  landingCache?: Partial<LandingCacheOptions>;
+  /** Origins allowed to call GET /landing from browsers. */
+  corsOrigins?: string[];
 }
 
 export interface App {
   /** The request handler: give it to http.createServer, or to supertest. */
   handler: express.Express;
+  landing: LandingCache;
   stop(): Promise<void>;
 }
 
@@ -34,7 +42,9 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Builds the HTTP application without listening, so tests drive it in-process. */
-export async function createApp({ database, adminApiKey }: AppOptions): Promise<App> {
+export async function createApp({ database, adminApiKey, landingCache, corsOrigins = [] }: AppOptions): Promise<App> {
+  const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache });
+  const unregister = registerLandingCache(database.db, landing);
   const apollo = new ApolloServer<Context>({
     schema: await getSchema(),
     includeStacktraceInErrorResponses: false,
@@ -49,12 +59,17 @@ export async function createApp({ database, adminApiKey }: AppOptions): Promise<
     res.json({ status: "ok" });
   });
 
+  app.use(landingRouter(landing, { corsOrigins }));
+  app.use(demoLandingRouter());
+
   app.get("/readyz", async (_req, res) => {
     try {
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
+      // The database answers again: landing pages will be fresh from the next miss on.
+      landing.degraded = false;
       res.json({ status: "ready", database: database.kind });
     } catch (error) {
-      res.status(503).json({ status: "unavailable", reason: `database: ${describeError(error).error}` });
+      res.status(503).json({ status: "unavailable", reason: `database: ${describeError(error).error}`, landing: landing.degraded ? "fallback" : "ok" });
     }
   });
 
@@ -63,9 +78,16 @@ export async function createApp({ database, adminApiKey }: AppOptions): Promise<
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) =>
-        createContext(database.db, req.headers.authorization, adminApiKey, (req.headers["x-request-id"] as string) || randomUUID()),
+        createContext({ db: database.db, landing, adminApiKey }, req.headers.authorization, (req.headers["x-request-id"] as string) || randomUUID()),
     }),
   );
 
-  return { handler: app, stop: () => apollo.stop() };
+  return {
+    handler: app,
+    landing,
+    stop: async () => {
+      unregister();
+      await apollo.stop();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { Database } from "../db/client.js";
+import type { LandingCache } from "../landing/landing.cache.js";
 import { Role, type Caller } from "../auth/roles.js";
 import { bearerToken, hashApiKey, looksLikeAffiliateKey, sameSecret } from "../auth/api-keys.js";
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
@@ -25,6 +26,7 @@ export type Loaders = ReturnType<typeof createLoaders>;
 
 export interface Context {
   db: Database;
+  landing: LandingCache;
   caller: Caller;
   loaders: Loaders;
   /** One clock per request, so every field of an answer is computed as of the same moment. */
@@ -52,12 +54,17 @@ export async function resolveCaller(db: Database, authorization: string | undefi
   throw unauthenticatedRequest("unknown or revoked API key");
 }
 
+export interface ContextOptions {
+  db: Database;
+  landing: LandingCache;
+  adminApiKey: string | undefined;
+}
+
 export async function createContext(
-  db: Database,
+  { db, landing, adminApiKey }: ContextOptions,
   authorization: string | undefined,
-  adminApiKey: string | undefined,
   requestId: string = randomUUID(),
 ): Promise<Context> {
   const now = new Date();
-  return { db, caller: await resolveCaller(db, authorization, adminApiKey), loaders: createLoaders(db, now), now, requestId };
+  return { db, landing, caller: await resolveCaller(db, authorization, adminApiKey), loaders: createLoaders(db, now), now, requestId };
 }

@@ -40,7 +40,7 @@ async function main() {
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const stopSchedule = scheduleIntelligence(database.db, config);
 
-  const app = await createApp({ database, adminApiKey });
+  const app = await createApp({ database, adminApiKey, landingCache: config.landingCache, corsOrigins: config.corsOrigins });
   const server = createServer(app.handler);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;

@@ -1,0 +1,111 @@
+import { createHash } from "node:crypto";
+import { LRUCache } from "lru-cache";
+import type { Database } from "../db/client.js";
+import { describeError, log } from "../common/log.js";
+import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
+
+export interface LandingCacheOptions {
+  maxEntries: number;
+  maxBytes: number;
+  ttlMs: number;
+  /** A database answer slower than this is treated as a failure (stale or default served). */
+  dbTimeoutMs: number;
+}
+
+export const DEFAULT_LANDING_CACHE: LandingCacheOptions = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, dbTimeoutMs: 1_500 };
+
+/** A cached answer: the object for GraphQL, its JSON bytes and strong ETag for HTTP. */
+export interface LandingEntry {
+  page: LandingPageData;
+  body: Buffer;
+  etag: string;
+}
+
+/** fresh: computed now; cached: within its TTL; stale: the database failed, the last answer; default: nothing better. */
+export type LandingSource = "fresh" | "cached" | "stale" | "default";
+
+export const landingCacheKey = (input: LandingInput) => `${input.affiliateCode ?? ""}|${input.niche ?? ""}|${input.limit}`;
+
+export function toEntry(page: LandingPageData): LandingEntry {
+  const body = Buffer.from(JSON.stringify(page));
+  return { page, body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`the database did not answer within ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The landing-page cache: bounded by entries and bytes, with a TTL; one database computation
+ * for concurrent misses of a key (lru-cache's fetch is single-flight); on a database failure or
+ * timeout the last answer is served even past its TTL (stale-if-error), else a built-in default.
+ * Writes that can change an answer invalidate entries before the mutation returns
+ * (landing.invalidation.ts).
+ */
+export class LandingCache {
+  private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
+  /** True while the database is failing the landing page; readiness reports it. */
+  degraded = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: LandingCacheOptions = DEFAULT_LANDING_CACHE,
+  ) {
+    this.lru = new LRUCache<string, LandingEntry, LandingInput>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (entry, key) => entry.body.length * 2 + key.length + 200,
+      ttl: options.ttlMs,
+      allowStaleOnFetchRejection: true,
+      noDeleteOnFetchRejection: true,
+      fetchMethod: async (_key, _stale, { context }) => {
+        const entry = toEntry(await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs));
+        this.degraded = false;
+        return entry;
+      },
+    });
+  }
+
+  async get(input: LandingInput): Promise<{ entry: LandingEntry; source: LandingSource }> {
+    const key = landingCacheKey(input);
+    // A clear() while a computation is in flight aborts it (its answer may predate the write):
+    // the second attempt computes afresh.
+    for (let attempt = 0; ; attempt++) {
+      const status: LRUCache.Status<string, LandingEntry, LandingInput> = {};
+      try {
+        const entry = await this.lru.fetch(key, { context: input, status });
+        if (entry) {
+          if (status.returnedStale) return { entry, source: "stale" };
+          return { entry, source: status.fetch === "hit" ? "cached" : "fresh" };
+        }
+      } catch (error) {
+        if (status.fetchAborted && attempt === 0) continue;
+        this.degraded = true;
+        log.warn("landing page served the built-in default", describeError(error));
+        return { entry: toEntry(defaultLandingPage()), source: "default" };
+      }
+      if (status.fetchRejected) this.degraded = true;
+      return { entry: toEntry(defaultLandingPage()), source: "default" };
+    }
+  }
+
+  /** Forget every answer. */
+  invalidateAll(): void {
+    this.lru.clear();
+  }
+
+  /** Forget the answers for one affiliate code (its pages, whatever the niche and limit). */
+  invalidateAffiliate(code: string): void {
+    for (const key of [...this.lru.keys()]) if (key.startsWith(`${code}|`)) this.lru.delete(key);
+  }
+
+  get size() {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
+}

@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Executor } from "../db/client.js";
+
+export type Level = 1 | 2 | 3 | 4;
+
+/** Whether a live case study is about this customer: then its changes can move landing pages. */
+export async function isCaseStudySubject(ex: Executor, customerId: string): Promise<boolean> {
+  const rows = await queryRows<{ one: number }>(
+    ex,
+    sql`select 1 as one from content_assets where customer_id = ${customerId}::uuid and kind = 'CASE_STUDY' and not archived limit 1`,
+  );
+  return rows.length > 0;
+}
+export type ContentKindName = "CASE_STUDY" | "USE_CASE" | "PAIN_POINT";
+
+export interface LandingCandidate {
+  id: string;
+  kind: ContentKindName;
+  title: string;
+  body: string;
+  url: string | null;
+  customerName: string | null;
+  level: Level;
+}
+
+/**
+ * Every live asset that could fill a landing page for (affiliate, niche), with the most specific
+ * level that picks it (1 affiliate and niche, 2 niche, 3 affiliate, 4 default), ranked within
+ * each (kind, level) and cut at `limit`: one statement, whatever the number of assets.
+ * - Case studies: only about customers that are ACTIVE and not RED; by advocacy, then health.
+ * - Use cases: by how many successful customers (of the niche, when one is given) are linked
+ *   to a use case of the same title, then newest first.
+ * - Pain points: newest first.
+ * An asset made for one affiliate's audience never shows on another affiliate's page.
+ */
+export async function findLandingCandidates(
+  ex: Executor,
+  affiliateId: string | null,
+  niche: string | null,
+  limit: number,
+): Promise<LandingCandidate[]> {
+  const rows = await queryRows<{
+    id: string;
+    kind: ContentKindName;
+    title: string;
+    body: string;
+    url: string | null;
+    customer_name: string | null;
+    level: number;
+  }>(
+    ex,
+    sql`
+    with referred as (
+      select r.customer_id from referrals r where r.affiliate_id = ${affiliateId}::uuid
+    ),
+    popularity as (
+      select lower(u.title) as title, count(distinct u.customer_id)::int as successful
+        from content_assets u
+        join customers uc on uc.id = u.customer_id
+        join customer_scores us on us.customer_id = u.customer_id
+       where u.kind = 'USE_CASE' and not u.archived and us.successful
+         and (${niche}::text is null or uc.niche = ${niche}::text)
+       group by lower(u.title)
+    ),
+    candidates as (
+      select a.id, a.kind, a.title, a.body, a.url, a.created_at, c.name as customer_name,
+             s.advocacy_score, s.health_score, coalesce(p.successful, 0) as popularity,
+             case
+               when ${affiliateId}::uuid is not null and ${niche}::text is not null and (
+                      (a.affiliate_id = ${affiliateId}::uuid and ${niche}::text = any(a.niches))
+                   or (a.kind = 'CASE_STUDY' and a.customer_id in (select customer_id from referred)
+                       and (${niche}::text = any(a.niches) or c.niche = ${niche}::text))) then 1
+               when ${niche}::text is not null and ${niche}::text = any(a.niches) then 2
+               when ${affiliateId}::uuid is not null and (a.affiliate_id = ${affiliateId}::uuid
+                   or (a.kind = 'CASE_STUDY' and a.customer_id in (select customer_id from referred))) then 3
+               when cardinality(a.niches) = 0 and a.affiliate_id is null then 4
+             end as level
+        from content_assets a
+        left join customers c on c.id = a.customer_id
+        left join customer_scores s on s.customer_id = a.customer_id
+        left join popularity p on a.kind = 'USE_CASE' and p.title = lower(a.title)
+       where not a.archived
+         and (a.affiliate_id is null or a.affiliate_id = ${affiliateId}::uuid)
+         and (a.kind <> 'CASE_STUDY' or (c.status = 'ACTIVE' and s.health_band <> 'RED'))
+    ),
+    ranked as (
+      select *, row_number() over (
+               partition by kind, level
+               order by case when kind = 'CASE_STUDY' then advocacy_score end desc nulls last,
+                        case when kind = 'CASE_STUDY' then health_score end desc nulls last,
+                        case when kind = 'USE_CASE' then popularity end desc nulls last,
+                        created_at desc, id) as rank
+        from candidates
+       where level is not null
+    )
+    select id, kind, title, body, url, customer_name, level from ranked where rank <= ${limit}
+     order by kind, level, rank`,
+  );
+  return rows.map((r) => ({ id: r.id, kind: r.kind, title: r.title, body: r.body, url: r.url, customerName: r.customer_name, level: Number(r.level) as Level }));
+}
