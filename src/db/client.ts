@@ -24,6 +24,13 @@ export interface DatabaseHandle {
   /** Statements issued through drizzle since the handle was opened (tests bound N+1 with it). */
   queryCount(): number;
   ping(): Promise<void>;
+  /**
+   * Subscribes to a NOTIFY channel (PostgreSQL: a dedicated connection that reconnects by
+   * itself; `onReconnect` runs after each reconnection, since notifications sent meanwhile are
+   * lost). Returns the unsubscribe function. Notifications are sent with plain SQL
+   * (`select pg_notify(…)`) through any executor.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,6 +56,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       kind: "pglite",
       queryCount: () => logger.count,
       ping: async () => void (await client.query("select 1")),
+      // One in-process database: there is never a reconnection to report.
+      listen: async (channel, onPayload) => {
+        const unlisten = await client.listen(channel, onPayload);
+        return () => unlisten();
+      },
       migrate: () => migratePglite(db, { migrationsFolder }),
       close: () => client.close(),
     };
@@ -65,6 +77,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     kind: "postgres",
     queryCount: () => logger.count,
     ping: async () => void (await client`select 1`),
+    listen: async (channel, onPayload, onReconnect) => {
+      let connected = false;
+      const { unlisten } = await client.listen(channel, onPayload, () => {
+        if (connected) onReconnect?.();
+        connected = true;
+      });
+      return unlisten;
+    },
     migrate: () => migratePostgres(db, { migrationsFolder }),
     close: () => client.end({ timeout: 5 }),
   };

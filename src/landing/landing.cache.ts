@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client.js";
 import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
+import type { ImpressionBuffer } from "./impressions.js";
 
 export interface LandingCacheOptions {
   maxEntries: number;
@@ -56,6 +57,8 @@ export class LandingCache {
   constructor(
     private readonly db: Database,
     private readonly options: LandingCacheOptions = DEFAULT_LANDING_CACHE,
+    /** Counts the assets of every page served (not the built-in default: it has none). */
+    private readonly impressions?: ImpressionBuffer,
   ) {
     this.lru = new LRUCache<string, LandingEntry, LandingInput>({
       max: options.maxEntries,
@@ -81,6 +84,7 @@ export class LandingCache {
       try {
         const entry = await this.lru.fetch(key, { context: input, status });
         if (entry) {
+          this.impressions?.record(entry.page);
           if (status.returnedStale) return { entry, source: "stale" };
           return { entry, source: status.fetch === "hit" ? "cached" : "fresh" };
         }

@@ -8,22 +8,29 @@ import { describeError, log } from "../common/log.js";
 import { createContext, type Context } from "./context.js";
 import { getSchema } from "./schema.js";
 import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
-import { registerLandingCache } from "../landing/landing.invalidation.js";
+import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
 import { landingRouter } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
+import { createLandingFastPath } from "../landing/landing.fast-path.js";
+import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impressions.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
   adminApiKey: string | undefined;
   landingCache?: Partial<LandingCacheOptions>;
+  impressions?: Partial<ImpressionBufferOptions>;
   /** Origins allowed to call GET /landing from browsers. */
   corsOrigins?: string[];
+  /** Serve anonymous landingPage queries before Apollo (default on; off to compare). */
+  graphqlFastPath?: boolean;
 }
 
 export interface App {
   /** The request handler: give it to http.createServer, or to supertest. */
   handler: express.Express;
   landing: LandingCache;
+  /** Counts the assets landing pages show; flush() writes what is pending. */
+  impressions: ImpressionBuffer;
   stop(): Promise<void>;
 }
 
@@ -42,11 +49,29 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /** Builds the HTTP application without listening, so tests drive it in-process. */
-export async function createApp({ database, adminApiKey, landingCache, corsOrigins = [] }: AppOptions): Promise<App> {
-  const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache });
+export async function createApp({
+  database,
+  adminApiKey,
+  landingCache,
+  impressions: impressionOptions,
+  corsOrigins = [],
+  graphqlFastPath = true,
+}: AppOptions): Promise<App> {
+  const impressions = new ImpressionBuffer(database.db, impressionOptions);
+  const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
   const unregister = registerLandingCache(database.db, landing);
+  // Other instances' writes arrive by NOTIFY; after a reconnection, what was missed is unknown.
+  const unlisten = await database.listen(
+    LANDING_CHANNEL,
+    (payload) => {
+      const change = parseLandingNotification(database.db, payload);
+      if (change) applyLandingChange(landing, change);
+    },
+    () => landing.invalidateAll(),
+  );
+  const schema = await getSchema();
   const apollo = new ApolloServer<Context>({
-    schema: await getSchema(),
+    schema,
     includeStacktraceInErrorResponses: false,
     formatError: createErrorFormatter((error) => log.error("unexpected error in a request", describeError(error))),
   });
@@ -76,6 +101,7 @@ export async function createApp({ database, adminApiKey, landingCache, corsOrigi
   app.use(
     "/graphql",
     express.json({ limit: "1mb" }),
+    graphqlFastPath ? createLandingFastPath(schema, landing) : (_req: express.Request, _res: express.Response, next: express.NextFunction) => next(),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext({ db: database.db, landing, adminApiKey }, req.headers.authorization, (req.headers["x-request-id"] as string) || randomUUID()),
@@ -85,8 +111,11 @@ export async function createApp({ database, adminApiKey, landingCache, corsOrigi
   return {
     handler: app,
     landing,
+    impressions,
     stop: async () => {
       unregister();
+      await unlisten().catch(() => undefined);
+      await impressions.stop();
       await apollo.stop();
     },
   };

@@ -4,6 +4,8 @@ import { openDatabase, queryRows, type DatabaseHandle } from "../../src/db/clien
 import { adminConnection, postgresUrl, TEMPLATE_DATABASE, withDatabase } from "./postgres.js";
 
 export interface TestDatabase extends DatabaseHandle {
+  /** The connection string, on PostgreSQL: a second server instance can open the same database. */
+  url: string | undefined;
   /** A fingerprint of every table's contents, to prove a refused write changed nothing. */
   fingerprint(): Promise<Record<string, string>>;
 }
@@ -31,12 +33,14 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const url = postgresUrl();
   let handle: DatabaseHandle;
   let drop = async () => {};
+  let databaseUrl: string | undefined;
   if (url) {
     const name = `advocate_test_${randomBytes(6).toString("hex")}`;
+    databaseUrl = withDatabase(url, name);
     const admin = adminConnection(url);
     await admin.unsafe(`create database ${name} template ${TEMPLATE_DATABASE}`);
     await admin.end();
-    handle = await openDatabase({ kind: "postgres", url: withDatabase(url, name), poolMax: 5 });
+    handle = await openDatabase({ kind: "postgres", url: databaseUrl, poolMax: 5 });
     drop = async () => {
       const conn = adminConnection(url);
       await conn.unsafe(`drop database if exists ${name} with (force)`);
@@ -48,6 +52,7 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   }
   return {
     ...handle,
+    url: databaseUrl,
     async close() {
       await handle.close();
       await drop();

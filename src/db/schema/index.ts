@@ -6,3 +6,4 @@ export * from "./referrals.js";
 export * from "./content.js";
 export * from "./segments.js";
 export * from "./scores.js";
+export * from "./impressions.js";

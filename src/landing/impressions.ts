@@ -1,0 +1,183 @@
+import { sql } from "drizzle-orm";
+import { pgArrayLiteral } from "../db/arrays.js";
+import type { Database } from "../db/client.js";
+import { describeError, log } from "../common/log.js";
+import type { LandingPageData } from "./landing.service.js";
+
+export interface ImpressionBufferOptions {
+  /** Distinct (asset, affiliate, niche, day) keys held between flushes; new keys beyond are dropped. */
+  maxPending: number;
+  /** How often pending counts are written; 0: only by flush() (tests). */
+  flushIntervalMs: number;
+  /** Rows per statement when a flush is larger than this. */
+  maxBatch: number;
+  /** How long stop() waits for its last flush: a hung database must not hang a shutdown. */
+  stopTimeoutMs: number;
+}
+
+export const DEFAULT_IMPRESSIONS: ImpressionBufferOptions = { maxPending: 50_000, flushIntervalMs: 2_000, maxBatch: 10_000, stopTimeoutMs: 5_000 };
+
+/** What the buffer did since it was made, in impressions (one asset shown once), for metrics. */
+export interface ImpressionCounters {
+  /** Counted into the buffer. */
+  recorded: number;
+  /** Sent to content_impressions (including the few skipped there because their asset or affiliate was deleted). */
+  flushed: number;
+  /** Lost: a new key while the buffer was full, or a batch whose write failed. */
+  dropped: number;
+  /** Flush statements that failed (their batch is in `dropped`). */
+  failedWrites: number;
+}
+
+interface Pending {
+  assetId: string;
+  affiliateCode: string | null;
+  niche: string | null;
+  day: string;
+  count: number;
+}
+
+/**
+ * Counts which assets landing pages showed, per affiliate, niche and UTC day, off the hot path:
+ * record() only adds to an in-memory map (synchronous, never throws, never waits); a timer
+ * writes the map in one statement every flushIntervalMs. The map is bounded by maxPending keys,
+ * so a slow or failing database costs dropped impressions, never memory or request latency.
+ * A failed write is logged and its batch dropped (not retried: the next batch would only pile
+ * up behind it); a crash loses at most the pending interval. Both are acceptable for counts that
+ * feed content-performance reports.
+ */
+export class ImpressionBuffer {
+  readonly counters: ImpressionCounters = { recorded: 0, flushed: 0, dropped: 0, failedWrites: 0 };
+  private readonly options: ImpressionBufferOptions;
+  private pending = new Map<string, Pending>();
+  private writing: Promise<void> | null = null;
+  private readonly timer: NodeJS.Timeout | undefined;
+  private day = "";
+  private dayStartsAt = 0;
+  private dayEndsAt = 0;
+
+  constructor(
+    private readonly db: Database,
+    options: Partial<ImpressionBufferOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_IMPRESSIONS, ...options };
+    if (this.options.flushIntervalMs > 0) {
+      // A tick while a write is still running waits for the next one: writes never pile up.
+      this.timer = setInterval(() => {
+        if (!this.writing) void this.flush();
+      }, this.options.flushIntervalMs);
+      this.timer.unref();
+    }
+  }
+
+  /** Distinct keys waiting for the next flush. */
+  get pendingKeys(): number {
+    return this.pending.size;
+  }
+
+  /**
+   * Counts one view of every asset on `page`. The niche recorded is the one the page matched
+   * (page.niche), not the visitor's raw input: public input could otherwise create any number
+   * of rows, and the visitor's niche is already kept per visit in referral_visits.
+   */
+  record(page: LandingPageData): void {
+    try {
+      const day = this.utcDay(Date.now());
+      const affiliateCode = page.affiliate?.code ?? null;
+      const niche = page.niche;
+      const prefix = `${day}|${affiliateCode ?? ""}|${niche ?? ""}|`;
+      for (const items of [page.caseStudies, page.useCases, page.painPoints]) {
+        for (const item of items) {
+          this.counters.recorded++;
+          const key = prefix + item.id;
+          const entry = this.pending.get(key);
+          if (entry) entry.count++;
+          else if (this.pending.size >= this.options.maxPending) this.counters.dropped++;
+          else this.pending.set(key, { assetId: item.id, affiliateCode, niche, day, count: 1 });
+        }
+      }
+    } catch (error) {
+      // Counting must never break a page.
+      log.warn("an impression could not be recorded", describeError(error));
+    }
+  }
+
+  /** Writes what is pending (after any write in progress); never rejects. */
+  async flush(): Promise<void> {
+    while (this.writing) await this.writing;
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending.values()];
+    this.pending = new Map();
+    this.writing = this.write(batch).finally(() => {
+      this.writing = null;
+    });
+    await this.writing;
+  }
+
+  /** Stops the timer and writes what is pending, waiting at most stopTimeoutMs. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.flush(),
+      new Promise<void>((resolve) => {
+        timeout = setTimeout(resolve, this.options.stopTimeoutMs);
+        timeout.unref();
+      }),
+    ]).finally(() => clearTimeout(timeout));
+  }
+
+  private async write(batch: Pending[]): Promise<void> {
+    for (let start = 0; start < batch.length; start += this.options.maxBatch) {
+      const rows = batch.slice(start, start + this.options.maxBatch);
+      const count = rows.reduce((sum, row) => sum + row.count, 0);
+      try {
+        await this.db.execute(upsertStatement(rows));
+        this.counters.flushed += count;
+      } catch (error) {
+        this.counters.dropped += count;
+        this.counters.failedWrites++;
+        log.warn("a batch of content impressions was dropped", { impressions: count, keys: rows.length, ...describeError(error) });
+      }
+    }
+  }
+
+  /** The UTC day as YYYY-MM-DD, recomputed only when the clock leaves the cached day. */
+  private utcDay(now: number): string {
+    if (now < this.dayStartsAt || now >= this.dayEndsAt) {
+      const date = new Date(now);
+      this.dayStartsAt = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
+      this.dayEndsAt = this.dayStartsAt + 86_400_000;
+      this.day = date.toISOString().slice(0, 10);
+    }
+    return this.day;
+  }
+}
+
+/**
+ * One statement per batch, one array parameter per column. Pages carry the affiliate's code, so
+ * ids are resolved here by a join on affiliates.code (unique): the table keeps a real foreign
+ * key that reports join on, and codes stay free to change later. Rows whose asset or affiliate
+ * has been deleted since the page was computed are skipped instead of failing the batch. The
+ * group by merges keys that resolve alike (ON CONFLICT may touch a row once per statement), and
+ * the order by makes concurrent flushes from several instances lock rows in the same order.
+ */
+function upsertStatement(rows: readonly Pending[]) {
+  return sql`
+    insert into content_impressions (asset_id, affiliate_id, niche, day, impressions)
+    select b.asset_id, a.id, b.niche, b.day, sum(b.n)::int
+      from unnest(
+        ${pgArrayLiteral(rows.map((r) => r.assetId))}::uuid[],
+        ${pgArrayLiteral(rows.map((r) => r.affiliateCode))}::text[],
+        ${pgArrayLiteral(rows.map((r) => r.niche))}::text[],
+        ${pgArrayLiteral(rows.map((r) => r.day))}::date[],
+        ${pgArrayLiteral(rows.map((r) => r.count))}::int[]
+      ) as b(asset_id, affiliate_code, niche, day, n)
+      join content_assets c on c.id = b.asset_id
+      left join affiliates a on a.code = b.affiliate_code
+     where b.affiliate_code is null or a.id is not null
+     group by b.asset_id, a.id, b.niche, b.day
+     order by b.asset_id, a.id, b.niche, b.day
+    on conflict (asset_id, affiliate_id, niche, day)
+      do update set impressions = content_impressions.impressions + excluded.impressions`;
+}
