@@ -111,11 +111,3 @@ describe("keys and roles", () => {
     expect(res.errors).toBeUndefined();
   });
 });
-
-describe("not implemented yet", () => {
-  it("fields computed by later issues answer NOT_IMPLEMENTED, never a made-up value", async () => {
-    const stats = await t.admin(`query($code: String!) { affiliate(code: $code) { code stats { visits } } }`, { code: affiliateCode });
-    expect(stats.errors?.[0]?.extensions?.code).toBe("NOT_IMPLEMENTED");
-    expect(stats.data?.affiliate ?? null).toBeNull();
-  });
-});

@@ -7,6 +7,7 @@ import { startTestApp, unique, type TestApp } from "./helpers/app.js";
 let t: TestApp;
 let customerId: string;
 let churnedId: string;
+let prospectId: string;
 let affiliateCode: string;
 let assetId: string;
 
@@ -20,6 +21,8 @@ beforeAll(async () => {
   churnedId = (await t.admin(`mutation { upsertCustomer(input: {externalId: "bad-input-2", name: "Gone", mrrCents: 100}) { id } }`)).data!
     .upsertCustomer.id;
   await t.admin(`mutation($id: ID!) { markChurned(customerId: $id) { id } }`, { id: churnedId });
+  prospectId = (await t.admin(`mutation { upsertCustomer(input: {externalId: "bad-input-3", name: "New", mrrCents: 100}) { id } }`)).data!
+    .upsertCustomer.id;
   affiliateCode = "bad-input-aff";
   await t.admin(
     `mutation($id: ID!) { createAffiliate(input: {code: "bad-input-aff", name: "Aff", customerId: $id, commissionType: FLAT, commissionValue: 5000}) { id } }`,
@@ -62,12 +65,18 @@ const cases: Case[] = [
   ["affiliate code too short", "code", `mutation { createAffiliate(input: {code: "a", name: "A", commissionType: PERCENT, commissionValue: 10}) { id } }`],
   ["duplicate affiliate code", "code", `mutation { createAffiliate(input: {code: "BAD-INPUT-AFF", name: "Other", commissionType: PERCENT, commissionValue: 10}) { id } }`],
   ["customer that is already an affiliate", "customerId", `mutation($id: ID!) { createAffiliate(input: {code: "other-code", name: "A", customerId: $id, commissionType: PERCENT, commissionValue: 10}) { id } }`, () => ({ id: customerId })],
+  ["affiliate from a churned customer", "customerId", `mutation($id: ID!) { createAffiliate(input: {code: "gone-aff", name: "A", customerId: $id, commissionType: PERCENT, commissionValue: 10}) { id } }`, () => ({ id: churnedId })],
+  ["affiliate from an unknown customer", "customerId", `mutation { createAffiliate(input: {code: "ghost-aff", name: "A", customerId: "00000000-0000-4000-8000-000000000000", commissionType: PERCENT, commissionValue: 10}) { id } }`],
   ["percent above 100", "commissionValue", `mutation { createAffiliate(input: {code: "pct", name: "A", commissionType: PERCENT, commissionValue: 101}) { id } }`],
   ["fractional flat cents", "commissionValue", `mutation { createAffiliate(input: {code: "flat", name: "A", commissionType: FLAT, commissionValue: 10.5}) { id } }`],
   ["key for an unknown affiliate", "affiliateId", `mutation { createAffiliateApiKey(affiliateId: "00000000-0000-4000-8000-000000000000") }`],
   ["visit with an over-long visitor id", "visitorId", `mutation($v: String!) { trackReferralVisit(affiliateCode: "bad-input-aff", visitorId: $v) }`, () => ({ v: long(129) })],
   ["attribution to an unknown code", "affiliateCode", `mutation($id: ID!) { attributeReferral(affiliateCode: "nobody", customerId: $id) { id } }`, () => ({ id: churnedId })],
   ["self-referral", "customerId", `mutation($id: ID!) { attributeReferral(affiliateCode: "bad-input-aff", customerId: $id) { id } }`, () => ({ id: customerId })],
+  ["attribution of a churned customer", "customerId", `mutation($id: ID!) { attributeReferral(affiliateCode: "bad-input-aff", customerId: $id) { id } }`, () => ({ id: churnedId })],
+  ["attribution of an unknown customer", "customerId", `mutation { attributeReferral(affiliateCode: "bad-input-aff", customerId: "00000000-0000-4000-8000-000000000000") { id } }`],
+  ["attribution naming a visitor that never visited", "visitorId", `mutation($id: ID!) { attributeReferral(affiliateCode: "bad-input-aff", customerId: $id, visitorId: "stranger") { id } }`, () => ({ id: prospectId })],
+  ["attribution naming a blank visitor", "visitorId", `mutation($id: ID!) { attributeReferral(affiliateCode: "bad-input-aff", customerId: $id, visitorId: " ") { id } }`, () => ({ id: prospectId })],
   ["attribution in the future", "at", `mutation($id: ID!, $d: DateTime) { attributeReferral(affiliateCode: "bad-input-aff", customerId: $id, at: $d) { id } }`, () => ({ id: churnedId, d: future })],
   ["case study without a customer", "customerId", `mutation { createContentAsset(input: {kind: CASE_STUDY, title: "T", body: "B"}) { id } }`],
   ["asset with a non-http url", "url", `mutation { createContentAsset(input: {kind: USE_CASE, title: "T", body: "B", url: "javascript:alert(1)"}) { id } }`],

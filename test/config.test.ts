@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig, parseDatabaseUrl } from "../src/config/env.js";
+import { ConfigError, loadConfig, parseDatabaseUrl, parseTrustProxy } from "../src/config/env.js";
 
 describe("configuration", () => {
   it("picks the database from DATABASE_URL", () => {
@@ -20,5 +20,25 @@ describe("configuration", () => {
     expect(() => loadConfig({ ADMIN_API_KEY: "short" })).toThrow(/at least 16/);
     expect(() => loadConfig({ PORT: "http" })).toThrow(/PORT/);
     expect(() => loadConfig({ SEED_DEMO: "maybe" })).toThrow(/SEED_DEMO/);
+  });
+
+  it("reads the referral tracking settings, defaulting to 60 visits a minute, a 30-day window and no trusted proxy", () => {
+    expect(loadConfig({})).toMatchObject({ visitRateLimit: { perMinute: 60 }, attributionWindowDays: 30, trustProxy: false });
+    expect(loadConfig({ VISIT_RATE_LIMIT_PER_MINUTE: "0", ATTRIBUTION_WINDOW_DAYS: "7" })).toMatchObject({
+      visitRateLimit: { perMinute: 0 },
+      attributionWindowDays: 7,
+    });
+    expect(() => loadConfig({ VISIT_RATE_LIMIT_PER_MINUTE: "-1" })).toThrow(/VISIT_RATE_LIMIT_PER_MINUTE/);
+    expect(() => loadConfig({ ATTRIBUTION_WINDOW_DAYS: "0" })).toThrow(/ATTRIBUTION_WINDOW_DAYS/);
+  });
+
+  it("parses TRUST_PROXY as false, true, a hop count, or proxies", () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy("false")).toBe(false);
+    expect(parseTrustProxy("true")).toBe(true);
+    expect(parseTrustProxy("2")).toBe(2);
+    expect(parseTrustProxy("loopback, 10.0.0.0/8, fd00::/8")).toEqual(["loopback", "10.0.0.0/8", "fd00::/8"]);
+    expect(() => parseTrustProxy("10.0.0.0/33")).toThrow(ConfigError);
+    expect(() => parseTrustProxy("my-proxy")).toThrow(/TRUST_PROXY/);
   });
 });

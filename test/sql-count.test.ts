@@ -64,6 +64,17 @@ describe("SQL statements per request", () => {
     expect(count).toBeLessThanOrEqual(5);
   });
 
+  it("affiliates with their stats cost at most 4 statements, whatever the page size", async () => {
+    for (const first of [2, 50]) {
+      const { count, data } = await statementsFor(
+        `{ affiliates(first: ${first}) { edges { node { code stats { visits referredCustomers churnedCustomers monthlyChurnRate revenueCents commissionsCents roi qualityScore } } } } }`,
+      );
+      expect(data.affiliates.edges.length).toBeGreaterThan(1);
+      expect(data.affiliates.edges.find((e: any) => e.node.code === "count-0")?.node.stats.referredCustomers ?? 10).toBe(10);
+      expect(count).toBeLessThanOrEqual(4);
+    }
+  });
+
   it("affiliates with their referrals and referred customers is batched too", async () => {
     const { count, data } = await statementsFor(
       `{ affiliates(first: 50) { edges { node { code customer { name } referrals(first: 5) { totalCount edges { node { customer { name } } } } } } } }`,

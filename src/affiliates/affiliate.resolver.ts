@@ -1,15 +1,27 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
-import { forbidden, notImplemented } from "../common/errors.js";
+import { badInput, forbidden } from "../common/errors.js";
+import * as v from "../common/validate.js";
+import { assembleAffiliateStats } from "./affiliate-stats.js";
+import type { StatsWindow } from "./affiliate-stats.repository.js";
 import { pageArgs, toConnection } from "../common/pagination.js";
 import { normalizeCode } from "../common/normalize.js";
-import { Customer } from "../customers/customer.type.js";
+import { Customer, Stakeholder } from "../customers/customer.type.js";
 import { ReferralConnection } from "../referrals/referral.type.js";
 import { Affiliate, AffiliateApiKey, AffiliateConnection, AffiliateStats } from "./affiliate.type.js";
 import { AffiliateInput } from "./affiliate.inputs.js";
 import { countAffiliates, findAffiliateByCode, findAffiliateById, listAffiliates } from "./affiliate.repository.js";
 import * as affiliatesService from "./affiliate.service.js";
+
+/** The stats window: at most ten years, not in the future, `from` before `to`. */
+function statsWindow(from: Date | null | undefined, to: Date | null | undefined, now: Date): StatsWindow {
+  const end = to == null ? now : v.pastDate("to", to, now);
+  const start = from == null ? null : v.pastDate("from", from, now);
+  if (start && start >= end) throw badInput("from", "must be before to");
+  if (start && end.getTime() - start.getTime() > 10 * 366 * 86_400_000) throw badInput("from", "the window may span at most ten years");
+  return { from: start, to: end.getTime() > now.getTime() ? now : end };
+}
 
 @Resolver(() => Affiliate)
 export class AffiliateResolver {
@@ -63,10 +75,26 @@ export class AffiliateResolver {
     return affiliate.customerId ? ((await loaders.customerById.load(affiliate.customerId)) ?? null) : null;
   }
 
+  @FieldResolver(() => Stakeholder, {
+    nullable: true,
+    description: "The person at its customer the program deals with: the champion, else the decision maker, when it became an affiliate.",
+  })
+  @Allow(Role.ADMIN)
+  async contact(@Root() affiliate: Affiliate, @Ctx() { loaders }: Context) {
+    return affiliate.contactStakeholderId ? ((await loaders.stakeholderById.load(affiliate.contactStakeholderId)) ?? null) : null;
+  }
+
   @FieldResolver(() => AffiliateStats)
   @Allow(Role.ADMIN, Role.AFFILIATE)
-  stats(@Arg("from", () => Date, { nullable: true }) _from?: Date | null, @Arg("to", () => Date, { nullable: true }) _to?: Date | null): AffiliateStats {
-    throw notImplemented("Affiliate.stats");
+  async stats(
+    @Root() affiliate: Affiliate,
+    @Ctx() { loaders, now }: Context,
+    @Arg("from", () => Date, { nullable: true, description: "Inclusive; default: since the first referral." }) from?: Date | null,
+    @Arg("to", () => Date, { nullable: true, description: "Exclusive; default: now." }) to?: Date | null,
+  ): Promise<AffiliateStats> {
+    const window = statsWindow(from, to, now);
+    const { aggregates, months } = await loaders.statsInputsByAffiliate.load({ affiliateId: affiliate.id, window });
+    return assembleAffiliateStats(aggregates, months, { type: affiliate.commissionType, value: affiliate.commissionValue });
   }
 
   @FieldResolver(() => ReferralConnection)

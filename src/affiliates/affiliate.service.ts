@@ -5,6 +5,8 @@ import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { generateAffiliateKey } from "../auth/api-keys.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
+import { findStakeholdersByCustomerIds } from "../customers/customer.repository.js";
+import { contactToApproach } from "../customers/contact-to-approach.js";
 import { CommissionType } from "./affiliate.type.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import type { AffiliateInput } from "./affiliate.inputs.js";
@@ -32,6 +34,10 @@ export async function getAffiliateByCodeOrThrow(db: Executor, rawCode: string, f
   return affiliate;
 }
 
+/**
+ * A new affiliate; from a customer (an affiliate candidate), it keeps the customer and, as its
+ * contact, the person the program approached: the champion, else the decision maker.
+ */
 export async function createAffiliate(db: Database, input: AffiliateInput): Promise<AffiliateRow> {
   const values = {
     code: v.affiliateCode("code", input.code),
@@ -42,14 +48,18 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
   const created = await db.transaction(async (tx) => {
     if (await findAffiliateByCode(tx, values.code)) throw badInput("code", `"${values.code}" is already taken`);
     let customerId: string | null = null;
+    let contactStakeholderId: string | null = null;
     if (input.customerId != null) {
-      customerId = (await getCustomerOrThrow(tx, input.customerId)).id;
+      const customer = await getCustomerOrThrow(tx, input.customerId);
+      if (customer.status === "CHURNED") throw badInput("customerId", "the customer has churned: only a current customer can become an affiliate");
+      customerId = customer.id;
       const existing = await findAffiliateByCustomerId(tx, customerId);
       if (existing) throw badInput("customerId", `the customer is already affiliate "${existing.code}"`);
+      contactStakeholderId = contactToApproach(await findStakeholdersByCustomerIds(tx, [customerId]))?.id ?? null;
     }
     const [created] = await tx
       .insert(affiliates)
-      .values({ ...values, customerId })
+      .values({ ...values, customerId, contactStakeholderId })
       .returning();
     return created!;
   });

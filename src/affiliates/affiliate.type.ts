@@ -28,6 +28,7 @@ export class Affiliate {
   createdAt: Date;
 
   customerId: string | null;
+  contactStakeholderId: string | null;
 }
 
 @ObjectType()
@@ -55,6 +56,42 @@ export class AffiliateApiKey {
 
   @Field(() => Date, { nullable: true })
   revokedAt: Date | null;
+}
+
+@ObjectType()
+export class ConversionFunnel {
+  @Field(() => Int, { description: "Distinct visitors of the affiliate's landing pages." })
+  visitors: number;
+
+  @Field(() => Int)
+  referred: number;
+
+  @Field(() => Int, { description: "Referred customers that have not churned." })
+  active: number;
+}
+
+@ObjectType()
+export class AffiliateMonthStats {
+  @Field(() => Date, { description: "The first moment of the month (UTC)." })
+  month: Date;
+
+  @Field(() => Int)
+  visitors: number;
+
+  @Field(() => Int)
+  referredCustomers: number;
+
+  @Field(() => Int)
+  churnedCustomers: number;
+
+  @Field(() => Int, { description: "Referred customers still customers when the month began." })
+  activeAtStart: number;
+
+  @Field(() => Int)
+  revenueCents: number;
+
+  @Field(() => Float, { nullable: true, description: "churnedCustomers / activeAtStart; null when none were active." })
+  churnRate: number | null;
 }
 
 @ObjectType()
@@ -94,6 +131,12 @@ export class AffiliateStats {
 
   @Field(() => Float, { description: "How good the customers this affiliate sends are, 0-100." })
   qualityScore: number;
+
+  @Field(() => ConversionFunnel, { description: "From landing-page visitors to customers that stayed." })
+  clicksToCustomer: ConversionFunnel;
+
+  @Field(() => [AffiliateMonthStats], { description: "Calendar months (UTC) of the window, for charts." })
+  months: AffiliateMonthStats[];
 }
 
 export const { Edge: AffiliateEdge, Connection: AffiliateConnection } = ConnectionTypes("Affiliate", Affiliate);

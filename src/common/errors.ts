@@ -1,4 +1,5 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
+import { HeaderMap } from "@apollo/server";
 import { unwrapResolverError } from "@apollo/server/errors";
 
 /** Every code a client can see in `extensions.code`, besides graphql-js/Apollo's own. */
@@ -6,9 +7,10 @@ export enum ErrorCode {
   BAD_USER_INPUT = "BAD_USER_INPUT",
   UNAUTHENTICATED = "UNAUTHENTICATED",
   FORBIDDEN = "FORBIDDEN",
-  NOT_IMPLEMENTED = "NOT_IMPLEMENTED",
   /** The request is valid but the data does not allow it yet (e.g. too little history to train). */
   FAILED_PRECONDITION = "FAILED_PRECONDITION",
+  /** A client sent more than its rate limit allows; retry after `extensions.retryAfterSeconds`. */
+  TOO_MANY_REQUESTS = "TOO_MANY_REQUESTS",
   INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR",
 }
 
@@ -31,9 +33,19 @@ export const unauthenticated = (message = "a valid API key is required (Authoriz
 
 export const forbidden = (message = "this key may not do that") => new AppError(ErrorCode.FORBIDDEN, message);
 
-/** For fields whose computation belongs to a later issue: an honest error, never a made-up value. */
-export const notImplemented = (what: string) =>
-  new AppError(ErrorCode.NOT_IMPLEMENTED, `${what} is not implemented yet`);
+/**
+ * A GraphQLError rather than an AppError: Apollo takes the HTTP status and headers from the
+ * thrown error's `extensions.http` before formatError runs, so they cannot be added later.
+ * The delay is also in `extensions`, for browsers, which hide Retry-After from cross-origin scripts.
+ */
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new GraphQLError(`too many requests from this address: retry in ${retryAfterSeconds} s`, {
+    extensions: {
+      code: ErrorCode.TOO_MANY_REQUESTS,
+      retryAfterSeconds,
+      http: { status: 429, headers: new HeaderMap([["retry-after", String(retryAfterSeconds)]]) },
+    },
+  });
 
 // Unique constraints a concurrent write can still hit after a service's own checks; each is
 // reported against the input field a client can fix.

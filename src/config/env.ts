@@ -1,4 +1,7 @@
+import { isIP } from "node:net";
 import { DEFAULT_LANDING_CACHE, type LandingCacheOptions } from "../landing/landing.cache.js";
+import { DEFAULT_VISIT_RATE_LIMIT, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
 
 /**
@@ -22,7 +25,15 @@ export interface AppConfig {
   churnTrainHours: number;
   landingCache: LandingCacheOptions;
   corsOrigins: string[];
+  visitRateLimit: VisitRateLimitOptions;
+  /** Days before an attribution in which the named visitor must have visited the affiliate. */
+  attributionWindowDays: number;
+  /** Express's "trust proxy": which hops may tell the client address in X-Forwarded-For. */
+  trustProxy: TrustProxy;
 }
+
+/** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
+export type TrustProxy = boolean | number | string[];
 
 export class ConfigError extends Error {}
 
@@ -51,6 +62,36 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   if (["1", "true", "yes", "on"].includes(raw)) return true;
   if (["0", "false", "no", "off"].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/**
+ * TRUST_PROXY: unset or false when clients connect directly (req.ip is the socket's peer).
+ * Behind a proxy the client address is in X-Forwarded-For, which only the proxy may set: name
+ * the proxy (addresses, subnets, or loopback/linklocal/uniquelocal), or the number of hops.
+ * `true` trusts any sender, so any client could pick its address: only when nothing but the
+ * proxy can reach the server.
+ */
+export function parseTrustProxy(raw: string | undefined): TrustProxy {
+  const value = raw?.trim().toLowerCase() ?? "";
+  if (value === "" || value === "false" || value === "0") return false;
+  if (value === "true") return true;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY hop count must be at most 10, got "${raw}"`);
+    return hops;
+  }
+  const entries = value.split(",").map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address = "", prefix] = entry.split("/");
+    const family = isIP(address);
+    const validPrefix = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+    if (!PROXY_NAMES.has(entry) && (family === 0 || !validPrefix)) {
+      throw new ConfigError(`TRUST_PROXY must be true, false, a hop count, or addresses/subnets/loopback/linklocal/uniquelocal; got "${entry}"`);
+    }
+  }
+  return entries;
 }
 
 export function parseDatabaseUrl(url: string | undefined, poolMax = 10): DatabaseConfig {
@@ -85,5 +126,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", DEFAULT_LANDING_CACHE.dbTimeoutMs, 50, 60_000),
     },
     corsOrigins: (env.LANDING_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    visitRateLimit: {
+      ...DEFAULT_VISIT_RATE_LIMIT,
+      perMinute: intVar(env, "VISIT_RATE_LIMIT_PER_MINUTE", DEFAULT_VISIT_RATE_LIMIT.perMinute, 0, 1_000_000),
+    },
+    attributionWindowDays: intVar(env, "ATTRIBUTION_WINDOW_DAYS", DEFAULT_ATTRIBUTION_WINDOW_DAYS, 1, 3_650),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }

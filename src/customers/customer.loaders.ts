@@ -1,20 +1,11 @@
-import { asc, inArray } from "drizzle-orm";
 import type { Database } from "../db/client.js";
-import { stakeholders } from "../db/schema/index.js";
 import { groupLoader, rowLoader } from "../common/loader.js";
-import { findCustomersByIds } from "./customer.repository.js";
+import { findCustomersByIds, findStakeholdersByCustomerIds, findStakeholdersByIds } from "./customer.repository.js";
 
 export function createCustomerLoaders(db: Database) {
   return {
     customerById: rowLoader((ids: readonly string[]) => findCustomersByIds(db, ids), (row) => row.id),
-    stakeholdersByCustomerId: groupLoader(
-      (ids: readonly string[]) =>
-        db
-          .select()
-          .from(stakeholders)
-          .where(inArray(stakeholders.customerId, [...ids]))
-          .orderBy(asc(stakeholders.role), asc(stakeholders.name)),
-      (row) => row.customerId,
-    ),
+    stakeholdersByCustomerId: groupLoader((ids: readonly string[]) => findStakeholdersByCustomerIds(db, ids), (row) => row.customerId),
+    stakeholderById: rowLoader((ids: readonly string[]) => findStakeholdersByIds(db, ids), (row) => row.id),
   };
 }

@@ -3,7 +3,7 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
 import { CustomerOrder } from "./customer.type.js";
 import type { Executor } from "../db/client.js";
-import { affiliates, customerScores, customers, referrals } from "../db/schema/index.js";
+import { affiliates, customerScores, customers, referrals, stakeholders } from "../db/schema/index.js";
 import { segmentCondition } from "../segments/segment.sql.js";
 import type { SegmentRule } from "../segments/segment.type.js";
 
@@ -32,6 +32,17 @@ export async function findCustomerByExternalId(ex: Executor, externalId: string)
 
 export const findCustomersByIds = (ex: Executor, ids: readonly string[]) =>
   ex.select().from(customers).where(inArray(customers.id, [...ids]));
+
+/** Stakeholders of customers by role (CHAMPION first), then name: the order contactToApproach reads. */
+export const findStakeholdersByCustomerIds = (ex: Executor, customerIds: readonly string[]) =>
+  ex
+    .select()
+    .from(stakeholders)
+    .where(inArray(stakeholders.customerId, [...customerIds]))
+    .orderBy(asc(stakeholders.role), asc(stakeholders.name), asc(stakeholders.id));
+
+export const findStakeholdersByIds = (ex: Executor, ids: readonly string[]) =>
+  ex.select().from(stakeholders).where(inArray(stakeholders.id, [...ids]));
 
 function filterConditions(filter: CustomerListFilter): SQL[] {
   const conditions: SQL[] = [];

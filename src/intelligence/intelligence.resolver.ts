@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } 
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
 import * as v from "../common/validate.js";
-import { Customer, HealthBand, HealthFactor, Stakeholder, StakeholderRole } from "../customers/customer.type.js";
+import { Customer, HealthBand, HealthFactor, Stakeholder } from "../customers/customer.type.js";
+import { contactToApproach } from "../customers/contact-to-approach.js";
 import { Segment } from "../segments/segment.type.js";
 import { ChurnModel, SuccessPattern } from "./intelligence.type.js";
 import { affiliateCandidates, patternCounts, topCustomers } from "./intelligence.repository.js";
@@ -139,10 +140,7 @@ export class IntelligenceResolver {
 
   @FieldResolver(() => Stakeholder, { nullable: true, description: "Who to approach about becoming an affiliate: the champion, else the decision maker." })
   async contactToApproach(@Root() customer: Customer, @Ctx() { loaders }: Context) {
-    const people = await loaders.stakeholdersByCustomerId.load(customer.id);
-    return (
-      people.find((p) => p.role === StakeholderRole.CHAMPION) ?? people.find((p) => p.role === StakeholderRole.DECISION_MAKER) ?? null
-    );
+    return contactToApproach(await loaders.stakeholdersByCustomerId.load(customer.id));
   }
 }
 

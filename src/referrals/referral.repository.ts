@@ -1,7 +1,7 @@
-import { count, eq, inArray, sql } from "drizzle-orm";
+import { and, count, eq, inArray, lte, max, sql } from "drizzle-orm";
 import { getTableColumns } from "drizzle-orm";
 import type { Executor } from "../db/client.js";
-import { affiliates, referrals } from "../db/schema/index.js";
+import { affiliates, referralVisits, referrals } from "../db/schema/index.js";
 
 export type ReferralRow = typeof referrals.$inferSelect;
 
@@ -54,3 +54,15 @@ export const countReferralsByAffiliate = (ex: Executor, affiliateIds: readonly s
     .from(referrals)
     .where(inArray(referrals.affiliateId, [...affiliateIds]))
     .groupBy(referrals.affiliateId);
+
+/**
+ * The visitor's last visit of the affiliate at or before a moment; null when none. One probe of
+ * referral_visits_affiliate_visitor_day_key (affiliate, visitor lead it).
+ */
+export async function findLastVisitAt(ex: Executor, affiliateId: string, visitorId: string, atOrBefore: Date): Promise<Date | null> {
+  const [row] = await ex
+    .select({ at: max(referralVisits.at) })
+    .from(referralVisits)
+    .where(and(eq(referralVisits.affiliateId, affiliateId), eq(referralVisits.visitorId, visitorId), lte(referralVisits.at, atOrBefore)));
+  return row?.at ?? null;
+}

@@ -1,6 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
+import { tooManyRequests } from "../common/errors.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
 import { Referral } from "./referral.type.js";
@@ -8,14 +9,20 @@ import * as referralsService from "./referral.service.js";
 
 @Resolver(() => Referral)
 export class ReferralResolver {
-  @Mutation(() => Boolean, { description: "Public, no key. Called by the marketing site on a referral visit." })
+  @Mutation(() => Boolean, {
+    description:
+      "Public, no key. Called by the marketing site on a referral visit; limited per client address (TOO_MANY_REQUESTS, HTTP 429 with Retry-After).",
+  })
   @Allow(Role.PUBLIC)
   trackReferralVisit(
     @Arg("affiliateCode", () => String) affiliateCode: string,
     @Arg("visitorId", () => String) visitorId: string,
-    @Ctx() { db }: Context,
+    @Ctx() { db, clientIp, visitLimiter }: Context,
     @Arg("niche", () => String, { nullable: true }) niche?: string | null,
   ) {
+    // Before any database work: the limit protects the database from one noisy address.
+    const decision = visitLimiter.take(clientIp);
+    if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
     return referralsService.trackReferralVisit(db, affiliateCode, visitorId, niche);
   }
 
@@ -24,10 +31,15 @@ export class ReferralResolver {
   attributeReferral(
     @Arg("affiliateCode", () => String) affiliateCode: string,
     @Arg("customerId", () => ID) customerId: string,
-    @Ctx() { db }: Context,
+    @Ctx() { db, attributionWindowDays }: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+    @Arg("visitorId", () => String, {
+      nullable: true,
+      description: "The visitor whose visit led here: accepted only if it visited this affiliate within the attribution window (default 30 days) before `at`.",
+    })
+    visitorId?: string | null,
   ) {
-    return referralsService.attributeReferral(db, affiliateCode, customerId, at);
+    return referralsService.attributeReferral(db, { affiliateCode, customerId, at, visitorId }, attributionWindowDays);
   }
 
   @FieldResolver(() => Affiliate)

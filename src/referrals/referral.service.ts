@@ -6,7 +6,7 @@ import { normalizeCode, normalizeNiche } from "../common/normalize.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
-import { findReferralByCustomerId, type ReferralRow } from "./referral.repository.js";
+import { findLastVisitAt, findReferralByCustomerId, type ReferralRow } from "./referral.repository.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 
 /**
@@ -40,24 +40,52 @@ export async function trackReferralVisit(
   return true;
 }
 
-/** Links a customer to the affiliate that brought it: once per customer, never to itself. */
+export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
+
+const DAY_MS = 86_400_000;
+
+export interface AttributionRequest {
+  affiliateCode: string;
+  customerId: string;
+  /** When the visitor became the customer; default now. */
+  at?: Date | null;
+  /** The visitor whose visit led here: the attribution then needs a visit within the window. */
+  visitorId?: string | null;
+}
+
+/**
+ * Links a customer to the affiliate that brought it: once per customer, never to itself, never a
+ * churned customer. With a visitor id, that visitor's last visit of the affiliate must be at most
+ * `windowDays` before the attribution; the id is kept, so the funnel can join visits to referrals.
+ */
 export async function attributeReferral(
   db: Database,
-  rawCode: string,
-  customerId: string,
-  at?: Date | null,
+  request: AttributionRequest,
+  windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
   now = new Date(),
 ): Promise<ReferralRow> {
-  const referredAt = v.pastDate("at", at, now);
+  const referredAt = v.pastDate("at", request.at, now);
+  const visitorId = request.visitorId == null ? null : v.requiredText("visitorId", request.visitorId, v.LIMITS.visitorId);
   const { referral, code } = await db.transaction(async (tx) => {
-    const affiliate = await getAffiliateByCodeOrThrow(tx, rawCode);
-    const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+    const affiliate = await getAffiliateByCodeOrThrow(tx, request.affiliateCode);
+    const customer = await getCustomerOrThrow(tx, request.customerId, "customerId", true);
+    if (customer.status === "CHURNED") throw badInput("customerId", "the customer has churned: only a current customer can be attributed");
     if (affiliate.customerId === customer.id) {
       throw badInput("customerId", "an affiliate cannot refer the customer it is");
     }
     const existing = await findReferralByCustomerId(tx, customer.id);
     if (existing) throw badInput("customerId", "the customer is already attributed to an affiliate");
-    const [created] = await tx.insert(referrals).values({ affiliateId: affiliate.id, customerId: customer.id, referredAt }).returning();
+    if (visitorId !== null) {
+      const lastVisit = await findLastVisitAt(tx, affiliate.id, visitorId, referredAt);
+      if (!lastVisit) throw badInput("visitorId", `this visitor has no visit of "${affiliate.code}" before the attribution`);
+      if (lastVisit.getTime() < referredAt.getTime() - windowDays * DAY_MS) {
+        throw badInput("visitorId", `this visitor's last visit of "${affiliate.code}" is more than ${windowDays} days before the attribution`);
+      }
+    }
+    const [created] = await tx
+      .insert(referrals)
+      .values({ affiliateId: affiliate.id, customerId: customer.id, referredAt, visitorId })
+      .returning();
     return { referral: created!, code: affiliate.code };
   });
   // The affiliate's pages show case studies of the customers it referred.

@@ -9,6 +9,9 @@ export class Referral {
   @Field(() => Date)
   referredAt: Date;
 
+  @Field(() => String, { nullable: true, description: "The visitor the attribution named, joining this referral to its visits." })
+  visitorId: string | null;
+
   affiliateId: string;
   customerId: string;
 }

@@ -252,7 +252,7 @@ function liveCustomer(
     updatedAt: new Date(Math.max(lastBillingAt, churned ? latentChurnAt : signedUpAt)),
   };
   const referral: ReferralRow | undefined = referrer
-    ? { id: rng.uuid(), affiliateId: referrer.id, customerId: id, referredAt: new Date(signedUpAt), createdAt: new Date(signedUpAt) }
+    ? { id: rng.uuid(), affiliateId: referrer.id, customerId: id, referredAt: new Date(signedUpAt), createdAt: new Date(signedUpAt), visitorId: null }
     : undefined;
   return { index, row, niche, initialPlan, propensity, latentChurnAt, seats: seatHistory, planChanges, referrer, referral, endAt };
 }
@@ -329,6 +329,7 @@ export function affiliateRows(affiliates: readonly AffiliateDraft[]): AffiliateR
       code,
       name,
       customerId: draft.linkedCustomer?.row.id ?? null,
+      contactStakeholderId: null,
       commissionType: draft.commissionType,
       commissionValue: draft.commissionValue,
       createdAt: new Date(draft.createdAt),

@@ -13,6 +13,9 @@ import { landingRouter } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/landing.fast-path.js";
 import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impressions.js";
+import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
+import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
+import type { TrustProxy } from "../config/env.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -23,6 +26,16 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Serve anonymous landingPage queries before Apollo (default on; off to compare). */
   graphqlFastPath?: boolean;
+  /** Per-address limit of trackReferralVisit (default 60 a minute). */
+  visitRateLimit?: Partial<VisitRateLimitOptions>;
+  /** Days before an attribution in which its visitor must have visited (default 30). */
+  attributionWindowDays?: number;
+  /**
+   * Which proxies may report the client address in X-Forwarded-For (express "trust proxy").
+   * Default false: the socket's peer is the client. Behind a proxy, without it every visit
+   * seems to come from the proxy and shares one rate limit.
+   */
+  trustProxy?: TrustProxy;
 }
 
 export interface App {
@@ -56,6 +69,9 @@ export async function createApp({
   impressions: impressionOptions,
   corsOrigins = [],
   graphqlFastPath = true,
+  visitRateLimit,
+  attributionWindowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+  trustProxy = false,
 }: AppOptions): Promise<App> {
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
@@ -79,6 +95,8 @@ export async function createApp({
 
   const app = express();
   app.disable("x-powered-by");
+  app.set("trust proxy", trustProxy);
+  const visitLimiter = new VisitRateLimiter({ ...DEFAULT_VISIT_RATE_LIMIT, ...visitRateLimit });
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -104,7 +122,10 @@ export async function createApp({
     graphqlFastPath ? createLandingFastPath(schema, landing) : (_req: express.Request, _res: express.Response, next: express.NextFunction) => next(),
     expressMiddleware(apollo, {
       context: ({ req }) =>
-        createContext({ db: database.db, landing, adminApiKey }, req.headers.authorization, (req.headers["x-request-id"] as string) || randomUUID()),
+        createContext(
+          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays },
+          { authorization: req.headers.authorization, clientIp: req.ip, requestId: (req.headers["x-request-id"] as string) || randomUUID() },
+        ),
     }),
   );
 

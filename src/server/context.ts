@@ -10,6 +10,7 @@ import { createAffiliateLoaders } from "../affiliates/affiliate.loaders.js";
 import { createReferralLoaders } from "../referrals/referral.loaders.js";
 import { createScoreLoaders } from "../intelligence/scores.loaders.js";
 import { createSegmentLoaders } from "../segments/segment.loaders.js";
+import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
 export function createLoaders(db: Database, now: Date) {
@@ -17,7 +18,7 @@ export function createLoaders(db: Database, now: Date) {
     ...createCustomerLoaders(db),
     ...createScoreLoaders(db, now),
     ...createSegmentLoaders(db),
-    ...createAffiliateLoaders(db),
+    ...createAffiliateLoaders(db, now),
     ...createReferralLoaders(db),
   };
 }
@@ -32,6 +33,13 @@ export interface Context {
   /** One clock per request, so every field of an answer is computed as of the same moment. */
   now: Date;
   requestId: string;
+  /**
+   * The client's address: express's req.ip, the socket's peer unless "trust proxy" names the
+   * proxies allowed to report it in X-Forwarded-For (TRUST_PROXY).
+   */
+  clientIp: string;
+  visitLimiter: VisitRateLimiter;
+  attributionWindowDays: number;
 }
 
 function unauthenticatedRequest(message: string): GraphQLError {
@@ -58,13 +66,31 @@ export interface ContextOptions {
   db: Database;
   landing: LandingCache;
   adminApiKey: string | undefined;
+  visitLimiter: VisitRateLimiter;
+  attributionWindowDays: number;
+}
+
+/** What a request brings to its context. */
+export interface RequestInfo {
+  authorization: string | undefined;
+  clientIp: string | undefined;
+  requestId?: string;
 }
 
 export async function createContext(
-  { db, landing, adminApiKey }: ContextOptions,
-  authorization: string | undefined,
-  requestId: string = randomUUID(),
+  { db, landing, adminApiKey, visitLimiter, attributionWindowDays }: ContextOptions,
+  { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
-  return { db, landing, caller: await resolveCaller(db, authorization, adminApiKey), loaders: createLoaders(db, now), now, requestId };
+  return {
+    db,
+    landing,
+    caller: await resolveCaller(db, authorization, adminApiKey),
+    loaders: createLoaders(db, now),
+    now,
+    requestId,
+    clientIp: clientIp ?? "unknown",
+    visitLimiter,
+    attributionWindowDays,
+  };
 }

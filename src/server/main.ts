@@ -40,7 +40,15 @@ async function main() {
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const stopSchedule = scheduleIntelligence(database.db, config);
 
-  const app = await createApp({ database, adminApiKey, landingCache: config.landingCache, corsOrigins: config.corsOrigins });
+  const app = await createApp({
+    database,
+    adminApiKey,
+    landingCache: config.landingCache,
+    corsOrigins: config.corsOrigins,
+    visitRateLimit: config.visitRateLimit,
+    attributionWindowDays: config.attributionWindowDays,
+    trustProxy: config.trustProxy,
+  });
   const server = createServer(app.handler);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;

@@ -1,5 +1,5 @@
 import request from "supertest";
-import { createApp, type App } from "../../src/server/app.js";
+import { createApp, type App, type AppOptions } from "../../src/server/app.js";
 import { openTestDatabase, type TestDatabase } from "./db.js";
 
 export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
@@ -22,9 +22,9 @@ export interface TestApp {
 }
 
 /** Boots the real app on a fresh database of the kind under test; one per test file. */
-export async function startTestApp(): Promise<TestApp> {
+export async function startTestApp(options: Omit<AppOptions, "database" | "adminApiKey"> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const app = await createApp({ database, adminApiKey: ADMIN_KEY });
+  const app = await createApp({ ...options, database, adminApiKey: ADMIN_KEY });
   const http = request(app.handler);
   const gql: TestApp["gql"] = async (query, variables, key) => {
     let req = http.post("/graphql").set("content-type", "application/json");

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { check, doublePrecision, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, lifecycleDates, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
+import { stakeholders } from "./stakeholders.js";
 
 export const commissionType = pgEnum("commission_type", ["PERCENT", "FLAT"]);
 
@@ -14,6 +15,11 @@ export const affiliates = pgTable(
     name: text("name").notNull(),
     /** The customer this affiliate is, when it is one (at most one affiliate per customer). */
     customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
+    /**
+     * The person at that customer the program deals with: its champion, else its decision maker,
+     * picked when the affiliate was created from the customer.
+     */
+    contactStakeholderId: uuid("contact_stakeholder_id").references(() => stakeholders.id, { onDelete: "set null" }),
     commissionType: commissionType("commission_type").notNull(),
     /** Percent of referred revenue (PERCENT) or integer cents per referred customer (FLAT). */
     commissionValue: doublePrecision("commission_value").notNull(),
@@ -22,6 +28,9 @@ export const affiliates = pgTable(
   (t) => [
     uniqueIndex("affiliates_code_key").on(t.code),
     uniqueIndex("affiliates_customer_id_key").on(t.customerId),
+    // Deleting a customer cascades to its stakeholders, and each deleted stakeholder sets this
+    // column to null: without the index every one of them would scan all affiliates.
+    index("affiliates_contact_stakeholder_idx").on(t.contactStakeholderId),
     check("affiliates_commission_value_check", sql`${t.commissionValue} >= 0`),
   ],
 );

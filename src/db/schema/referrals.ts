@@ -35,6 +35,11 @@ export const referrals = pgTable(
       .notNull()
       .references(() => customers.id, { onDelete: "cascade" }),
     referredAt: timestamptz("referred_at").notNull().defaultNow(),
+    /**
+     * The visitor whose visit led to this customer, when the attribution named one: joins the
+     * referral to its visits (referral_visits_affiliate_visitor_day_key) for the funnel.
+     */
+    visitorId: text("visitor_id"),
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [

@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import { pgArrayLiteral } from "../db/arrays.js";
+import { queryRows, type Executor } from "../db/client.js";
+
+export interface StatsWindow {
+  /** Inclusive; null: since the beginning. */
+  from: Date | null;
+  /** Exclusive. */
+  to: Date;
+}
+
+export interface AffiliateAggregates {
+  affiliateId: string;
+  visitors: number;
+  referred: number;
+  active: number;
+  churned: number;
+  /** Referred customers that churned within 90 days of signing up. */
+  earlyChurned: number;
+  averageLifetimeValueCents: number | null;
+  averageHealthScore: number | null;
+}
+
+export interface AffiliateMonth {
+  affiliateId: string;
+  month: Date;
+  visitors: number;
+  referred: number;
+  churned: number;
+  /** Customers this affiliate had referred and that were still customers when the month began. */
+  activeAtStart: number;
+  /** Not rounded: whole cents are taken once, on the total or the shown figure. */
+  revenueCents: number;
+}
+
+const ids = (affiliateIds: readonly string[]) => sql`${pgArrayLiteral(affiliateIds)}::uuid[]`;
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Per affiliate, over the customers it referred within the window: counts, mean LTV (stored
+ * scores) and mean health of the active ones, and the distinct visitors of its landing pages.
+ * One statement for a whole batch of affiliates; reads the (affiliate_id, at|referred_at) indexes.
+ */
+export async function affiliateAggregates(ex: Executor, affiliateIds: readonly string[], window: StatsWindow): Promise<AffiliateAggregates[]> {
+  const rows = await queryRows<Record<string, string | number | null>>(
+    ex,
+    sql`
+    with a as (select unnest(${ids(affiliateIds)}) as affiliate_id)
+    select a.affiliate_id,
+      (select count(distinct v.visitor_id)::int from referral_visits v
+        where v.affiliate_id = a.affiliate_id and v.at >= coalesce(${iso(window.from)}::timestamptz, '-infinity') and v.at < ${iso(window.to)}::timestamptz) as visitors,
+      count(r.customer_id)::int as referred,
+      (count(r.customer_id) filter (where c.status <> 'CHURNED'))::int as active,
+      (count(r.customer_id) filter (where c.status = 'CHURNED'))::int as churned,
+      (count(r.customer_id) filter (where c.churned_at < c.signed_up_at + interval '90 days'))::int as early_churned,
+      avg(s.lifetime_value_cents)::float8 as average_ltv,
+      (avg(s.health_score) filter (where c.status <> 'CHURNED'))::float8 as average_health
+    from a
+    left join referrals r on r.affiliate_id = a.affiliate_id
+      and r.referred_at >= coalesce(${iso(window.from)}::timestamptz, '-infinity') and r.referred_at < ${iso(window.to)}::timestamptz
+    left join customers c on c.id = r.customer_id
+    left join customer_scores s on s.customer_id = r.customer_id
+    group by a.affiliate_id`,
+  );
+  return rows.map((r) => ({
+    affiliateId: String(r.affiliate_id),
+    visitors: Number(r.visitors),
+    referred: Number(r.referred),
+    active: Number(r.active),
+    churned: Number(r.churned),
+    earlyChurned: Number(r.early_churned),
+    averageLifetimeValueCents: r.average_ltv === null ? null : Number(r.average_ltv),
+    averageHealthScore: r.average_health === null ? null : Number(r.average_health),
+  }));
+}
+
+/**
+ * The calendar months (UTC) of the window, per affiliate, from its first referral when the
+ * window has no start: distinct visitors, referrals, churns and customers active at the month's
+ * start among all customers it ever referred, and the revenue those customers paid within the
+ * month and the window (each billing row's MRR pro rata, a month being 30.4375 days).
+ */
+export async function affiliateMonths(ex: Executor, affiliateIds: readonly string[], window: StatsWindow, now: Date): Promise<AffiliateMonth[]> {
+  const rows = await queryRows<Record<string, string | number | Date>>(
+    ex,
+    sql`
+    with a as (select unnest(${ids(affiliateIds)}) as affiliate_id),
+    w as (select coalesce(${iso(window.from)}::timestamptz, '-infinity') as w_from, ${iso(window.to)}::timestamptz as w_to),
+    refd as (
+      select r.affiliate_id, r.customer_id, r.referred_at, c.churned_at
+        from referrals r join customers c on c.id = r.customer_id
+       where r.affiliate_id = any(${ids(affiliateIds)})
+    ),
+    months as (
+      select a.affiliate_id, m as m_start, m + interval '1 month' as m_end
+        from a, w,
+        -- greatest() skips NULLs: with no referral and no window start this must be NULL, not -infinity.
+        lateral (select date_trunc('month', nullif(greatest(w.w_from, coalesce((select min(referred_at) from refd
+                   where refd.affiliate_id = a.affiliate_id), w.w_from)), '-infinity')) as first_month) f,
+        lateral generate_series(f.first_month, w.w_to - interval '1 microsecond', interval '1 month') as m
+       where f.first_month is not null
+    ),
+    segments as (
+      select refd.affiliate_id, p.mrr_cents, p.at as s_from,
+             least(coalesce(lead(p.at) over (partition by p.customer_id order by p.at, p.id), 'infinity'),
+                   coalesce(refd.churned_at, 'infinity'), ${now.toISOString()}::timestamptz) as s_to
+        from plan_changes p join refd on refd.customer_id = p.customer_id
+    ),
+    revenue as (
+      select months.affiliate_id, months.m_start,
+             sum(s.mrr_cents * extract(epoch from least(s.s_to, months.m_end, w.w_to) - greatest(s.s_from, months.m_start, w.w_from)) / 2629800.0)::float8 as cents
+        from months, w, segments s
+       where s.affiliate_id = months.affiliate_id
+         and least(s.s_to, months.m_end, w.w_to) > greatest(s.s_from, months.m_start, w.w_from)
+       group by months.affiliate_id, months.m_start
+    )
+    select months.affiliate_id, months.m_start as month,
+      (select count(distinct v.visitor_id)::int from referral_visits v where v.affiliate_id = months.affiliate_id
+        and v.at >= greatest(months.m_start, w.w_from) and v.at < least(months.m_end, w.w_to)) as visitors,
+      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
+        and refd.referred_at >= greatest(months.m_start, w.w_from) and refd.referred_at < least(months.m_end, w.w_to)) as referred,
+      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
+        and refd.churned_at >= months.m_start and refd.churned_at < months.m_end) as churned,
+      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
+        and refd.referred_at < months.m_start and (refd.churned_at is null or refd.churned_at >= months.m_start)) as active_at_start,
+      coalesce(revenue.cents, 0) as revenue_cents
+    from months cross join w
+    left join revenue on revenue.affiliate_id = months.affiliate_id and revenue.m_start = months.m_start
+    order by months.affiliate_id, months.m_start`,
+  );
+  return rows.map((r) => ({
+    affiliateId: String(r.affiliate_id),
+    month: new Date(r.month as string),
+    visitors: Number(r.visitors),
+    referred: Number(r.referred),
+    churned: Number(r.churned),
+    activeAtStart: Number(r.active_at_start),
+    revenueCents: Number(r.revenue_cents),
+  }));
+}
