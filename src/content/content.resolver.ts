@@ -1,9 +1,12 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
-import { ContentAsset, ContentKind } from "./content.type.js";
+import { ContentAsset, ContentKind, ContentPerformance } from "./content.type.js";
+import { contentPerformance } from "./content-performance.repository.js";
+import { badInput } from "../common/errors.js";
+import * as v from "../common/validate.js";
 import { ContentAssetInput, ContentAssetUpdate } from "./content.inputs.js";
 import * as contentService from "./content.service.js";
 
@@ -18,6 +21,26 @@ export class ContentResolver {
     @Arg("includeArchived", () => Boolean, { nullable: true, defaultValue: false }) includeArchived?: boolean | null,
   ) {
     return contentService.listContentAssets(db, { kind, niche, includeArchived });
+  }
+
+  @Query(() => [ContentPerformance], { description: "Content assets by impressions, with the referrals and retention that followed." })
+  @Allow(Role.ADMIN)
+  async contentPerformance(
+    @Ctx() { db, loaders, now }: Context,
+    @Arg("from", () => Date, { nullable: true, description: "Inclusive day (UTC); default: 90 days ago." }) from?: Date | null,
+    @Arg("to", () => Date, { nullable: true, description: "Exclusive day (UTC); default: tomorrow." }) to?: Date | null,
+    @Arg("limit", () => Int, { nullable: true, defaultValue: 50 }) limit?: number,
+  ) {
+    const end = to == null ? new Date(now.getTime() + 86_400_000) : v.pastDate("to", to, now);
+    const start = from == null ? new Date(end.getTime() - 91 * 86_400_000) : v.pastDate("from", from, now);
+    if (start >= end) throw badInput("from", "must be before to");
+    const rows = await contentPerformance(db, start.toISOString().slice(0, 10), end.toISOString().slice(0, 10), v.intInRange("limit", limit ?? 50, 1, 500));
+    const assets = await loaders.contentAssetById.loadMany(rows.map((r) => r.assetId));
+    return rows.map((r, i) => ({
+      ...r,
+      asset: assets[i],
+      retentionRate: r.referredCustomers === 0 ? null : r.retainedCustomers / r.referredCustomers,
+    }));
   }
 
   @Mutation(() => ContentAsset)

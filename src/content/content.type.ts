@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
+import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 
 export enum ContentKind {
   CASE_STUDY = "CASE_STUDY",
@@ -38,4 +38,22 @@ export class ContentAsset {
 
   customerId: string | null;
   affiliateId: string | null;
+}
+
+@ObjectType({ description: "How a content asset performs on landing pages." })
+export class ContentPerformance {
+  @Field(() => ContentAsset)
+  asset: ContentAsset;
+
+  @Field(() => Int, { description: "Times landing pages showed it in the window." })
+  impressions: number;
+
+  @Field(() => Int, { description: "Customers referred, within 30 days, by affiliates whose pages showed it." })
+  referredCustomers: number;
+
+  @Field(() => Int, { description: "How many of those are still customers." })
+  retainedCustomers: number;
+
+  @Field(() => Float, { nullable: true, description: "retainedCustomers / referredCustomers; null without referrals." })
+  retentionRate: number | null;
 }
