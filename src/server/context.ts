@@ -10,6 +10,7 @@ import { createAffiliateLoaders } from "../affiliates/affiliate.loaders.js";
 import { createReferralLoaders } from "../referrals/referral.loaders.js";
 import { createScoreLoaders } from "../intelligence/scores.loaders.js";
 import { createSegmentLoaders } from "../segments/segment.loaders.js";
+import { createContentLoaders } from "../content/content.loaders.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
@@ -18,6 +19,7 @@ export function createLoaders(db: Database, now: Date) {
     ...createCustomerLoaders(db),
     ...createScoreLoaders(db, now),
     ...createSegmentLoaders(db),
+    ...createContentLoaders(db),
     ...createAffiliateLoaders(db, now),
     ...createReferralLoaders(db),
   };
