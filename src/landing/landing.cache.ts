@@ -67,6 +67,8 @@ export class LandingCache {
       ttl: options.ttlMs,
       allowStaleOnFetchRejection: true,
       noDeleteOnFetchRejection: true,
+      // A stale entry must survive a plain get(): it is what stale-if-error serves.
+      noDeleteOnStaleGet: true,
       fetchMethod: async (_key, _stale, { context }) => {
         const entry = toEntry(await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs));
         this.degraded = false;
@@ -77,6 +79,12 @@ export class LandingCache {
 
   async get(input: LandingInput): Promise<{ entry: LandingEntry; source: LandingSource }> {
     const key = landingCacheKey(input);
+    // The common case, a fresh hit, without fetch()'s bookkeeping: this is every page view.
+    const hit = this.lru.get(key);
+    if (hit) {
+      this.impressions?.record(hit.page);
+      return { entry: hit, source: "cached" };
+    }
     // A clear() while a computation is in flight aborts it (its answer may predate the write):
     // the second attempt computes afresh.
     for (let attempt = 0; ; attempt++) {

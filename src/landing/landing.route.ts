@@ -1,4 +1,4 @@
-import { Router, type Request, type Response } from "express";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { LandingCache } from "./landing.cache.js";
 import { normalizeLandingInput } from "./landing.service.js";
 
@@ -11,22 +11,27 @@ const CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
 /** A fallback answer should not sit in a CDN for long: the real one is due back soon. */
 const FALLBACK_CACHE_CONTROL = "public, max-age=5";
 
-const firstString = (value: unknown): string | undefined => (Array.isArray(value) ? firstString(value[0]) : typeof value === "string" ? value : undefined);
-
 function matchesEtag(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-function applyCors(req: Request, res: Response, origins: string[]): void {
-  const origin = req.headers.origin;
-  res.vary("Origin");
-  if (!origin) return;
-  if (origins.includes("*")) res.setHeader("Access-Control-Allow-Origin", "*");
-  else if (origins.includes(origin)) res.setHeader("Access-Control-Allow-Origin", origin);
-  else return;
-  res.setHeader("Access-Control-Expose-Headers", "ETag, X-Advocate-Fallback");
+function corsHeaders(origin: string | undefined, origins: string[]): Record<string, string> {
+  const headers: Record<string, string> = { Vary: "Origin" };
+  if (!origin) return headers;
+  const allowed = origins.includes("*") ? "*" : origins.includes(origin) ? origin : undefined;
+  if (allowed) {
+    headers["Access-Control-Allow-Origin"] = allowed;
+    headers["Access-Control-Expose-Headers"] = "ETag, X-Advocate-Fallback";
+  }
+  return headers;
+}
+
+/** `/landing` or `/landing?…`, for GET, HEAD and the CORS preflight. */
+export function isLandingRequest(req: IncomingMessage): boolean {
+  const url = req.url ?? "";
+  return (url === "/landing" || url.startsWith("/landing?")) && (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS");
 }
 
 /**
@@ -34,34 +39,41 @@ function applyCors(req: Request, res: Response, origins: string[]): void {
  * marketing sites and CDNs: strong ETag, 304 on If-None-Match, cacheable, CORS for the
  * configured origins. It always answers 200 with a page: stale or default content when the
  * database fails, said by the X-Advocate-Fallback header.
+ *
+ * A plain node:http handler, placed in front of Express: this is the hot path of every page
+ * view, and Express's routing and response helpers cost more than the cached answer itself.
  */
-export function landingRouter(cache: LandingCache, options: LandingRouteOptions): Router {
-  const router = Router();
-  router.options("/landing", (req, res) => {
-    applyCors(req, res, options.corsOrigins);
-    res.setHeader("Access-Control-Allow-Methods", "GET, OPTIONS");
-    res.setHeader("Access-Control-Allow-Headers", "If-None-Match");
-    res.setHeader("Access-Control-Max-Age", "86400");
-    res.status(204).end();
-  });
-  router.get("/landing", async (req, res) => {
-    const input = normalizeLandingInput({
-      affiliateCode: firstString(req.query.affiliate),
-      niche: firstString(req.query.niche),
-      limit: firstString(req.query.limit),
-    });
-    const { entry, source } = await cache.get(input);
-    applyCors(req, res, options.corsOrigins);
-    res.setHeader("ETag", entry.etag);
-    const fallback = source === "stale" || source === "default";
-    res.setHeader("Cache-Control", fallback ? FALLBACK_CACHE_CONTROL : CACHE_CONTROL);
-    if (fallback) res.setHeader("X-Advocate-Fallback", source);
-    if (matchesEtag(req.headers["if-none-match"], entry.etag)) {
-      res.status(304).end();
+export function createLandingHandler(cache: LandingCache, options: LandingRouteOptions) {
+  return async function landingHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cors = corsHeaders(req.headers.origin, options.corsOrigins);
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        ...cors,
+        "Access-Control-Allow-Methods": "GET, OPTIONS",
+        "Access-Control-Allow-Headers": "If-None-Match",
+        "Access-Control-Max-Age": "86400",
+      });
+      res.end();
       return;
     }
-    res.setHeader("Content-Type", "application/json; charset=utf-8");
-    res.end(entry.body);
-  });
-  return router;
+    const query = new URLSearchParams((req.url ?? "").slice("/landing".length + 1));
+    const input = normalizeLandingInput({ affiliateCode: query.get("affiliate"), niche: query.get("niche"), limit: query.get("limit") });
+    const { entry, source } = await cache.get(input);
+    const fallback = source === "stale" || source === "default";
+    const headers: Record<string, string> = {
+      ...cors,
+      ETag: entry.etag,
+      "Cache-Control": fallback ? FALLBACK_CACHE_CONTROL : CACHE_CONTROL,
+    };
+    if (fallback) headers["X-Advocate-Fallback"] = source;
+    if (matchesEtag(req.headers["if-none-match"], entry.etag)) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+    headers["Content-Type"] = "application/json; charset=utf-8";
+    headers["Content-Length"] = String(entry.body.length);
+    res.writeHead(200, headers);
+    res.end(req.method === "HEAD" ? undefined : entry.body);
+  };
 }

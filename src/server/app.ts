@@ -1,6 +1,7 @@
 import { ApolloServer } from "@apollo/server";
 import { expressMiddleware } from "@as-integrations/express5";
 import express from "express";
+import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { DatabaseHandle } from "../db/client.js";
 import { createErrorFormatter } from "../common/errors.js";
@@ -9,7 +10,7 @@ import { createContext, type Context } from "./context.js";
 import { getSchema } from "./schema.js";
 import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
 import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
-import { landingRouter } from "../landing/landing.route.js";
+import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/landing.fast-path.js";
 import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impressions.js";
@@ -40,7 +41,7 @@ export interface AppOptions {
 
 export interface App {
   /** The request handler: give it to http.createServer, or to supertest. */
-  handler: express.Express;
+  handler: RequestListener;
   landing: LandingCache;
   /** Counts the assets landing pages show; flush() writes what is pending. */
   impressions: ImpressionBuffer;
@@ -102,7 +103,6 @@ export async function createApp({
     res.json({ status: "ok" });
   });
 
-  app.use(landingRouter(landing, { corsOrigins }));
   app.use(demoLandingRouter());
 
   app.get("/readyz", async (_req, res) => {
@@ -129,8 +129,21 @@ export async function createApp({
     }),
   );
 
+  const serveLanding = createLandingHandler(landing, { corsOrigins });
+  // The landing page is every page view's request: it is answered before Express (see landing.route.ts).
+  const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    if (isLandingRequest(req)) {
+      serveLanding(req, res).catch((error: unknown) => {
+        log.error("landing request failed", describeError(error));
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
+    app(req, res);
+  }) as RequestListener;
+
   return {
-    handler: app,
+    handler,
     landing,
     impressions,
     stop: async () => {
