@@ -32,21 +32,7 @@ export function contentAssetsOf(seed: string, population: Population, now: numbe
   for (const affiliate of population.affiliates) if (affiliate.linkedCustomer) affiliateOf.set(affiliate.linkedCustomer, affiliate);
   const caseStudy = (life: CustomerLife, niches: string[], affiliate: AffiliateDraft | undefined) => {
     told.add(life);
-    const niche = life.niche;
-    const months = Math.floor((now - life.row.signedUpAt.getTime()) / MONTH_MS);
-    const improvement = Math.round(12 + 30 * sigmoid(life.propensity) + rng.int(0, 9));
-    add({
-      kind: "CASE_STUDY",
-      title: `How ${life.row.name} ${niche.metricDirection} ${niche.metric} by ${improvement}%`,
-      body:
-        `${life.row.name} has been a customer for ${months} months, on the ${life.row.plan} plan. ` +
-        `Like many ${niche.audience}, the team struggled with ${niche.painPoints[0]![0].toLowerCase()}. ` +
-        `Within a few months most of its seats were active every week, and it ${niche.metricDirection} ${niche.metric} by ${improvement}%.`,
-      url: `${SITE}/customers/${slugify(life.row.name)}-${life.row.externalId}`,
-      niches,
-      customerId: life.row.id,
-      affiliateId: affiliate?.id ?? null,
-    });
+    add({ kind: "CASE_STUDY", ...caseStudyText(life, rng, now), niches, customerId: life.row.id, affiliateId: affiliate?.id ?? null });
   };
 
   const perNiche = population.lives.length >= 1_000 ? 4 : 2;
@@ -94,6 +80,66 @@ export function contentAssetsOf(seed: string, population: Population, now: numbe
   add({ ...general, kind: "PAIN_POINT", title: "Churn you only notice when it is too late", body: "By the time a customer cancels, the warning signs were there for months." }, false);
   add({ ...general, kind: "PAIN_POINT", title: "Marketing spend that brings the wrong customers", body: "Cheap leads that churn in three months cost more than they bring." }, false);
   add({ ...general, kind: "USE_CASE", title: "Onboarding checklist (2023 edition)", body: "Replaced by the new onboarding guide." }, true);
+  return assets;
+}
+
+/** A case study's words; the improvement it reports is drawn from rng (one draw). */
+function caseStudyText(life: CustomerLife, rng: Random, now: number): Pick<ContentAssetRow, "title" | "body" | "url"> {
+  const niche = life.niche;
+  const months = Math.floor((now - life.row.signedUpAt.getTime()) / MONTH_MS);
+  const improvement = Math.round(12 + 30 * sigmoid(life.propensity) + rng.int(0, 9));
+  return {
+    title: `How ${life.row.name} ${niche.metricDirection} ${niche.metric} by ${improvement}%`,
+    body:
+      `${life.row.name} has been a customer for ${months} months, on the ${life.row.plan} plan. ` +
+      `Like many ${niche.audience}, the team struggled with ${niche.painPoints[0]![0].toLowerCase()}. ` +
+      `Within a few months most of its seats were active every week, and it ${niche.metricDirection} ${niche.metric} by ${improvement}%.`,
+    url: `${SITE}/customers/${slugify(life.row.name)}-${life.row.externalId}`,
+  };
+}
+
+/**
+ * `count` more assets in the mix a large content library has: case studies of established
+ * active customers, use cases tied to customers who use them (so use-case popularity has rows to
+ * count), pain points; mostly for one niche, some for two or for every niche, some made for one
+ * affiliate's audience, a few archived. For benchmarks at catalogue scale: drawn from their own
+ * stream, so the catalogue set above is the same with or without them.
+ */
+export function extraContentAssetsOf(seed: string, population: Population, now: number, count: number): ContentAssetRow[] {
+  const rng = new Random(`${seed}:content:extra`);
+  const customersOf = new Map<NicheSpec, CustomerLife[]>(NICHES.map((niche) => [niche, []]));
+  const storiesOf = new Map<NicheSpec, CustomerLife[]>(NICHES.map((niche) => [niche, []]));
+  for (const life of population.lives) {
+    customersOf.get(life.niche)!.push(life);
+    if (life.row.status === "ACTIVE" && now - life.row.signedUpAt.getTime() >= CASE_STUDY_MIN_TENURE_MS) storiesOf.get(life.niche)!.push(life);
+  }
+  const nicheWeights = NICHES.map((niche) => [niche, niche.weight] as const);
+  const assets: ContentAssetRow[] = [];
+  for (let i = 0; i < count; i++) {
+    const niche = rng.weighted(nicheWeights);
+    const scope = rng.next();
+    const niches = scope < 0.1 ? [] : scope < 0.15 ? [...new Set([niche.name, rng.pick(NICHES).name])] : [niche.name];
+    const affiliate = population.affiliates.length > 0 && rng.chance(0.15) ? rng.pick(population.affiliates) : undefined;
+    const stories = storiesOf.get(niche)!;
+    const kind = rng.weighted([["CASE_STUDY", 0.4], ["USE_CASE", 0.35], ["PAIN_POINT", 0.25]] as const);
+    const common = { id: rng.uuid(), niches, affiliateId: affiliate?.id ?? null, archived: rng.chance(ARCHIVED_SHARE) };
+    const createdAt = new Date(Math.round(now - rng.float(1, 3 * 365) * DAY_MS));
+    const dates = { createdAt, updatedAt: createdAt };
+    if (kind === "CASE_STUDY" && stories.length > 0) {
+      const life = rng.pick(stories);
+      assets.push({ ...common, ...caseStudyText(life, rng, now), ...dates, kind, customerId: life.row.id });
+    } else if (kind === "PAIN_POINT") {
+      const [title, body] = rng.pick(niche.painPoints);
+      assets.push({ ...common, ...dates, kind, title, body, url: null, customerId: null });
+    } else {
+      const useCase = rng.int(0, niche.useCases.length - 1);
+      const [title, body] = niche.useCases[useCase]!;
+      const customers = customersOf.get(niche)!;
+      const user = customers.length > 0 && rng.chance(0.5) ? rng.pick(customers) : undefined;
+      const url = `${SITE}/use-cases/${slugify(niche.name)}/${useCase + 1}`;
+      assets.push({ ...common, ...dates, kind: "USE_CASE", title, body, url, customerId: user?.row.id ?? null });
+    }
+  }
   return assets;
 }
 

@@ -1,4 +1,4 @@
-import { contentAssetsOf, segmentsOf } from "./content.js";
+import { contentAssetsOf, extraContentAssetsOf, segmentsOf } from "./content.js";
 import { emptyDataset, type Dataset, type DatasetBatch } from "./dataset.js";
 import { customerHistory } from "./history.js";
 import { affiliateRows, buildPopulation } from "./population.js";
@@ -11,10 +11,16 @@ export interface GenerateOptions {
   now: Date;
   /** Customers whose CS histories are generated (and yielded) together; bounds memory. */
   customersPerBatch?: number;
+  /**
+   * Content assets in total, at least: the catalogue set (about 120 at 100,000 customers) is
+   * always made, and generated ones are added up to this number. Unset: the catalogue set only.
+   */
+  contentAssets?: number;
 }
 
 /** The population (customers and their billing lives) stays in memory, under 2 KB a customer. */
 export const MAX_CUSTOMERS = 1_000_000;
+export const MAX_CONTENT_ASSETS = 1_000_000;
 const DEFAULT_CUSTOMERS_PER_BATCH = 1_000;
 /** Visits are yielded once this many have accumulated, whatever the affiliate. */
 const VISITS_PER_BATCH = 20_000;
@@ -33,6 +39,10 @@ export function* generateDatasetBatches(options: GenerateOptions): Generator<Dat
   if (Number.isNaN(now.getTime())) throw new RangeError("now must be a valid date");
   const perBatch = options.customersPerBatch ?? DEFAULT_CUSTOMERS_PER_BATCH;
   if (!Number.isInteger(perBatch) || perBatch < 1) throw new RangeError(`customersPerBatch must be a positive integer, got ${perBatch}`);
+  const { contentAssets } = options;
+  if (contentAssets !== undefined && (!Number.isInteger(contentAssets) || contentAssets < 0 || contentAssets > MAX_CONTENT_ASSETS)) {
+    throw new RangeError(`contentAssets must be an integer from 0 to ${MAX_CONTENT_ASSETS}, got ${contentAssets}`);
+  }
   const seed = String(options.seed);
   const nowMs = now.getTime();
 
@@ -73,7 +83,9 @@ export function* generateDatasetBatches(options: GenerateOptions): Generator<Dat
     yield { table: "supportTickets", rows: batch.supportTickets };
   }
 
-  yield { table: "contentAssets", rows: contentAssetsOf(seed, population, nowMs) };
+  const assets = contentAssetsOf(seed, population, nowMs);
+  const extra = extraContentAssetsOf(seed, population, nowMs, Math.max(0, (contentAssets ?? 0) - assets.length));
+  yield { table: "contentAssets", rows: [...assets, ...extra] };
   yield { table: "segments", rows: segmentsOf(seed, nowMs) };
 }
 
