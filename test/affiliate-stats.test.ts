@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,7 +10,6 @@ afterAll(async () => {
 });
 
 const DAY = 86_400_000;
-const daysAgo = (d: number) => new Date(Date.now() - d * DAY).toISOString();
 
 async function affiliate(type = "PERCENT", value = 20): Promise<string> {
   const code = unique("st").toLowerCase();

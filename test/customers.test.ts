@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -46,7 +46,6 @@ describe("customer-success history", () => {
   it("derives NPS, CSAT, recent tickets, upsells and lifetime value from time-stamped rows", async () => {
     const signedUpAt = new Date(Date.now() - 120 * 86_400_000).toISOString();
     const c = await createCustomer({ signedUpAt, mrrCents: 10_000 });
-    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
     const steps = [
       [`mutation($id: ID!, $at: DateTime) { recordNpsResponse(customerId: $id, score: 6, at: $at) { id } }`, { at: daysAgo(50) }],
       [`mutation($id: ID!, $at: DateTime) { recordNpsResponse(customerId: $id, score: 9, at: $at) { id } }`, { at: daysAgo(5) }],

@@ -8,7 +8,7 @@ import { DEFAULT_LANDING_CACHE, LandingCache } from "../src/landing/landing.cach
 import { ImpressionBuffer } from "../src/landing/impressions.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
-import { ADMIN_KEY, startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { ADMIN_KEY, startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -18,7 +18,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 const utcToday = () => new Date().toISOString().slice(0, 10);
 
 async function healthyCustomer(app: TestApp, niche: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,7 +9,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
 interface Profile {
   nps?: number;

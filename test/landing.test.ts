@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSchema } from "../src/server/schema.js";
-import { startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -10,7 +10,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString();
 
 async function customer(name: string, niche: string, nps: number, active: number): Promise<string> {
   const c = await t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id } }`, {

@@ -1,7 +1,7 @@
 import { and, asc, gt, isNull, sql } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
 import { customerScores, customers } from "../db/schema/index.js";
-import { advocacyReasons, computeAdvocacy, isSuccessful } from "./advocacy.js";
+import { computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
@@ -50,8 +50,6 @@ export function scoreCustomer(
     tenureDays: now.tenureDays,
   };
 }
-
-export { advocacyReasons };
 
 export type ModelInUse = { version: number; model: LogisticModel } | null;
 

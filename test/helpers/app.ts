@@ -48,3 +48,6 @@ export async function startTestApp(options: Omit<AppOptions, "database" | "admin
 let counter = 0;
 /** Unique values per call, so tests never collide on external ids or codes. */
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${Date.now().toString(36)}-${++counter}`;
+
+/** An ISO timestamp `days` days before now, for history written in the past. */
+export const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
