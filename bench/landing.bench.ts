@@ -30,13 +30,23 @@ import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import type { LandingCacheOptions } from "../src/landing/landing.cache.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { NICHES } from "../src/seed/catalog.js";
-import type { RowCounts } from "../src/seed/dataset.js";
+import { SEED_TABLE_NAMES, zeroCounts, type RowCounts } from "../src/seed/dataset.js";
 import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
 import { measure, type Latency } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 import type { MemoryResult, MemorySpec } from "./landing-cache-memory.js";
 import type { ServerMessage, ServerSpec, ServerStats } from "./landing-server.js";
+
+async function countRows(handle: Awaited<ReturnType<typeof openDatabase>>): Promise<RowCounts> {
+  const counts = zeroCounts();
+  for (const name of SEED_TABLE_NAMES) {
+    const table = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const [row] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from ${sql.identifier(table)}`);
+    counts[name] = row!.n;
+  }
+  return counts;
+}
 
 /** What a marketing site asks for: every field of the page, the inputs as variables. */
 export const LANDING_DOCUMENT = `query Landing($affiliateCode: String, $niche: String) {
@@ -176,19 +186,32 @@ interface LoadedSize {
   server: Record<string, string>;
 }
 
-async function loadSize(databaseUrl: string, customers: number, contentAssets: number): Promise<LoadedSize> {
+/** Loads a size, or with `reuse` keeps what the database holds when it is that size already (for quicker reruns). */
+async function loadSize(databaseUrl: string, customers: number, contentAssets: number, reuse = false): Promise<LoadedSize> {
   const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
   try {
     await handle.migrate();
-    let started = performance.now();
-    const counts = await loadDataset(handle.db, { customers, contentAssets, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-    const loadSeconds = (performance.now() - started) / 1000;
-    started = performance.now();
-    await recomputeAllScores(handle.db, BENCH_NOW);
-    const scoreSeconds = (performance.now() - started) / 1000;
-    // Autovacuum would otherwise visit the freshly loaded tables during the measurements.
-    await handle.db.execute(sql`vacuum analyze`);
-    await handle.db.execute(sql`checkpoint`).catch(() => undefined);
+    let counts: RowCounts | undefined;
+    let loadSeconds = 0;
+    let scoreSeconds = 0;
+    if (reuse) {
+      const [held] = await queryRows<{ customers: number; assets: number }>(
+        handle.db,
+        sql`select (select count(*) from customers)::int as customers, (select count(*) from content_assets)::int as assets`,
+      );
+      if (held?.customers === customers && held.assets === contentAssets) counts = await countRows(handle);
+    }
+    if (!counts) {
+      let started = performance.now();
+      counts = await loadDataset(handle.db, { customers, contentAssets, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
+      loadSeconds = (performance.now() - started) / 1000;
+      started = performance.now();
+      await recomputeAllScores(handle.db, BENCH_NOW);
+      scoreSeconds = (performance.now() - started) / 1000;
+      // Autovacuum would otherwise visit the freshly loaded tables during the measurements.
+      await handle.db.execute(sql`vacuum analyze`);
+      await handle.db.execute(sql`checkpoint`).catch(() => undefined);
+    }
     const codes = await queryRows<{ code: string }>(handle.db, sql`select code from affiliates order by code`);
     const rng = new Random(`${BENCH_SEED}:landing-pairs`);
     const pairs = codes.flatMap(({ code }) => NICHES.map((niche) => ({ affiliateCode: code, niche: niche.name, order: rng.next() })));
@@ -363,8 +386,13 @@ async function main(): Promise<void> {
       sequential: { type: "string", default: "200" },
       "memory-keys": { type: "string", default: "1000000" },
       json: { type: "string" },
+      // For quicker reruns while working on one part: which parts to run, and whether to keep
+      // a database that already holds the size asked for. The report needs every part.
+      only: { type: "string", default: "cached,uncached,memory" },
+      reuse: { type: "boolean", default: false },
     },
   });
+  const parts = new Set(values.only.split(","));
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl?.startsWith("postgres")) {
     console.error("Set DATABASE_URL=postgres://… : this benchmark empties the database it runs on.");
@@ -377,6 +405,28 @@ async function main(): Promise<void> {
   const say = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   // Other work on the machine moves every figure here: the report says how busy it was.
   const busy: number[] = [await cpuBusy()];
+
+  if (!(parts.has("cached") && parts.has("uncached") && parts.has("memory"))) {
+    // A partial run for working on one part: its figures only, no report.
+    if (parts.has("uncached")) {
+      say(`loading ${values.small} customers, ${contentAssets} content assets`);
+      const small = await loadSize(databaseUrl, Number(values.small), contentAssets, values.reuse);
+      const uncachedSmall = await measureUncached(databaseUrl, small, settings, Number(values.sequential));
+      say(`(e) at ${small.customers}: ${JSON.stringify({ load: uncachedSmall.load.latency, rps: uncachedSmall.load.rps, sequential: uncachedSmall.sequential, statements: uncachedSmall.statementsPerRequest })}`);
+    }
+    say(`loading ${values.customers} customers, ${contentAssets} content assets`);
+    const large = await loadSize(databaseUrl, Number(values.customers), contentAssets, values.reuse);
+    if (parts.has("cached")) {
+      const cached = await measureCached(databaseUrl, large.target, settings);
+      for (const name of ["bare", "apollo", "rest", "graphql"] as const) say(`${name}: ${rps(cached[name].rps)} req/s, p50 ${ms(cached[name].latency.p50)} ms, p99 ${ms(cached[name].latency.p99)} ms`);
+      say(`(c)/(a) ${(cached.rest.rps / cached.bare.rps).toFixed(2)}, (d)/(b) ${(cached.graphql.rps / cached.apollo.rps).toFixed(2)}`);
+    }
+    if (parts.has("uncached")) {
+      const uncachedLarge = await measureUncached(databaseUrl, large, settings, Number(values.sequential));
+      say(`(e) at ${large.customers}: ${JSON.stringify({ load: uncachedLarge.load.latency, rps: uncachedLarge.load.rps, sequential: uncachedLarge.sequential, statements: uncachedLarge.statementsPerRequest })}`);
+    }
+    return;
+  }
 
   say(`loading ${values.small} customers, ${contentAssets} content assets`);
   const small = await loadSize(databaseUrl, Number(values.small), contentAssets);

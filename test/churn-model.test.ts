@@ -7,7 +7,9 @@ import { startTestApp, type TestApp } from "./helpers/app.js";
 // whose churn depends on the CS signals (usage, NPS, tickets) as real churn does.
 
 let t: TestApp;
-const now = new Date("2026-06-01T00:00:00Z");
+// The history ends today: training describes customers as they were 30 and 90 days before the
+// real clock, so a history that ended at a fixed date would leave those windows empty as time passes.
+const now = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
 
 beforeAll(async () => {
   t = await startTestApp();

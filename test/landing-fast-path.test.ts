@@ -64,6 +64,36 @@ describe("the landingPage fast path", () => {
     }
   });
 
+  it("answers a malformed or unusual body exactly as Express and Apollo do", async () => {
+    const landing = JSON.stringify({ query: `{ landingPage { matchedOn } }` });
+    const cases: [string, string][] = [
+      ["application/json", "{ not json"],
+      ["application/json", `"a string"`],
+      ["application/json", "[1, 2]"],
+      ["application/json", "null"],
+      ["application/json; charset=latin1", landing],
+      ["text/plain", landing],
+      ["application/json", JSON.stringify({ query: `{ landingPage { matchedOn } }`, padding: "x".repeat(20_000) })],
+    ];
+    for (const [contentType, body] of cases) {
+      const send = (app: App["handler"]) => request(app).post("/graphql").set("content-type", contentType).send(body);
+      const viaFast = await send(fast.app.handler);
+      const viaApollo = await send(apolloOnly.handler);
+      expect(viaFast.headers["x-advocate-fast-path"], body.slice(0, 40)).toBeUndefined();
+      expect([viaFast.status, viaFast.text], body.slice(0, 40)).toEqual([viaApollo.status, viaApollo.text]);
+    }
+    const malformed = await request(fast.app.handler).post("/graphql").set("content-type", "application/json").send("{ not json");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors[0].extensions.code).toBe("BAD_REQUEST");
+    expect(malformed.text).not.toMatch(/at |node_modules/);
+    // The same document in a body Express reads (too large for the fast path) is still answered.
+    const large = await request(fast.app.handler)
+      .post("/graphql")
+      .set("content-type", "application/json")
+      .send(JSON.stringify({ query: `{ landingPage { matchedOn } }`, padding: "x".repeat(20_000) }));
+    expect(large.body.data.landingPage.matchedOn).toBeDefined();
+  });
+
   it("reflects a content change on the very next request", async () => {
     const query = `{ landingPage(niche: "${niche}") { painPoints { title } } }`;
     const before = await post(fast.app.handler, { query });

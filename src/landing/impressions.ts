@@ -50,6 +50,9 @@ export class ImpressionBuffer {
   readonly counters: ImpressionCounters = { recorded: 0, flushed: 0, dropped: 0, failedWrites: 0 };
   private readonly options: ImpressionBufferOptions;
   private pending = new Map<string, Pending>();
+  /** For each page seen since the last flush (the same UTC day), the pending counters its views add to. */
+  private readonly plans = new Map<LandingPageData, { targets: Pending[]; rejected: number }>();
+  private plansDay = "";
   private writing: Promise<void> | null = null;
   private readonly timer: NodeJS.Timeout | undefined;
   private day = "";
@@ -83,23 +86,46 @@ export class ImpressionBuffer {
   record(page: LandingPageData): void {
     try {
       const day = this.utcDay(Date.now());
-      const affiliateCode = page.affiliate?.code ?? null;
-      const niche = page.niche;
-      const prefix = `${day}|${affiliateCode ?? ""}|${niche ?? ""}|`;
-      for (const items of [page.caseStudies, page.useCases, page.painPoints]) {
-        for (const item of items) {
-          this.counters.recorded++;
-          const key = prefix + item.id;
-          const entry = this.pending.get(key);
-          if (entry) entry.count++;
-          else if (this.pending.size >= this.options.maxPending) this.counters.dropped++;
-          else this.pending.set(key, { assetId: item.id, affiliateCode, niche, day, count: 1 });
-        }
+      if (day !== this.plansDay) {
+        this.plans.clear();
+        this.plansDay = day;
       }
+      // A cached page is the same object on every view: its keys are looked up once per flush
+      // interval, and each further view is a few increments (this is every page view's cost).
+      let plan = this.plans.get(page);
+      if (!plan) {
+        plan = this.plan(page, day);
+        if (this.plans.size < this.options.maxPending) this.plans.set(page, plan);
+      }
+      for (const target of plan.targets) target.count++;
+      this.counters.recorded += plan.targets.length + plan.rejected;
+      this.counters.dropped += plan.rejected;
     } catch (error) {
       // Counting must never break a page.
       log.warn("an impression could not be recorded", describeError(error));
     }
+  }
+
+  /** The pending counters a view of `page` adds to, creating them while the buffer has room. */
+  private plan(page: LandingPageData, day: string): { targets: Pending[]; rejected: number } {
+    const affiliateCode = page.affiliate?.code ?? null;
+    const niche = page.niche;
+    const prefix = `${day}|${affiliateCode ?? ""}|${niche ?? ""}|`;
+    const targets: Pending[] = [];
+    let rejected = 0;
+    for (const items of [page.caseStudies, page.useCases, page.painPoints]) {
+      for (const item of items) {
+        const key = prefix + item.id;
+        let entry = this.pending.get(key);
+        if (!entry && this.pending.size < this.options.maxPending) {
+          entry = { assetId: item.id, affiliateCode, niche, day, count: 0 };
+          this.pending.set(key, entry);
+        }
+        if (entry) targets.push(entry);
+        else rejected++;
+      }
+    }
+    return { targets, rejected };
   }
 
   /** Writes what is pending (after any write in progress); never rejects. */
@@ -108,6 +134,7 @@ export class ImpressionBuffer {
     if (this.pending.size === 0) return;
     const batch = [...this.pending.values()];
     this.pending = new Map();
+    this.plans.clear();
     this.writing = this.write(batch).finally(() => {
       this.writing = null;
     });

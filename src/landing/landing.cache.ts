@@ -20,6 +20,8 @@ export interface LandingEntry {
   page: LandingPageData;
   body: Buffer;
   etag: string;
+  /** GET /landing's response headers for this entry when no CORS origin applies, made on first use. */
+  restHeaders?: string[];
 }
 
 /** fresh: computed now; cached: within its TTL; stale: the database failed, the last answer; default: nothing better. */
@@ -80,14 +82,19 @@ export class LandingCache {
     });
   }
 
-  async get(input: LandingInput): Promise<{ entry: LandingEntry; source: LandingSource }> {
-    const key = landingCacheKey(input);
-    // The common case, a fresh hit, without fetch()'s bookkeeping: this is every page view.
+  /**
+   * A fresh cached answer, synchronously, counting its impressions; undefined on a miss (then
+   * get() computes it). This is every page view: no promise, no fetch() bookkeeping.
+   */
+  getCached(input: LandingInput, key = landingCacheKey(input)): LandingEntry | undefined {
     const hit = this.lru.get(key);
-    if (hit) {
-      this.impressions?.record(hit.page);
-      return { entry: hit, source: "cached" };
-    }
+    if (hit) this.impressions?.record(hit.page);
+    return hit;
+  }
+
+  async get(input: LandingInput, key = landingCacheKey(input)): Promise<{ entry: LandingEntry; source: LandingSource }> {
+    const hit = this.getCached(input, key);
+    if (hit) return { entry: hit, source: "cached" };
     // A clear() while a computation is in flight aborts it (its answer may predate the write):
     // the second attempt computes afresh.
     for (let attempt = 0; ; attempt++) {

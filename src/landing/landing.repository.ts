@@ -32,6 +32,12 @@ export interface LandingCandidate {
  *   to a use case of the same title, then newest first.
  * - Pain points: newest first.
  * An asset made for one affiliate's audience never shows on another affiliate's page.
+ *
+ * The cost must not grow with the customer base (BENCHMARKS.md, "Landing page"): only the assets
+ * that can match a level are read (one bitmap over the niche GIN index, the affiliate and customer
+ * indexes), and their customers are looked up one by one through the primary keys. The
+ * `offset 0` keeps PostgreSQL from flattening those lookups into hash joins over whole tables,
+ * which it chose before and which made a page 3.6-4× slower at 100,000 customers than at 1,000.
  */
 export async function findLandingCandidates(
   ex: Executor,
@@ -50,38 +56,46 @@ export async function findLandingCandidates(
   }>(
     ex,
     sql`
-    with referred as (
+    with referred as materialized (
       select r.customer_id from referrals r where r.affiliate_id = ${affiliateId}::uuid
     ),
     popularity as (
       select lower(u.title) as title, count(distinct u.customer_id)::int as successful
         from content_assets u
-        join customers uc on uc.id = u.customer_id
-        join customer_scores us on us.customer_id = u.customer_id
-       where u.kind = 'USE_CASE' and not u.archived and us.successful
-         and (${niche}::text is null or uc.niche = ${niche}::text)
+        cross join lateral (
+          select 1 from customers uc join customer_scores us on us.customer_id = uc.id
+           where uc.id = u.customer_id and us.successful and (${niche}::text is null or uc.niche = ${niche}::text)
+          offset 0) ok
+       where u.kind = 'USE_CASE' and not u.archived and u.customer_id is not null
        group by lower(u.title)
     ),
     candidates as (
       select a.id, a.kind, a.title, a.body, a.url, a.created_at, c.name as customer_name,
-             s.advocacy_score, s.health_score, coalesce(p.successful, 0) as popularity,
+             c.advocacy_score, c.health_score, coalesce(p.successful, 0) as popularity,
              case
                when ${affiliateId}::uuid is not null and ${niche}::text is not null and (
-                      (a.affiliate_id = ${affiliateId}::uuid and ${niche}::text = any(a.niches))
-                   or (a.kind = 'CASE_STUDY' and a.customer_id in (select customer_id from referred)
-                       and (${niche}::text = any(a.niches) or c.niche = ${niche}::text))) then 1
-               when ${niche}::text is not null and ${niche}::text = any(a.niches) then 2
+                      (a.affiliate_id = ${affiliateId}::uuid and a.niches @> array[${niche}::text])
+                   or (a.kind = 'CASE_STUDY' and a.customer_id = any(array(select customer_id from referred))
+                       and (a.niches @> array[${niche}::text] or c.niche = ${niche}::text))) then 1
+               when ${niche}::text is not null and a.niches @> array[${niche}::text] then 2
                when ${affiliateId}::uuid is not null and (a.affiliate_id = ${affiliateId}::uuid
-                   or (a.kind = 'CASE_STUDY' and a.customer_id in (select customer_id from referred))) then 3
-               when cardinality(a.niches) = 0 and a.affiliate_id is null then 4
+                   or (a.kind = 'CASE_STUDY' and a.customer_id = any(array(select customer_id from referred)))) then 3
+               when a.niches = '{}' and a.affiliate_id is null then 4
              end as level
         from content_assets a
-        left join customers c on c.id = a.customer_id
-        left join customer_scores s on s.customer_id = a.customer_id
+        left join lateral (
+          select c.name, c.status, c.niche, s.advocacy_score, s.health_score, s.health_band
+            from customers c join customer_scores s on s.customer_id = c.id
+           where c.id = a.customer_id
+          offset 0) c on true
         left join popularity p on a.kind = 'USE_CASE' and p.title = lower(a.title)
        where not a.archived
          and (a.affiliate_id is null or a.affiliate_id = ${affiliateId}::uuid)
-         and (a.kind <> 'CASE_STUDY' or (c.status = 'ACTIVE' and s.health_band <> 'RED'))
+         and (a.niches @> array[${niche}::text]
+              or a.affiliate_id = ${affiliateId}::uuid
+              or a.customer_id = any(array(select customer_id from referred))
+              or (a.niches = '{}' and a.affiliate_id is null))
+         and (a.kind <> 'CASE_STUDY' or (c.status = 'ACTIVE' and c.health_band <> 'RED'))
     ),
     ranked as (
       select *, row_number() over (

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { LandingCache } from "./landing.cache.js";
-import { normalizeLandingInput } from "./landing.service.js";
+import { LRUCache } from "lru-cache";
+import { landingCacheKey, type LandingCache, type LandingEntry, type LandingSource } from "./landing.cache.js";
+import { normalizeLandingInput, type LandingInput } from "./landing.service.js";
 
 export interface LandingRouteOptions {
   /** Origins allowed to call /landing from a browser; ["*"] for any. */
@@ -44,29 +45,49 @@ export function isLandingRequest(req: IncomingMessage): boolean {
  * view, and Express's routing and response helpers cost more than the cached answer itself.
  */
 export function createLandingHandler(cache: LandingCache, options: LandingRouteOptions) {
-  return async function landingHandler(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const cors = corsHeaders(req.headers.origin, options.corsOrigins);
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, {
-        ...cors,
-        "Access-Control-Allow-Methods": "GET, OPTIONS",
-        "Access-Control-Allow-Headers": "If-None-Match",
-        "Access-Control-Max-Age": "86400",
-      });
-      res.end();
+  // Marketing sites send the same few query strings again and again: what each one means (its
+  // normalized input and cache key) is remembered, bounded by entries and bytes.
+  const requests = new LRUCache<string, { input: LandingInput; key: string }>({
+    max: 10_000,
+    maxSize: 8 * 1024 * 1024,
+    sizeCalculation: (_value, raw) => raw.length * 2 + 200,
+  });
+
+  function understand(raw: string): { input: LandingInput; key: string } {
+    let known = requests.get(raw);
+    if (!known) {
+      const query = new URLSearchParams(raw);
+      const input = normalizeLandingInput({ affiliateCode: query.get("affiliate"), niche: query.get("niche"), limit: query.get("limit") });
+      known = { input, key: landingCacheKey(input) };
+      requests.set(raw, known);
+    }
+    return known;
+  }
+
+  function send(req: IncomingMessage, res: ServerResponse, entry: LandingEntry, source: LandingSource): void {
+    const origin = req.headers.origin;
+    const fallback = source === "stale" || source === "default";
+    const notModified = matchesEtag(req.headers["if-none-match"], entry.etag);
+    if (!origin && !fallback && !notModified) {
+      // Every page view without CORS: the headers are the entry's own, built once.
+      entry.restHeaders ??= [
+        "Vary", "Origin",
+        "ETag", entry.etag,
+        "Cache-Control", CACHE_CONTROL,
+        "Content-Type", "application/json; charset=utf-8",
+        "Content-Length", String(entry.body.length),
+      ];
+      res.writeHead(200, entry.restHeaders);
+      res.end(req.method === "HEAD" ? undefined : entry.body);
       return;
     }
-    const query = new URLSearchParams((req.url ?? "").slice("/landing".length + 1));
-    const input = normalizeLandingInput({ affiliateCode: query.get("affiliate"), niche: query.get("niche"), limit: query.get("limit") });
-    const { entry, source } = await cache.get(input);
-    const fallback = source === "stale" || source === "default";
     const headers: Record<string, string> = {
-      ...cors,
+      ...corsHeaders(origin, options.corsOrigins),
       ETag: entry.etag,
       "Cache-Control": fallback ? FALLBACK_CACHE_CONTROL : CACHE_CONTROL,
     };
     if (fallback) headers["X-Advocate-Fallback"] = source;
-    if (matchesEtag(req.headers["if-none-match"], entry.etag)) {
+    if (notModified) {
       res.writeHead(304, headers);
       res.end();
       return;
@@ -75,5 +96,23 @@ export function createLandingHandler(cache: LandingCache, options: LandingRouteO
     headers["Content-Length"] = String(entry.body.length);
     res.writeHead(200, headers);
     res.end(req.method === "HEAD" ? undefined : entry.body);
+  }
+
+  return function landingHandler(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
+    if (req.method === "OPTIONS") {
+      res.writeHead(204, {
+        ...corsHeaders(req.headers.origin, options.corsOrigins),
+        "Access-Control-Allow-Methods": "GET, OPTIONS",
+        "Access-Control-Allow-Headers": "If-None-Match",
+        "Access-Control-Max-Age": "86400",
+      });
+      res.end();
+      return;
+    }
+    const url = req.url ?? "";
+    const { input, key } = understand(url.length > "/landing?".length ? url.slice("/landing?".length) : "");
+    const hit = cache.getCached(input, key);
+    if (hit) return send(req, res, hit, "cached");
+    return cache.get(input, key).then(({ entry, source }) => send(req, res, entry, source));
   };
 }

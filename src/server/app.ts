@@ -12,7 +12,7 @@ import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from ".
 import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
 import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
-import { createLandingFastPath } from "../landing/landing.fast-path.js";
+import { createLandingFastPath, isGraphQLRequest, prereadBodyErrors } from "../landing/landing.fast-path.js";
 import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impressions.js";
 import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
@@ -60,6 +60,23 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+const landingFailed = (res: ServerResponse) => (error: unknown) => {
+  log.error("landing request failed", describeError(error));
+  if (!res.headersSent) res.writeHead(500).end();
+};
+
+/** The 4xx status an HTTP-level error (body-parser's, the fast path's) carries, if any. */
+function httpStatusOf(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}
+
+function bodyErrorMessage(status: number): string {
+  if (status === 413) return "the request body is too large";
+  if (status === 415) return "the request body must be JSON in UTF-8";
+  return "the request body is not valid JSON";
 }
 
 /** Builds the HTTP application without listening, so tests drive it in-process. */
@@ -118,8 +135,8 @@ export async function createApp({
 
   app.use(
     "/graphql",
+    prereadBodyErrors,
     express.json({ limit: "1mb" }),
-    graphqlFastPath ? createLandingFastPath(schema, landing) : (_req: express.Request, _res: express.Response, next: express.NextFunction) => next(),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
@@ -129,14 +146,29 @@ export async function createApp({
     }),
   );
 
+  // A body Express could not read (malformed JSON, too large, bad charset) is answered as a
+  // GraphQL error, never as Express's HTML page with its stack trace.
+  app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    const status = httpStatusOf(error);
+    if (res.headersSent || status === undefined) return next(error);
+    res.status(status).json({ errors: [{ message: bodyErrorMessage(status), extensions: { code: "BAD_REQUEST" } }] });
+  });
+
   const serveLanding = createLandingHandler(landing, { corsOrigins });
-  // The landing page is every page view's request: it is answered before Express (see landing.route.ts).
+  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing) : undefined;
+  // The landing page is every page view's request: GET /landing and anonymous landingPage
+  // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     if (isLandingRequest(req)) {
-      serveLanding(req, res).catch((error: unknown) => {
-        log.error("landing request failed", describeError(error));
-        if (!res.headersSent) res.writeHead(500).end();
-      });
+      try {
+        serveLanding(req, res)?.catch(landingFailed(res));
+      } catch (error) {
+        landingFailed(res)(error);
+      }
+      return;
+    }
+    if (landingGraphQL && isGraphQLRequest(req)) {
+      landingGraphQL(req, res, () => app(req, res));
       return;
     }
     app(req, res);
