@@ -77,10 +77,17 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
   const app = await createApp({ database, adminApiKey: BENCH_ADMIN_KEY, landingCache: spec.landingCache });
   // A probe, bench only: which answers were computed and which came from the cache, so the
   // report can show that the cached runs hit and the uncached run missed.
+  // Hits are answered by getCached() (get() calls it too), the rest by get().
+  const getCached = app.landing.getCached.bind(app.landing);
+  app.landing.getCached = (...args: Parameters<typeof getCached>) => {
+    const hit = getCached(...args);
+    if (hit) sources.cached++;
+    return hit;
+  };
   const get = app.landing.get.bind(app.landing);
   app.landing.get = async (...args: Parameters<typeof get>) => {
     const answer = await get(...args);
-    sources[answer.source]++;
+    if (answer.source !== "cached") sources[answer.source]++;
     return answer;
   };
   const server = createServer(app.handler);

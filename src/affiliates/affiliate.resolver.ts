@@ -10,7 +10,7 @@ import { normalizeCode } from "../common/normalize.js";
 import { Customer, Stakeholder } from "../customers/customer.type.js";
 import { ReferralConnection } from "../referrals/referral.type.js";
 import { Affiliate, AffiliateApiKey, AffiliateConnection, AffiliateStats } from "./affiliate.type.js";
-import { AffiliateInput } from "./affiliate.inputs.js";
+import { AffiliateInput, CommissionPlanInput } from "./affiliate.inputs.js";
 import { countAffiliates, findAffiliateByCode, findAffiliateById, listAffiliates } from "./affiliate.repository.js";
 import * as affiliatesService from "./affiliate.service.js";
 
@@ -55,6 +55,12 @@ export class AffiliateResolver {
   @Allow(Role.ADMIN)
   createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() { db }: Context) {
     return affiliatesService.createAffiliate(db, input);
+  }
+
+  @Mutation(() => Affiliate, { description: "Changes an affiliate's commission plan for the periods that accrue from now on." })
+  @Allow(Role.ADMIN)
+  updateCommissionPlan(@Arg("affiliateId", () => ID) affiliateId: string, @Arg("input", () => CommissionPlanInput) input: CommissionPlanInput, @Ctx() { db, now }: Context) {
+    return affiliatesService.updateCommissionPlan(db, affiliateId, input, now);
   }
 
   @Mutation(() => String, { description: "Returns the secret once; only a hash is stored." })

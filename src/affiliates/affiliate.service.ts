@@ -9,17 +9,15 @@ import { findStakeholdersByCustomerIds } from "../customers/customer.repository.
 import { contactToApproach } from "../customers/contact-to-approach.js";
 import { CommissionType } from "./affiliate.type.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
-import type { AffiliateInput } from "./affiliate.inputs.js";
+import type { AffiliateInput, CommissionPlanInput } from "./affiliate.inputs.js";
+import { validatePlan } from "../commissions/commission.plan.js";
+import type { CommissionTier } from "../db/schema/affiliates.js";
 import { findAffiliateByCode, findAffiliateByCustomerId, findAffiliateById, type AffiliateRow } from "./affiliate.repository.js";
 
-export function validateCommission(type: CommissionType, value: number): number {
-  if (!Number.isFinite(value)) throw badInput("commissionValue", "must be a number");
-  if (type === CommissionType.PERCENT) {
-    if (value <= 0 || value > 100) throw badInput("commissionValue", "a PERCENT commission must be above 0 and at most 100");
-    if (Math.round(value * 100) !== value * 100) throw badInput("commissionValue", "at most two decimals");
-    return value;
-  }
-  return v.cents("commissionValue", value);
+/** A plan from GraphQL input, validated (commission.plan.ts). */
+export function planFromInput(input: { commissionType: CommissionType; commissionValue: number; commissionMonths?: number | null; commissionTiers?: CommissionTier[] | null }) {
+  const plan = validatePlan({ type: input.commissionType, value: input.commissionValue, months: input.commissionMonths ?? null, tiers: input.commissionTiers ?? [] });
+  return { commissionType: plan.type as CommissionType, commissionValue: plan.value, commissionMonths: plan.months, commissionTiers: plan.tiers };
 }
 
 export async function getAffiliateOrThrow(db: Executor, id: string, field = "affiliateId"): Promise<AffiliateRow> {
@@ -42,8 +40,7 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
   const values = {
     code: v.affiliateCode("code", input.code),
     name: v.requiredText("name", input.name, v.LIMITS.name),
-    commissionType: input.commissionType,
-    commissionValue: validateCommission(input.commissionType, input.commissionValue),
+    ...planFromInput(input),
   };
   const created = await db.transaction(async (tx) => {
     if (await findAffiliateByCode(tx, values.code)) throw badInput("code", `"${values.code}" is already taken`);
@@ -66,6 +63,16 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
   // Pages for this code were cached as "unknown affiliate".
   landingChanged(db, { scope: "affiliate", code: created.code });
   return created;
+}
+
+/** A new plan for an affiliate: entries already accrued keep the plan they were made with. */
+export async function updateCommissionPlan(db: Database, affiliateId: string, input: CommissionPlanInput, now = new Date()): Promise<AffiliateRow> {
+  const plan = planFromInput(input);
+  return db.transaction(async (tx) => {
+    const affiliate = await getAffiliateOrThrow(tx, affiliateId);
+    const [updated] = await tx.update(affiliates).set({ ...plan, updatedAt: now }).where(eq(affiliates.id, affiliate.id)).returning();
+    return updated!;
+  });
 }
 
 /** Returns the secret: the only time it exists outside the caller's hands. */

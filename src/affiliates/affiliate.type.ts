@@ -29,6 +29,8 @@ export class Affiliate {
 
   customerId: string | null;
   contactStakeholderId: string | null;
+  commissionMonths: number | null;
+  commissionTiers: { minActiveCustomers: number; value: number }[];
 }
 
 @ObjectType()

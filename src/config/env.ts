@@ -2,6 +2,7 @@ import { isIP } from "node:net";
 import { DEFAULT_LANDING_CACHE, type LandingCacheOptions } from "../landing/landing.cache.js";
 import { DEFAULT_VISIT_RATE_LIMIT, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
+import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
 import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
 
 /**
@@ -30,6 +31,9 @@ export interface AppConfig {
   attributionWindowDays: number;
   /** Express's "trust proxy": which hops may tell the client address in X-Forwarded-For. */
   trustProxy: TrustProxy;
+  program: ProgramSettings;
+  /** Hours between commission-ledger runs (accrue, claw back, approve); 0 disables. */
+  commissionLedgerHours: number;
 }
 
 /** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
@@ -132,5 +136,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     attributionWindowDays: intVar(env, "ATTRIBUTION_WINDOW_DAYS", DEFAULT_ATTRIBUTION_WINDOW_DAYS, 1, 3_650),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    program: {
+      holdDays: intVar(env, "COMMISSION_HOLD_DAYS", DEFAULT_PROGRAM.holdDays, 0, 365),
+      targetRoi: numberVar(env, "COMMISSION_TARGET_ROI", DEFAULT_PROGRAM.targetRoi, 0, 100),
+      siteUrl: urlVar(env, "MARKETING_SITE_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}/demo/landing`),
+    },
+    commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", 6, 0, 24 * 30),
   };
+}
+
+function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  return value;
+}
+
+function urlVar(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name]?.trim();
+  if (raw === undefined || raw === "") return fallback;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("not http(s)");
+    return url.toString();
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
+  }
 }

@@ -1,6 +1,7 @@
 import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
 import type { Database, Executor, Transaction } from "../db/client.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
+import { voidChurnedPending } from "../commissions/commission.repository.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";
 import {
   csatResponses,
@@ -117,6 +118,7 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
       })
       .where(eq(customers.id, existing.id))
       .returning();
+    if (churning) await voidChurnedPending(tx, now, existing.id);
     return updated!;
   });
 }
@@ -214,6 +216,8 @@ export async function markChurned(db: Database, customerId: string, at?: Date | 
       .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
       .where(eq(customers.id, customer.id))
       .returning();
+    // Clawback: commissions still held for this customer are voided with the churn, not later.
+    await voidChurnedPending(tx, now, customer.id);
     return updated!;
   });
 }

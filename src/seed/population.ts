@@ -332,6 +332,8 @@ export function affiliateRows(affiliates: readonly AffiliateDraft[]): AffiliateR
       contactStakeholderId: null,
       commissionType: draft.commissionType,
       commissionValue: draft.commissionValue,
+      commissionMonths: null,
+      commissionTiers: [],
       createdAt: new Date(draft.createdAt),
       updatedAt: new Date(draft.createdAt),
     };

@@ -17,6 +17,7 @@ import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impre
 import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import type { TrustProxy } from "../config/env.js";
+import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -37,6 +38,8 @@ export interface AppOptions {
    * seems to come from the proxy and shares one rate limit.
    */
   trustProxy?: TrustProxy;
+  /** Commission hold, target ROI, tracking-link site (defaults: 30 days, 3, the demo page). */
+  program?: Partial<ProgramSettings>;
 }
 
 export interface App {
@@ -90,6 +93,7 @@ export async function createApp({
   visitRateLimit,
   attributionWindowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
   trustProxy = false,
+  program: programOptions,
 }: AppOptions): Promise<App> {
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
@@ -114,6 +118,7 @@ export async function createApp({
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", trustProxy);
+  const program: ProgramSettings = { ...DEFAULT_PROGRAM, ...programOptions };
   const visitLimiter = new VisitRateLimiter({ ...DEFAULT_VISIT_RATE_LIMIT, ...visitRateLimit });
 
   app.get("/healthz", (_req, res) => {
@@ -140,7 +145,7 @@ export async function createApp({
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays },
+          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: (req.headers["x-request-id"] as string) || randomUUID() },
         ),
     }),

@@ -11,6 +11,8 @@ import { createReferralLoaders } from "../referrals/referral.loaders.js";
 import { createScoreLoaders } from "../intelligence/scores.loaders.js";
 import { createSegmentLoaders } from "../segments/segment.loaders.js";
 import { createContentLoaders } from "../content/content.loaders.js";
+import { createCommissionLoaders } from "../commissions/commission.loaders.js";
+import type { ProgramSettings } from "../commissions/program.config.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
@@ -22,6 +24,7 @@ export function createLoaders(db: Database, now: Date) {
     ...createContentLoaders(db),
     ...createAffiliateLoaders(db, now),
     ...createReferralLoaders(db),
+    ...createCommissionLoaders(db),
   };
 }
 
@@ -42,6 +45,7 @@ export interface Context {
   clientIp: string;
   visitLimiter: VisitRateLimiter;
   attributionWindowDays: number;
+  program: ProgramSettings;
 }
 
 function unauthenticatedRequest(message: string): GraphQLError {
@@ -70,6 +74,7 @@ export interface ContextOptions {
   adminApiKey: string | undefined;
   visitLimiter: VisitRateLimiter;
   attributionWindowDays: number;
+  program: ProgramSettings;
 }
 
 /** What a request brings to its context. */
@@ -80,7 +85,7 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, landing, adminApiKey, visitLimiter, attributionWindowDays }: ContextOptions,
+  { db, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
@@ -94,5 +99,6 @@ export async function createContext(
     clientIp: clientIp ?? "unknown",
     visitLimiter,
     attributionWindowDays,
+    program,
   };
 }

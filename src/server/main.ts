@@ -12,6 +12,7 @@ import { recomputeAllScores } from "../intelligence/scores.service.js";
 import { scheduleIntelligence } from "../intelligence/schedule.js";
 import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
+import { scheduleCommissionLedger } from "../commissions/commission.schedule.js";
 
 async function main() {
   const config = loadConfig();
@@ -38,7 +39,12 @@ async function main() {
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
   const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
-  const stopSchedule = scheduleIntelligence(database.db, config);
+  const stopIntelligence = scheduleIntelligence(database.db, config);
+  const stopLedger = scheduleCommissionLedger(database.db, config.commissionLedgerHours, config.program.holdDays);
+  const stopSchedule = () => {
+    stopIntelligence();
+    stopLedger();
+  };
 
   const app = await createApp({
     database,
@@ -48,6 +54,7 @@ async function main() {
     visitRateLimit: config.visitRateLimit,
     attributionWindowDays: config.attributionWindowDays,
     trustProxy: config.trustProxy,
+    program: config.program,
   });
   const server = createServer(app.handler);
   server.listen(config.port, () => {

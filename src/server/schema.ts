@@ -3,21 +3,27 @@ import { buildSchema } from "type-graphql";
 import { authChecker } from "../auth/roles.js";
 import { DateTimeScalar } from "../common/scalars.js";
 import { AffiliateResolver } from "../affiliates/affiliate.resolver.js";
+import { AffiliatePortalResolver } from "../affiliates/affiliate-portal.resolver.js";
 import { ContentResolver } from "../content/content.resolver.js";
 import { CustomerResolver } from "../customers/customer.resolver.js";
 import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
+import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
   CustomerResolver,
   IntelligenceResolver,
   AffiliateResolver,
+  AffiliatePortalResolver,
   ReferralResolver,
   ContentResolver,
   SegmentResolver,
   LandingResolver,
+  CommissionResolver,
+  CommissionEntryResolver,
+  CommissionLedgerResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,8 +1,13 @@
 import { sql } from "drizzle-orm";
-import { check, doublePrecision, index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { check, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, lifecycleDates, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 import { stakeholders } from "./stakeholders.js";
+
+export interface CommissionTier {
+  minActiveCustomers: number;
+  value: number;
+}
 
 export const commissionType = pgEnum("commission_type", ["PERCENT", "FLAT"]);
 
@@ -23,6 +28,13 @@ export const affiliates = pgTable(
     commissionType: commissionType("commission_type").notNull(),
     /** Percent of referred revenue (PERCENT) or integer cents per referred customer (FLAT). */
     commissionValue: doublePrecision("commission_value").notNull(),
+    /** PERCENT: commissions are paid for this many months of each referred customer; null: for life. */
+    commissionMonths: integer("commission_months"),
+    /**
+     * Higher values once the affiliate has enough active referred customers, ascending by
+     * minActiveCustomers; the highest tier reached replaces commissionValue.
+     */
+    commissionTiers: jsonb("commission_tiers").$type<CommissionTier[]>().notNull().default([]),
     ...lifecycleDates,
   },
   (t) => [
@@ -32,6 +44,7 @@ export const affiliates = pgTable(
     // column to null: without the index every one of them would scan all affiliates.
     index("affiliates_contact_stakeholder_idx").on(t.contactStakeholderId),
     check("affiliates_commission_value_check", sql`${t.commissionValue} >= 0`),
+    check("affiliates_commission_months_check", sql`${t.commissionMonths} is null or ${t.commissionMonths} > 0`),
   ],
 );
 

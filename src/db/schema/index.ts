@@ -7,3 +7,4 @@ export * from "./content.js";
 export * from "./segments.js";
 export * from "./scores.js";
 export * from "./impressions.js";
+export * from "./commissions.js";

@@ -1,0 +1,72 @@
+import { eq, sql } from "drizzle-orm";
+import type { Database, Executor } from "../db/client.js";
+import { affiliates, commissionEntries, payouts } from "../db/schema/index.js";
+import { badInput } from "../common/errors.js";
+import * as v from "../common/validate.js";
+import { getAffiliateOrThrow } from "../affiliates/affiliate.service.js";
+import { accrueCommissions, approveDue, lockApproved, voidChurnedPending, type PayoutRow } from "./commission.repository.js";
+
+export const DEFAULT_HOLD_DAYS = 30;
+
+export interface LedgerRun {
+  accrued: number;
+  voided: number;
+  approved: number;
+  ranAt: Date;
+}
+
+/**
+ * One pass of the ledger, in one transaction: accrue the closed periods, void what churned
+ * customers left pending (clawback), approve what has been held long enough. Instances running it
+ * at once take turns (a transaction-scoped advisory lock), and every step is idempotent.
+ */
+export async function runCommissionLedger(db: Database, now = new Date(), holdDays = DEFAULT_HOLD_DAYS, affiliateId: string | null = null): Promise<LedgerRun> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('advocate.commission_ledger'))`);
+    const accrued = await accrueCommissions(tx, now, holdDays, affiliateId);
+    const voided = await voidChurnedPending(tx, now);
+    const approved = await approveDue(tx, now);
+    return { accrued, voided, approved, ranAt: now };
+  });
+}
+
+/** markChurned calls this in its own transaction, so a clawback is visible as soon as the churn is. */
+export function clawBackForChurn(tx: Executor, customerId: string, now: Date): Promise<number> {
+  return voidChurnedPending(tx, now, customerId);
+}
+
+/**
+ * Pays `amountCents` of an affiliate's APPROVED balance, oldest entries first. An entry the
+ * amount only partly covers is split: the covered part is PAID, the rest stays APPROVED as a new
+ * entry, so the ledger sums exactly. More than the approved balance is refused.
+ */
+export async function recordPayout(
+  db: Database,
+  input: { affiliateId: string; amountCents: number; reference?: string | null },
+  now = new Date(),
+): Promise<PayoutRow> {
+  const amount = v.cents("amountCents", input.amountCents);
+  if (amount === 0) throw badInput("amountCents", "must be above 0");
+  const reference = v.optionalText("reference", input.reference, 200);
+  return db.transaction(async (tx) => {
+    const affiliate = await getAffiliateOrThrow(tx, input.affiliateId);
+    // One payout at a time per affiliate: the row lock serializes them.
+    await tx.select({ id: affiliates.id }).from(affiliates).where(eq(affiliates.id, affiliate.id)).for("update");
+    const approved = await lockApproved(tx, affiliate.id);
+    const balance = approved.reduce((sum, e) => sum + e.amountCents, 0);
+    if (amount > balance) throw badInput("amountCents", `exceeds the approved balance of ${balance} cents`);
+    const [payout] = await tx.insert(payouts).values({ affiliateId: affiliate.id, amountCents: amount, reference, paidAt: now }).returning();
+    let remaining = amount;
+    for (const entry of approved) {
+      if (remaining === 0) break;
+      const paid = Math.min(entry.amountCents, remaining);
+      remaining -= paid;
+      await tx.update(commissionEntries).set({ status: "PAID", amountCents: paid, payoutId: payout!.id, paidAt: now }).where(eq(commissionEntries.id, entry.id));
+      if (paid < entry.amountCents) {
+        const { id: _id, createdAt: _createdAt, ...rest } = entry;
+        await tx.insert(commissionEntries).values({ ...rest, period: null, revenueCents: 0, amountCents: entry.amountCents - paid, splitFromId: entry.id });
+      }
+    }
+    return payout!;
+  });
+}
