@@ -1,3 +1,4 @@
+import { syncLandingSubjects } from "../landing/landing.repository.js";
 import { and, arrayContains, asc, eq, type SQL } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
 import { contentAssets } from "../db/schema/index.js";
@@ -38,6 +39,7 @@ export async function createContentAsset(db: Database, input: ContentAssetInput)
       .insert(contentAssets)
       .values({ ...values, customerId, affiliateId })
       .returning();
+    if (customerId) await syncLandingSubjects(tx, [customerId]);
     return created!;
   });
   landingChanged(db, { scope: "all" });

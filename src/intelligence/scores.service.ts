@@ -1,4 +1,5 @@
 import { and, asc, gt, isNull, sql } from "drizzle-orm";
+import { syncLandingSubjects } from "../landing/landing.repository.js";
 import type { Database, Executor } from "../db/client.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
@@ -83,6 +84,7 @@ export async function computeScores(ex: Executor, customerIds: readonly string[]
  */
 export async function refreshScores(ex: Executor, customerIds: readonly string[], now = new Date(), model?: ModelInUse): Promise<void> {
   await upsertScores(ex, await computeScores(ex, customerIds, now, model));
+  await syncLandingSubjects(ex, customerIds);
 }
 
 export interface RecomputeOptions {

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 
 export type Level = 1 | 2 | 3 | 4;
@@ -11,6 +12,30 @@ export async function isCaseStudySubject(ex: Executor, customerId: string): Prom
   );
   return rows.length > 0;
 }
+/**
+ * Copies what landing pages rank by (name, niche, status, scores) from these customers onto the
+ * assets about them. Called with every score write (refreshScores) and when an asset is created,
+ * in the same transaction, so pages never rank by stale figures. Rows already in step are not
+ * rewritten.
+ */
+export async function syncLandingSubjects(ex: Executor, customerIds: readonly string[]): Promise<void> {
+  if (customerIds.length === 0) return;
+  await ex.execute(sql`
+    update content_assets a set
+      subject_name = c.name,
+      subject_niche = c.niche,
+      subject_live = (c.status = 'ACTIVE' and s.health_band is not null and s.health_band <> 'RED'),
+      subject_successful = coalesce(s.successful, false),
+      subject_advocacy = s.advocacy_score,
+      subject_health = s.health_score
+    from customers c left join customer_scores s on s.customer_id = c.id
+    where a.customer_id = c.id and a.customer_id = any(${pgArrayLiteral(customerIds)}::uuid[])
+      and (a.subject_name is distinct from c.name or a.subject_niche is distinct from c.niche
+        or a.subject_live is distinct from (c.status = 'ACTIVE' and s.health_band is not null and s.health_band <> 'RED')
+        or a.subject_successful is distinct from coalesce(s.successful, false)
+        or a.subject_advocacy is distinct from s.advocacy_score or a.subject_health is distinct from s.health_score)`);
+}
+
 export type ContentKindName = "CASE_STUDY" | "USE_CASE" | "PAIN_POINT";
 
 export interface LandingCandidate {
@@ -35,9 +60,10 @@ export interface LandingCandidate {
  *
  * The cost must not grow with the customer base (BENCHMARKS.md, "Landing page"): only the assets
  * that can match a level are read (one bitmap over the niche GIN index, the affiliate and customer
- * indexes), and their customers are looked up one by one through the primary keys. The
- * `offset 0` keeps PostgreSQL from flattening those lookups into hash joins over whole tables,
- * which it chose before and which made a page 3.6-4× slower at 100,000 customers than at 1,000.
+ * indexes), and what ranks a case study or use case (its customer's status, niche and scores) is
+ * read from the asset's own subject_* columns (syncLandingSubjects), never from customers. Joining
+ * customers and customer_scores made a page 3.6-4× slower at 100,000 customers than at 1,000
+ * (hash joins over both tables), and looking them up by primary key still 2.6-3×.
  */
 export async function findLandingCandidates(
   ex: Executor,
@@ -62,32 +88,24 @@ export async function findLandingCandidates(
     popularity as (
       select lower(u.title) as title, count(distinct u.customer_id)::int as successful
         from content_assets u
-        cross join lateral (
-          select 1 from customers uc join customer_scores us on us.customer_id = uc.id
-           where uc.id = u.customer_id and us.successful and (${niche}::text is null or uc.niche = ${niche}::text)
-          offset 0) ok
-       where u.kind = 'USE_CASE' and not u.archived and u.customer_id is not null
+       where u.kind = 'USE_CASE' and not u.archived and u.customer_id is not null and u.subject_successful
+         and (${niche}::text is null or u.subject_niche = ${niche}::text)
        group by lower(u.title)
     ),
     candidates as (
-      select a.id, a.kind, a.title, a.body, a.url, a.created_at, c.name as customer_name,
-             c.advocacy_score, c.health_score, coalesce(p.successful, 0) as popularity,
+      select a.id, a.kind, a.title, a.body, a.url, a.created_at, a.subject_name as customer_name,
+             a.subject_advocacy as advocacy_score, a.subject_health as health_score, coalesce(p.successful, 0) as popularity,
              case
                when ${affiliateId}::uuid is not null and ${niche}::text is not null and (
                       (a.affiliate_id = ${affiliateId}::uuid and a.niches @> array[${niche}::text])
                    or (a.kind = 'CASE_STUDY' and a.customer_id = any(array(select customer_id from referred))
-                       and (a.niches @> array[${niche}::text] or c.niche = ${niche}::text))) then 1
+                       and (a.niches @> array[${niche}::text] or a.subject_niche = ${niche}::text))) then 1
                when ${niche}::text is not null and a.niches @> array[${niche}::text] then 2
                when ${affiliateId}::uuid is not null and (a.affiliate_id = ${affiliateId}::uuid
                    or (a.kind = 'CASE_STUDY' and a.customer_id = any(array(select customer_id from referred)))) then 3
                when a.niches = '{}' and a.affiliate_id is null then 4
              end as level
         from content_assets a
-        left join lateral (
-          select c.name, c.status, c.niche, s.advocacy_score, s.health_score, s.health_band
-            from customers c join customer_scores s on s.customer_id = c.id
-           where c.id = a.customer_id
-          offset 0) c on true
         left join popularity p on a.kind = 'USE_CASE' and p.title = lower(a.title)
        where not a.archived
          and (a.affiliate_id is null or a.affiliate_id = ${affiliateId}::uuid)
@@ -95,7 +113,7 @@ export async function findLandingCandidates(
               or a.affiliate_id = ${affiliateId}::uuid
               or a.customer_id = any(array(select customer_id from referred))
               or (a.niches = '{}' and a.affiliate_id is null))
-         and (a.kind <> 'CASE_STUDY' or (c.status = 'ACTIVE' and c.health_band <> 'RED'))
+         and (a.kind <> 'CASE_STUDY' or (a.customer_id is not null and a.subject_live))
     ),
     ranked as (
       select *, row_number() over (

@@ -16,12 +16,23 @@ const MAX_AFFILIATE_OWN_STORIES = 10;
  * Case studies are about the best customers of each niche, which is what the analytics will
  * also find; some are tied to the affiliate the customer became.
  */
+type SubjectColumn = "subjectName" | "subjectNiche" | "subjectLive" | "subjectSuccessful" | "subjectAdvocacy" | "subjectHealth";
+const NO_SUBJECT: Pick<ContentAssetRow, SubjectColumn> = {
+  subjectName: null,
+  subjectNiche: null,
+  subjectLive: false,
+  subjectSuccessful: false,
+  subjectAdvocacy: null,
+  subjectHealth: null,
+};
+
 export function contentAssetsOf(seed: string, population: Population, now: number): ContentAssetRow[] {
   const rng = new Random(`${seed}:content`);
   const assets: ContentAssetRow[] = [];
-  const add = (asset: Omit<ContentAssetRow, "id" | "archived" | "createdAt" | "updatedAt">, archived = rng.chance(ARCHIVED_SHARE)) => {
+  const add = (asset: Omit<ContentAssetRow, "id" | "archived" | "createdAt" | "updatedAt" | SubjectColumn>, archived = rng.chance(ARCHIVED_SHARE)) => {
     const createdAt = new Date(Math.round(now - rng.float(7, 365) * DAY_MS));
-    assets.push({ id: rng.uuid(), ...asset, archived, createdAt, updatedAt: createdAt });
+    // The subject_* copies are written when the loaded customers are scored (refreshScores).
+    assets.push({ id: rng.uuid(), ...asset, ...NO_SUBJECT, archived, createdAt, updatedAt: createdAt });
   };
 
   const storyCandidates = population.lives
@@ -122,7 +133,7 @@ export function extraContentAssetsOf(seed: string, population: Population, now: 
     const affiliate = population.affiliates.length > 0 && rng.chance(0.15) ? rng.pick(population.affiliates) : undefined;
     const stories = storiesOf.get(niche)!;
     const kind = rng.weighted([["CASE_STUDY", 0.4], ["USE_CASE", 0.35], ["PAIN_POINT", 0.25]] as const);
-    const common = { id: rng.uuid(), niches, affiliateId: affiliate?.id ?? null, archived: rng.chance(ARCHIVED_SHARE) };
+    const common = { id: rng.uuid(), niches, affiliateId: affiliate?.id ?? null, archived: rng.chance(ARCHIVED_SHARE), ...NO_SUBJECT };
     const createdAt = new Date(Math.round(now - rng.float(1, 3 * 365) * DAY_MS));
     const dates = { createdAt, updatedAt: createdAt };
     if (kind === "CASE_STUDY" && stories.length > 0) {

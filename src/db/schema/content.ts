@@ -1,4 +1,4 @@
-import { boolean, index, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, doublePrecision, index, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
 import { id, lifecycleDates } from "./columns.js";
 import { affiliates } from "./affiliates.js";
@@ -19,6 +19,17 @@ export const contentAssets = pgTable(
     customerId: uuid("customer_id").references(() => customers.id, { onDelete: "set null" }),
     affiliateId: uuid("affiliate_id").references(() => affiliates.id, { onDelete: "set null" }),
     archived: boolean("archived").notNull().default(false),
+    // The customer an asset is about, as landing pages rank it: a copy of its name, niche, status
+    // and scores, written in the transaction of every score write (syncLandingSubjects). With it
+    // a landing page reads content_assets alone: looking up each candidate's customer made a page
+    // 2.6-3× slower at 100,000 customers than at 1,000 (BENCHMARKS.md, "Landing page").
+    subjectName: text("subject_name"),
+    subjectNiche: text("subject_niche"),
+    /** ACTIVE and not RED: a case study of it may be shown. */
+    subjectLive: boolean("subject_live").notNull().default(false),
+    subjectSuccessful: boolean("subject_successful").notNull().default(false),
+    subjectAdvocacy: doublePrecision("subject_advocacy"),
+    subjectHealth: doublePrecision("subject_health"),
     ...lifecycleDates,
   },
   (t) => [
