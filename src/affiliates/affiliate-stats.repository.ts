@@ -100,6 +100,32 @@ export async function affiliateMonths(ex: Executor, affiliateIds: readonly strin
         lateral generate_series(f.first_month, w.w_to - interval '1 microsecond', interval '1 month') as m
        where f.first_month is not null
     ),
+    -- Counts per (affiliate, month), each table read once: referrals (all of them, and those in
+    -- the window), churns, and distinct visitors in the window (the (affiliate_id, at) index).
+    referred_in as (
+      select refd.affiliate_id, date_trunc('month', refd.referred_at) as m, count(*) as n_all,
+             count(*) filter (where refd.referred_at >= w.w_from and refd.referred_at < w.w_to) as n_window
+        from refd, w group by 1, 2
+    ),
+    churned_in as (
+      select affiliate_id, date_trunc('month', churned_at) as m, count(*) as n
+        from refd where churned_at is not null group by 1, 2
+    ),
+    visitors_in as (
+      select v.affiliate_id, date_trunc('month', v.at) as m, count(distinct v.visitor_id) as n
+        from referral_visits v, w
+       where v.affiliate_id = any(${ids(affiliateIds)}) and v.at >= w.w_from and v.at < w.w_to
+       group by 1, 2
+    ),
+    -- Referred and churned before each affiliate's first month: where its running count starts.
+    opening as (
+      select f.affiliate_id,
+             count(refd.customer_id) filter (where refd.referred_at < f.first_month)
+           - count(refd.customer_id) filter (where refd.churned_at < f.first_month) as active
+        from (select affiliate_id, min(m_start) as first_month from months group by affiliate_id) f
+        left join refd on refd.affiliate_id = f.affiliate_id
+       group by f.affiliate_id
+    ),
     segments as (
       select refd.affiliate_id, p.mrr_cents, p.at as s_from,
              least(coalesce(lead(p.at) over (partition by p.customer_id order by p.at, p.id), 'infinity'),
@@ -115,16 +141,17 @@ export async function affiliateMonths(ex: Executor, affiliateIds: readonly strin
        group by months.affiliate_id, months.m_start
     )
     select months.affiliate_id, months.m_start as month,
-      (select count(distinct v.visitor_id)::int from referral_visits v where v.affiliate_id = months.affiliate_id
-        and v.at >= greatest(months.m_start, w.w_from) and v.at < least(months.m_end, w.w_to)) as visitors,
-      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
-        and refd.referred_at >= greatest(months.m_start, w.w_from) and refd.referred_at < least(months.m_end, w.w_to)) as referred,
-      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
-        and refd.churned_at >= months.m_start and refd.churned_at < months.m_end) as churned,
-      (select count(*)::int from refd where refd.affiliate_id = months.affiliate_id
-        and refd.referred_at < months.m_start and (refd.churned_at is null or refd.churned_at >= months.m_start)) as active_at_start,
+      coalesce(vi.n, 0)::int as visitors,
+      coalesce(ri.n_window, 0)::int as referred,
+      coalesce(ci.n, 0)::int as churned,
+      (opening.active + coalesce(sum(coalesce(ri.n_all, 0) - coalesce(ci.n, 0)) over (
+         partition by months.affiliate_id order by months.m_start rows between unbounded preceding and 1 preceding), 0))::int as active_at_start,
       coalesce(revenue.cents, 0) as revenue_cents
-    from months cross join w
+    from months
+    join opening on opening.affiliate_id = months.affiliate_id
+    left join referred_in ri on ri.affiliate_id = months.affiliate_id and ri.m = months.m_start
+    left join churned_in ci on ci.affiliate_id = months.affiliate_id and ci.m = months.m_start
+    left join visitors_in vi on vi.affiliate_id = months.affiliate_id and vi.m = months.m_start
     left join revenue on revenue.affiliate_id = months.affiliate_id and revenue.m_start = months.m_start
     order by months.affiliate_id, months.m_start`,
   );

@@ -112,7 +112,10 @@ export class LandingCache {
         log.warn("landing page served the built-in default", describeError(error));
         return { entry: toEntry(defaultLandingPage()), source: "default" };
       }
-      if (status.fetchRejected) this.degraded = true;
+      if (status.fetchRejected) {
+        this.degraded = true;
+        log.warn("landing page served the built-in default", describeError(status.fetchError));
+      }
       return { entry: toEntry(defaultLandingPage()), source: "default" };
     }
   }
