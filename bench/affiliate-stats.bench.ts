@@ -40,7 +40,7 @@ interface SizeResult {
 /** Tops the generated data up to the wanted numbers of referrals and visits (fails if the customers are too few). */
 async function topUp(handle: DatabaseHandle, referrals: number, visits: number): Promise<void> {
   await handle.db.execute(sql`
-    with affiliate_list as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from affiliates),
+    with affiliate_list as (select id, row_number() over (order by id) - 1 as n from affiliates),
     unreferred as (
       select c.id, c.signed_up_at, row_number() over (order by c.id) as n
         from customers c where not exists (select 1 from referrals r where r.customer_id = c.id)
@@ -48,10 +48,10 @@ async function topUp(handle: DatabaseHandle, referrals: number, visits: number):
     )
     insert into referrals (affiliate_id, customer_id, referred_at, created_at)
     select a.id, u.id, u.signed_up_at, u.signed_up_at
-      from unreferred u join affiliate_list a on a.n = ('x' || substr(md5('r' || u.n), 1, 8))::bit(32)::bigint % a.total
+      from unreferred u join affiliate_list a on a.n = ('x' || substr(md5('r' || u.n), 1, 8))::bit(32)::bigint % (select count(*) from affiliates)
      where u.n <= greatest(0, ${referrals} - (select count(*) from referrals))`);
   await handle.db.execute(sql`
-    with affiliate_list as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from affiliates),
+    with affiliate_list as (select id, row_number() over (order by id) - 1 as n from affiliates),
     wanted as (select greatest(0, ${visits} - (select count(*) from referral_visits)) as n),
     draws as (
       select g, ('x' || substr(md5('a' || g), 1, 8))::bit(32)::bigint as ra,
@@ -63,14 +63,14 @@ async function topUp(handle: DatabaseHandle, referrals: number, visits: number):
     select a.id, 'bench-visitor-' || (d.rv % 2000), null,
            (${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second')::date,
            ${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second'
-      from draws d join affiliate_list a on a.n = d.ra % a.total
+      from draws d join affiliate_list a on a.n = d.ra % (select count(*) from affiliates)
     on conflict do nothing`);
   // Visits that collided with one of the same visitor and day: draw again until the number is reached.
   for (let round = 0; round < 5; round++) {
     const [row] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from referral_visits`);
     if (row!.n >= visits) break;
     await handle.db.execute(sql`
-      with affiliate_list as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from affiliates),
+      with affiliate_list as (select id, row_number() over (order by id) - 1 as n from affiliates),
       draws as (
         select g, ('x' || substr(md5('a' || ${round}::text || '-' || g), 1, 8))::bit(32)::bigint as ra,
                   ('x' || substr(md5('v' || ${round}::text || '-' || g), 1, 8))::bit(32)::bigint as rv,
@@ -81,7 +81,7 @@ async function topUp(handle: DatabaseHandle, referrals: number, visits: number):
       select a.id, 'bench-visitor-' || (d.rv % 2000), null,
              (${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second')::date,
              ${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second'
-        from draws d join affiliate_list a on a.n = d.ra % a.total
+        from draws d join affiliate_list a on a.n = d.ra % (select count(*) from affiliates)
       on conflict do nothing`);
   }
 }
