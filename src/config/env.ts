@@ -34,6 +34,7 @@ export interface AppConfig {
   program: ProgramSettings;
   /** Hours between commission-ledger runs (accrue, claw back, approve); 0 disables. */
   commissionLedgerHours: number;
+  webhook: { secret: string | undefined; maxBytes: number };
 }
 
 /** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
@@ -142,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       siteUrl: urlVar(env, "MARKETING_SITE_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}/demo/landing`),
     },
     commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", 6, 0, 24 * 30),
+    webhook: {
+      secret: env.WEBHOOK_SECRET?.trim() ? env.WEBHOOK_SECRET.trim() : undefined,
+      maxBytes: intVar(env, "WEBHOOK_MAX_KB", 1024, 1, 64 * 1024) * 1024,
+    },
   };
 }
 

@@ -18,6 +18,7 @@ import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions 
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import type { TrustProxy } from "../config/env.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
+import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -40,6 +41,8 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Commission hold, target ROI, tracking-link site (defaults: 30 days, 3, the demo page). */
   program?: Partial<ProgramSettings>;
+  /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
+  webhook?: Partial<WebhookOptions>;
 }
 
 export interface App {
@@ -94,6 +97,7 @@ export async function createApp({
   attributionWindowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
   trustProxy = false,
   program: programOptions,
+  webhook,
 }: AppOptions): Promise<App> {
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
@@ -126,6 +130,7 @@ export async function createApp({
   });
 
   app.use(demoLandingRouter());
+  app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
 
   app.get("/readyz", async (_req, res) => {
     try {
@@ -156,7 +161,7 @@ export async function createApp({
   app.use((error: unknown, _req: express.Request, res: express.Response, next: express.NextFunction) => {
     const status = httpStatusOf(error);
     if (res.headersSent || status === undefined) return next(error);
-    res.status(status).json({ errors: [{ message: bodyErrorMessage(status), extensions: { code: "BAD_REQUEST" } }] });
+    res.status(status).json({ errors: [{ message: bodyErrorMessage(status), extensions: { code: status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] });
   });
 
   const serveLanding = createLandingHandler(landing, { corsOrigins });

@@ -55,6 +55,7 @@ async function main() {
     attributionWindowDays: config.attributionWindowDays,
     trustProxy: config.trustProxy,
     program: config.program,
+    webhook: config.webhook,
   });
   const server = createServer(app.handler);
   server.listen(config.port, () => {

@@ -8,3 +8,4 @@ export * from "./segments.js";
 export * from "./scores.js";
 export * from "./impressions.js";
 export * from "./commissions.js";
+export * from "./ingestion.js";

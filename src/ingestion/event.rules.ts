@@ -1,0 +1,80 @@
+import { AppError } from "../common/errors.js";
+import * as v from "../common/validate.js";
+
+// What a webhook event may say, checked on its own, before any database work (pure functions).
+
+export const EVENT_TYPES = ["usage", "action", "nps", "csat", "ticket", "plan_change", "churn"] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+/** Events one request may carry. */
+export const MAX_EVENTS_PER_REQUEST = 1_000;
+
+interface Base {
+  id: string;
+  customerExternalId: string;
+  at: Date;
+}
+
+export type IngestEvent =
+  | (Base & { type: "usage"; activeUsers: number; licensedSeats: number })
+  | (Base & { type: "action"; name: string })
+  | (Base & { type: "nps"; score: number })
+  | (Base & { type: "csat"; score: number })
+  | (Base & { type: "ticket" })
+  | (Base & { type: "plan_change"; plan: string; mrrCents: number })
+  | (Base & { type: "churn"; reason: string | null });
+
+export type Checked = { ok: true; event: IngestEvent } | { ok: false; id: string | null; reason: string };
+
+const ACTION_NAME = /^[a-z0-9][a-z0-9_.:-]{0,99}$/;
+
+function text(raw: Record<string, unknown>, field: string, max: number): string {
+  const value = raw[field];
+  if (typeof value !== "string" || value.trim() === "") throw new Error(`${field}: required text`);
+  if (value.length > max) throw new Error(`${field}: at most ${max} characters`);
+  return value.trim();
+}
+
+function integer(raw: Record<string, unknown>, field: string, min: number, max: number): number {
+  const value = raw[field];
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) throw new Error(`${field}: must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+/** One event, validated and normalized, or the reason it is refused. */
+export function checkEvent(raw: unknown, now: Date): Checked {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, id: null, reason: "an event must be a JSON object" };
+  const r = raw as Record<string, unknown>;
+  const id = typeof r.id === "string" && r.id.length > 0 && r.id.length <= 200 ? r.id : null;
+  try {
+    if (id === null) throw new Error("id: required text of at most 200 characters");
+    const type = r.type;
+    if (typeof type !== "string" || !(EVENT_TYPES as readonly string[]).includes(type)) throw new Error(`type: must be one of ${EVENT_TYPES.join(", ")}`);
+    const customerExternalId = text(r, "customerExternalId", v.LIMITS.externalId);
+    if (typeof r.at !== "string" || Number.isNaN(Date.parse(r.at))) throw new Error("at: must be an ISO-8601 date-time");
+    const at = v.pastDate("at", new Date(r.at), now);
+    const base = { id, customerExternalId, at };
+    switch (type as EventType) {
+      case "usage":
+        return { ok: true, event: { ...base, type: "usage", licensedSeats: integer(r, "licensedSeats", 1, v.LIMITS.seats), activeUsers: integer(r, "activeUsers", 0, v.LIMITS.seats) } };
+      case "action": {
+        const name = text(r, "name", 100).toLowerCase();
+        if (!ACTION_NAME.test(name)) throw new Error("name: letters, digits, and _ . : - only");
+        return { ok: true, event: { ...base, type: "action", name } };
+      }
+      case "nps":
+        return { ok: true, event: { ...base, type: "nps", score: integer(r, "score", 0, 10) } };
+      case "csat":
+        return { ok: true, event: { ...base, type: "csat", score: integer(r, "score", 1, 5) } };
+      case "ticket":
+        return { ok: true, event: { ...base, type: "ticket" } };
+      case "plan_change":
+        return { ok: true, event: { ...base, type: "plan_change", plan: text(r, "plan", v.LIMITS.shortText), mrrCents: integer(r, "mrrCents", 0, v.LIMITS.cents) } };
+      case "churn": {
+        const reason = r.reason == null ? null : text(r, "reason", v.LIMITS.reason);
+        return { ok: true, event: { ...base, type: "churn", reason } };
+      }
+    }
+  } catch (error) {
+    return { ok: false, id, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) };
+  }
+}

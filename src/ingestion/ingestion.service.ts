@@ -1,0 +1,163 @@
+import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import type { Database, Transaction } from "../db/client.js";
+import { queryRows } from "../db/client.js";
+import { pgArrayLiteral } from "../db/arrays.js";
+import { csatResponses, customerActions, customers, ingestedEvents, npsResponses, planChanges, supportTickets, usageSnapshots } from "../db/schema/index.js";
+import { refreshScores } from "../intelligence/scores.service.js";
+import { voidChurnedPending } from "../commissions/commission.repository.js";
+import { landingChanged } from "../landing/landing.invalidation.js";
+import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
+
+export type EventOutcome = { id: string | null; status: "accepted" | "duplicate" | "rejected"; reason?: string };
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  events: EventOutcome[];
+}
+
+/** The request itself is unusable (not an object with an events array of a sane size). */
+export class IngestRequestError extends Error {}
+
+interface CustomerState {
+  id: string;
+  status: string;
+  signedUpAt: Date;
+}
+
+/**
+ * Stores a batch of webhook events. Each event is judged on its own (shape, customer, order
+ * against the customer's state); the valid ones are stored together in one transaction, the
+ * invalid ones are reported and not stored, and an event id seen before is a duplicate that
+ * stores nothing (idempotency). Rescoring is set-based over the customers touched, in the same
+ * transaction, and the landing cache follows as for the GraphQL mutations.
+ */
+export async function ingestEvents(db: Database, body: unknown, now = new Date()): Promise<IngestResult> {
+  const list = (body as { events?: unknown } | null)?.events;
+  if (!body || typeof body !== "object" || !Array.isArray(list)) throw new IngestRequestError('the body must be {"events": [...]}');
+  if (list.length > MAX_EVENTS_PER_REQUEST) throw new IngestRequestError(`at most ${MAX_EVENTS_PER_REQUEST} events per request`);
+
+  const outcomes: EventOutcome[] = list.map(() => ({ id: null, status: "rejected" }));
+  const valid: { index: number; event: IngestEvent }[] = [];
+  const seenInBatch = new Set<string>();
+  list.forEach((raw, index) => {
+    const checked = checkEvent(raw, now);
+    if (!checked.ok) return void (outcomes[index] = { id: checked.id, status: "rejected", reason: checked.reason });
+    outcomes[index]!.id = checked.event.id;
+    if (seenInBatch.has(checked.event.id)) return void (outcomes[index] = { id: checked.event.id, status: "duplicate" });
+    seenInBatch.add(checked.event.id);
+    valid.push({ index, event: checked.event });
+  });
+
+  const touched = await db.transaction(async (tx) => {
+    if (valid.length === 0) return [] as string[];
+    const known = await queryRows<{ id: string }>(tx, sql`select id from ingested_events where id = any(${pgArrayLiteral(valid.map((v) => v.event.id))}::text[])`);
+    const replayed = new Set(known.map((r) => r.id));
+    const byExternalId = await customerStates(tx, [...new Set(valid.map((v) => v.event.customerExternalId))]);
+
+    // Judge each new event against its customer, in time order within the batch (a churn makes a
+    // later plan change in the same batch invalid, as it would one sent after it).
+    const fresh = valid.filter(({ index, event }) => {
+      if (!replayed.has(event.id)) return true;
+      outcomes[index] = { id: event.id, status: "duplicate" };
+      return false;
+    });
+    fresh.sort((a, b) => a.event.at.getTime() - b.event.at.getTime() || a.index - b.index);
+    const accepted: { index: number; event: IngestEvent; customer: CustomerState }[] = [];
+    for (const item of fresh) {
+      const customer = byExternalId.get(item.event.customerExternalId);
+      const reason = !customer ? "customerExternalId: no customer with this external id" : refusal(item.event, customer);
+      if (reason) outcomes[item.index] = { id: item.event.id, status: "rejected", reason };
+      else {
+        accepted.push({ ...item, customer: customer! });
+        if (item.event.type === "churn") customer!.status = "CHURNED";
+        if (item.event.type === "plan_change") customer!.status = "ACTIVE";
+      }
+    }
+    if (accepted.length === 0) return [];
+
+    // The idempotency keys first: an id a concurrent request stored meanwhile is a duplicate here.
+    const inserted = await tx
+      .insert(ingestedEvents)
+      .values(accepted.map(({ event, customer }) => ({ id: event.id, type: event.type, customerId: customer.id, at: event.at, receivedAt: now })))
+      .onConflictDoNothing()
+      .returning({ id: ingestedEvents.id });
+    const stored = new Set(inserted.map((r) => r.id));
+    const toStore = accepted.filter(({ index, event }) => {
+      if (stored.has(event.id)) return (outcomes[index] = { id: event.id, status: "accepted" }), true;
+      outcomes[index] = { id: event.id, status: "duplicate" };
+      return false;
+    });
+    await storeEvents(tx, toStore, now);
+    // Product actions feed success milestones, not the scores: only the other events rescore.
+    const rescored = [...new Set(toStore.filter((s) => s.event.type !== "action").map((s) => s.customer.id))];
+    await refreshScores(tx, rescored, now);
+    return rescored;
+  });
+
+  if (touched.length > 0) {
+    const [featured] = await queryRows<{ one: number }>(
+      db,
+      sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(touched)}::uuid[]) and kind = 'CASE_STUDY' and not archived limit 1`,
+    );
+    if (featured) landingChanged(db, { scope: "all" });
+  }
+  const count = (status: EventOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+  return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), events: outcomes };
+}
+
+/** Why the customer's state refuses this event, the same rules as the mutations; null: none. */
+function refusal(event: IngestEvent, customer: CustomerState): string | null {
+  if (event.at < customer.signedUpAt) return "at: must not be before the customer signed up";
+  if (event.type === "churn" && customer.status === "CHURNED") return "customerExternalId: the customer has already churned";
+  if (event.type === "plan_change" && customer.status === "CHURNED") return "customerExternalId: the customer has churned";
+  return null;
+}
+
+async function customerStates(tx: Transaction, externalIds: string[]): Promise<Map<string, CustomerState>> {
+  const rows = await tx
+    .select({ id: customers.id, externalId: customers.externalId, status: customers.status, signedUpAt: customers.signedUpAt })
+    .from(customers)
+    .where(inArray(customers.externalId, externalIds))
+    // In id order, so two batches touching the same customers wait for each other, never deadlock;
+    // "no key update" leaves foreign-key checks of concurrent inserts unblocked.
+    .orderBy(customers.id)
+    .for("no key update");
+  return new Map(rows.map((r) => [r.externalId, { id: r.id, status: r.status, signedUpAt: r.signedUpAt }]));
+}
+
+type Stored = { event: IngestEvent; customer: CustomerState };
+
+/** One multi-row insert per kind of history; plan changes and churns one by one (they move the customer). */
+async function storeEvents(tx: Transaction, items: Stored[], now: Date): Promise<void> {
+  const of = <T extends IngestEvent["type"]>(type: T) => items.filter((i): i is Stored & { event: Extract<IngestEvent, { type: T }> } => i.event.type === type);
+  const usage = of("usage");
+  if (usage.length) await tx.insert(usageSnapshots).values(usage.map(({ event, customer }) => ({ customerId: customer.id, at: event.at, activeUsers: event.activeUsers, licensedSeats: event.licensedSeats })));
+  const actions = of("action");
+  if (actions.length) await tx.insert(customerActions).values(actions.map(({ event, customer }) => ({ customerId: customer.id, at: event.at, name: event.name })));
+  const nps = of("nps");
+  if (nps.length) await tx.insert(npsResponses).values(nps.map(({ event, customer }) => ({ customerId: customer.id, at: event.at, score: event.score })));
+  const csat = of("csat");
+  if (csat.length) await tx.insert(csatResponses).values(csat.map(({ event, customer }) => ({ customerId: customer.id, at: event.at, score: event.score })));
+  const tickets = of("ticket");
+  if (tickets.length) await tx.insert(supportTickets).values(tickets.map(({ event, customer }) => ({ customerId: customer.id, openedAt: event.at })));
+  for (const { event, customer } of of("plan_change")) {
+    const [before] = await tx
+      .select({ mrrCents: planChanges.mrrCents })
+      .from(planChanges)
+      .where(and(eq(planChanges.customerId, customer.id), lte(planChanges.at, event.at)))
+      .orderBy(desc(planChanges.at), desc(planChanges.id))
+      .limit(1);
+    await tx.insert(planChanges).values({ customerId: customer.id, at: event.at, plan: event.plan, mrrCents: event.mrrCents, previousMrrCents: before?.mrrCents ?? null });
+    // The customer's current plan moves only when this is its latest change.
+    await tx
+      .update(customers)
+      .set({ plan: event.plan, mrrCents: event.mrrCents, status: "ACTIVE", updatedAt: now })
+      .where(and(eq(customers.id, customer.id), sql`not exists (select 1 from ${planChanges} where ${planChanges.customerId} = ${customer.id} and ${gt(planChanges.at, event.at)})`));
+  }
+  for (const { event, customer } of of("churn")) {
+    await tx.update(customers).set({ status: "CHURNED", churnedAt: event.at, churnReason: event.reason, updatedAt: now }).where(eq(customers.id, customer.id));
+    await voidChurnedPending(tx, now, customer.id);
+  }
+}

@@ -1,0 +1,134 @@
+import { createHmac } from "node:crypto";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { queryRows } from "../src/db/client.js";
+import { startTestApp, unique, daysAgo, type TestApp } from "./helpers/app.js";
+
+// POST /webhooks/events end to end: signatures, idempotency, per-event validation, limits.
+
+const SECRET = "webhook-secret-for-tests";
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp({ webhook: { secret: SECRET, maxBytes: 64 * 1024 } });
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+const sign = (body: string, secret = SECRET) => `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+const post = (body: string, signature: string | null = sign(body)) => {
+  const req = t.http.post("/webhooks/events").set("content-type", "application/json");
+  return (signature ? req.set("x-advocate-signature", signature) : req).send(body);
+};
+
+async function customer(): Promise<{ id: string; externalId: string }> {
+  const externalId = unique("crm");
+  const res = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Hooked", mrrCents: 10_000, signedUpAt: daysAgo(60) } });
+  return { id: res.data!.upsertCustomer.id, externalId };
+}
+
+const view = async (id: string) =>
+  (await t.admin(`query($id: ID!) { customer(id: $id) { nps csat supportTickets90d plan mrrCents upsellCount status churnReason } }`, { id })).data!.customer;
+const stored = async (customerId: string) =>
+  (await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from ingested_events where customer_id = ${customerId}::uuid`))[0]!.n;
+
+describe("POST /webhooks/events", () => {
+  it("stores a signed batch, rescores the customer, and stores a replay once", async () => {
+    const c = await customer();
+    const e = (id: string, type: string, extra: object, days = 5) => ({ id: `${c.externalId}-${id}`, type, customerExternalId: c.externalId, at: daysAgo(days), ...extra });
+    const body = JSON.stringify({
+      events: [
+        e("u1", "usage", { activeUsers: 8, licensedSeats: 10 }),
+        e("n1", "nps", { score: 9 }),
+        e("c1", "csat", { score: 4 }),
+        e("t1", "ticket", {}),
+        e("a1", "action", { name: "invited_teammate" }),
+        e("p1", "plan_change", { plan: "growth", mrrCents: 25_000 }, 2),
+      ],
+    });
+    const first = await post(body);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ accepted: 6, duplicates: 0, rejected: 0 });
+    expect(first.body.events.every((o: any) => o.status === "accepted")).toBe(true);
+    expect(await view(c.id)).toMatchObject({ nps: 9, csat: 4, supportTickets90d: 1, plan: "growth", mrrCents: 25_000, upsellCount: 1 });
+
+    const replay = await post(body);
+    expect(replay.body).toMatchObject({ accepted: 0, duplicates: 6, rejected: 0 });
+    expect(await stored(c.id)).toBe(6);
+    expect(await view(c.id)).toMatchObject({ supportTickets90d: 1, upsellCount: 1 });
+    const [actions] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from customer_actions where customer_id = ${c.id}::uuid`);
+    expect(actions!.n).toBe(1);
+  });
+
+  it("validates each event on its own: stores the valid ones and says why the others were refused", async () => {
+    const c = await customer();
+    const id = () => unique("ev");
+    const events = [
+      { id: id(), type: "nps", customerExternalId: c.externalId, at: daysAgo(1), score: 7 },
+      { id: id(), type: "nps", customerExternalId: "nobody-has-this-id", at: daysAgo(1), score: 7 },
+      { id: id(), type: "teleport", customerExternalId: c.externalId, at: daysAgo(1) },
+      { id: id(), type: "nps", customerExternalId: c.externalId, at: daysAgo(1), score: 11 },
+      { id: id(), type: "csat", customerExternalId: c.externalId, at: "yesterday", score: 3 },
+      { id: id(), type: "usage", customerExternalId: c.externalId, at: daysAgo(1), activeUsers: 3, licensedSeats: 0 },
+      { id: id(), type: "ticket", customerExternalId: c.externalId, at: daysAgo(400) },
+      { type: "ticket", customerExternalId: c.externalId, at: daysAgo(1) },
+      "not an object",
+    ];
+    const res = await post(JSON.stringify({ events }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 8 });
+    const reasons = res.body.events.map((o: any) => o.reason ?? o.status);
+    expect(reasons).toEqual([
+      "accepted",
+      expect.stringMatching(/^customerExternalId: no customer/),
+      expect.stringMatching(/^type: must be one of/),
+      expect.stringMatching(/^score: must be an integer from 0 to 10/),
+      expect.stringMatching(/^at: must be an ISO-8601/),
+      expect.stringMatching(/^licensedSeats/),
+      expect.stringMatching(/^at: must not be before the customer signed up/),
+      expect.stringMatching(/^id: required/),
+      expect.stringMatching(/JSON object/),
+    ]);
+    expect(await stored(c.id)).toBe(1);
+    expect((await view(c.id)).nps).toBe(7);
+  });
+
+  it("churns a customer by event and refuses a later plan change in the same batch", async () => {
+    const c = await customer();
+    const res = await post(
+      JSON.stringify({
+        events: [
+          { id: unique("ch"), type: "churn", customerExternalId: c.externalId, at: daysAgo(3), reason: "moved to a competitor" },
+          { id: unique("pc"), type: "plan_change", customerExternalId: c.externalId, at: daysAgo(1), plan: "pro", mrrCents: 1 },
+        ],
+      }),
+    );
+    expect(res.body.events.map((o: any) => o.status)).toEqual(["accepted", "rejected"]);
+    expect(await view(c.id)).toMatchObject({ status: "CHURNED", churnReason: "moved to a competitor", mrrCents: 10_000 });
+  });
+
+  it("refuses a bad or missing signature with 401 and stores nothing", async () => {
+    const c = await customer();
+    const body = JSON.stringify({ events: [{ id: unique("sig"), type: "nps", customerExternalId: c.externalId, at: daysAgo(1), score: 10 }] });
+    for (const signature of [null, "sha256=00", sign(body, "another-secret"), sign(body).replace("sha256=", "sha1=")]) {
+      const res = await post(body, signature);
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe("UNAUTHENTICATED");
+    }
+    // A body altered after signing.
+    expect((await post(body.replace('"score":10', '"score":0'), sign(body))).status).toBe(401);
+    expect(await stored(c.id)).toBe(0);
+    expect((await view(c.id)).nps).toBeNull();
+  });
+
+  it("answers malformed JSON with 400, a body that is not a batch with 400, and an oversized body with 413", async () => {
+    expect((await post("{ nope")).status).toBe(400);
+    const notBatch = await post(JSON.stringify({ event: [] }));
+    expect(notBatch.status).toBe(400);
+    expect(notBatch.body.error.message).toMatch(/events/);
+    const big = JSON.stringify({ events: [], padding: "x".repeat(70 * 1024) });
+    const tooBig = await post(big);
+    expect(tooBig.status).toBe(413);
+    expect(JSON.stringify(tooBig.body)).not.toMatch(/node_modules|at /);
+  });
+});
