@@ -12,6 +12,7 @@ import { createScoreLoaders } from "../intelligence/scores.loaders.js";
 import { createSegmentLoaders } from "../segments/segment.loaders.js";
 import { createContentLoaders } from "../content/content.loaders.js";
 import { createCommissionLoaders } from "../commissions/commission.loaders.js";
+import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
 import type { ProgramSettings } from "../commissions/program.config.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
@@ -25,6 +26,7 @@ export function createLoaders(db: Database, now: Date) {
     ...createAffiliateLoaders(db, now),
     ...createReferralLoaders(db),
     ...createCommissionLoaders(db),
+    ...createMilestoneLoaders(db, now),
   };
 }
 

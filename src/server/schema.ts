@@ -10,6 +10,7 @@ import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
+import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -24,6 +25,8 @@ export const resolvers = [
   CommissionResolver,
   CommissionEntryResolver,
   CommissionLedgerResolver,
+  MilestonesResolver,
+  CustomerMilestonesResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
