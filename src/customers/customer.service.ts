@@ -28,7 +28,7 @@ export async function getCustomerOrThrow(ex: Executor, customerId: string, field
   return customer;
 }
 
-function validateCustomerInput(input: CustomerInput, now: Date) {
+export function validateCustomerInput(input: CustomerInput, now: Date) {
   return {
     externalId: v.requiredText("externalId", input.externalId, v.LIMITS.externalId),
     name: v.requiredText("name", input.name, v.LIMITS.name),
