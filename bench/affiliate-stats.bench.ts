@@ -50,31 +50,18 @@ async function topUp(handle: DatabaseHandle, referrals: number, visits: number):
     select a.id, u.id, u.signed_up_at, u.signed_up_at
       from unreferred u join affiliate_list a on a.n = ('x' || substr(md5('r' || u.n), 1, 8))::bit(32)::bigint % (select count(*) from affiliates)
      where u.n <= greatest(0, ${referrals} - (select count(*) from referrals))`);
-  await handle.db.execute(sql`
-    with affiliate_list as (select id, row_number() over (order by id) - 1 as n from affiliates),
-    wanted as (select greatest(0, ${visits} - (select count(*) from referral_visits)) as n),
-    draws as (
-      select g, ('x' || substr(md5('a' || g), 1, 8))::bit(32)::bigint as ra,
-                ('x' || substr(md5('v' || g), 1, 8))::bit(32)::bigint as rv,
-                ('x' || substr(md5('d' || g), 1, 8))::bit(32)::bigint as rd
-        from wanted, generate_series(1, wanted.n) as g
-    )
-    insert into referral_visits (affiliate_id, visitor_id, niche, visited_on, at)
-    select a.id, 'bench-visitor-' || (d.rv % 2000), null,
-           (${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second')::date,
-           ${BENCH_NOW.toISOString()}::timestamptz - (d.rd % (3 * 365 * 86400)) * interval '1 second'
-      from draws d join affiliate_list a on a.n = d.ra % (select count(*) from affiliates)
-    on conflict do nothing`);
-  // Visits that collided with one of the same visitor and day: draw again until the number is reached.
-  for (let round = 0; round < 5; round++) {
+  // Visits that collide with one of the same visitor and day are skipped: draw again, a few rounds, until the number is reached.
+  for (let round = 0; round < 6; round++) {
     const [row] = await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from referral_visits`);
     if (row!.n >= visits) break;
+    // The first round draws md5('a' || g); each later one salts the draws with its number.
+    const salt = round === 0 ? "" : `${round - 1}-`;
     await handle.db.execute(sql`
       with affiliate_list as (select id, row_number() over (order by id) - 1 as n from affiliates),
       draws as (
-        select g, ('x' || substr(md5('a' || ${round}::text || '-' || g), 1, 8))::bit(32)::bigint as ra,
-                  ('x' || substr(md5('v' || ${round}::text || '-' || g), 1, 8))::bit(32)::bigint as rv,
-                  ('x' || substr(md5('d' || ${round}::text || '-' || g), 1, 8))::bit(32)::bigint as rd
+        select g, ('x' || substr(md5('a' || ${salt}::text || g), 1, 8))::bit(32)::bigint as ra,
+                  ('x' || substr(md5('v' || ${salt}::text || g), 1, 8))::bit(32)::bigint as rv,
+                  ('x' || substr(md5('d' || ${salt}::text || g), 1, 8))::bit(32)::bigint as rd
           from generate_series(1, ${visits - row!.n}::int) as g
       )
       insert into referral_visits (affiliate_id, visitor_id, niche, visited_on, at)

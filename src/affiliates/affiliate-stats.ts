@@ -1,4 +1,5 @@
 import { lifetimeValueFactor, round1 } from "../intelligence/health.js";
+import { entryAmountCents } from "../commissions/commission.plan.js";
 import type { AffiliateAggregates, AffiliateMonth } from "./affiliate-stats.repository.js";
 
 // The definitions of every affiliate figure (README, "Affiliate stats"), as pure functions.
@@ -11,9 +12,8 @@ export interface CommissionPlan {
 
 /** What the plan earns: a percent of the referred customers' revenue, or a flat fee per referred customer. Whole cents, rounded down. */
 export function commissionCents(plan: CommissionPlan, revenueCents: number, referredCustomers: number): number {
-  if (plan.type === "FLAT") return Math.round(plan.value) * referredCustomers;
-  // value has at most two decimals: work in hundredths of a percent to stay in integers.
-  return Math.floor((revenueCents * Math.round(plan.value * 100)) / 10_000);
+  if (plan.type === "FLAT") return entryAmountCents("FLAT", plan.value, 0) * referredCustomers;
+  return entryAmountCents("PERCENT", plan.value, revenueCents);
 }
 
 /** Mean over the months that began with active referred customers of (churned in the month ÷ active at its start). */

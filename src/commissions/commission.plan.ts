@@ -16,8 +16,6 @@ export interface CommissionPlanSpec {
   tiers: CommissionTier[];
 }
 
-/** A commission period: an average month (30.4375 days), counted from the referral. */
-export const COMMISSION_PERIOD_MS = 30.4375 * 86_400_000;
 export const MAX_TIERS = 10;
 
 /** A plan value: PERCENT above 0 and at most 100 with at most two decimals, FLAT whole cents. */

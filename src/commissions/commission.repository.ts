@@ -154,12 +154,6 @@ export async function balancesByAffiliateIds(ex: Executor, affiliateIds: readonl
   }));
 }
 
-/** One affiliate's entries, newest period first, optionally of one status. */
-export function listEntries(ex: Executor, affiliateId: string, status: CommissionStatusName | null, limit: number): Promise<CommissionEntryRow[]> {
-  const where = status ? and(eq(commissionEntries.affiliateId, affiliateId), eq(commissionEntries.status, status)) : eq(commissionEntries.affiliateId, affiliateId);
-  return ex.select().from(commissionEntries).where(where).orderBy(desc(commissionEntries.periodEnd), desc(commissionEntries.id)).limit(limit);
-}
-
 /** APPROVED entries of an affiliate, oldest first, locked for a payout. */
 export function lockApproved(ex: Executor, affiliateId: string): Promise<CommissionEntryRow[]> {
   return ex

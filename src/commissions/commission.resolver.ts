@@ -6,7 +6,7 @@ import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
 import { monthlyChurnRate } from "../affiliates/affiliate-stats.js";
 import { maskName } from "../common/mask.js";
-import { recommendCommission } from "./commission.plan.js";
+import { recommendCommission, tierValue } from "./commission.plan.js";
 import { programMonthlyChurnRate, recommendationAggregates } from "./commission.repository.js";
 import * as commissions from "./commission.service.js";
 import { CommissionBalance, CommissionEntry, CommissionLedgerRun, CommissionRecommendation, CommissionStatus, CommissionTier, Payout } from "./commission.type.js";
@@ -85,16 +85,18 @@ export class CommissionResolver {
   ): Promise<CommissionRecommendation> {
     const roi = targetRoiOrThrow(targetRoi, context.program.targetRoi);
     const months = affiliate.commissionMonths ?? null;
-    const own = await context.loaders.recommendationAggregatesByAffiliateId.load(affiliate.id);
+    const [own, history] = await Promise.all([
+      context.loaders.recommendationAggregatesByAffiliateId.load(affiliate.id),
+      context.loaders.statsInputsByAffiliate.load({ affiliateId: affiliate.id, window: { from: null, to: context.now } }),
+    ]);
     let recommendation;
     let basis = "AFFILIATE";
     if (own && own.referred >= MIN_REFERRED_FOR_OWN_RECOMMENDATION) {
-      const { months: history } = await context.loaders.statsInputsByAffiliate.load({ affiliateId: affiliate.id, window: { from: null, to: context.now } });
       recommendation = recommendCommission(
         {
           referredCustomers: own.referred,
           averageMrrCents: Math.round(own.averageMrrCents),
-          monthlyChurnRate: monthlyChurnRate(history),
+          monthlyChurnRate: monthlyChurnRate(history.months),
           averageRetentionCostCents: Math.round(own.averageRetentionCostCents),
         },
         roi,
@@ -104,7 +106,9 @@ export class CommissionResolver {
       basis = "PROGRAM";
       recommendation = await programRecommendation(context, roi, months);
     }
-    const meets = affiliate.commissionType === "PERCENT" ? affiliate.commissionValue <= recommendation.recommendedPercent : affiliate.commissionValue <= recommendation.recommendedFlatCents;
+    // What the plan pays now: the tier its active referred customers reach, else its base value.
+    const current = tierValue({ value: affiliate.commissionValue, tiers: affiliate.commissionTiers ?? [] }, history.aggregates.active);
+    const meets = affiliate.commissionType === "PERCENT" ? current <= recommendation.recommendedPercent : current <= recommendation.recommendedFlatCents;
     return { ...recommendation, basis, currentPlanMeetsTarget: meets };
   }
 }

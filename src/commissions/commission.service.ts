@@ -1,5 +1,5 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database, Executor } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { affiliates, commissionEntries, payouts } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -28,11 +28,6 @@ export async function runCommissionLedger(db: Database, now = new Date(), holdDa
     const approved = await approveDue(tx, now);
     return { accrued, voided, approved, ranAt: now };
   });
-}
-
-/** markChurned calls this in its own transaction, so a clawback is visible as soon as the churn is. */
-export function clawBackForChurn(tx: Executor, customerId: string, now: Date): Promise<number> {
-  return voidChurnedPending(tx, now, customerId);
 }
 
 /**

@@ -63,7 +63,7 @@ async function customerWrite(db: Database, now: Date, work: (tx: Transaction) =>
   const { customer, featured } = await db.transaction(async (tx) => {
     const customer = await work(tx);
     await refreshScores(tx, [customer.id], now);
-    return { customer, featured: await isCaseStudySubject(tx, customer.id) };
+    return { customer, featured: await isCaseStudySubject(tx, [customer.id]) };
   });
   if (featured) landingChanged(db, { scope: "all" });
   return customer;
@@ -182,27 +182,47 @@ export async function recordPlanChange(
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has churned");
     if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-    const [before] = await tx
-      .select({ mrrCents: planChanges.mrrCents })
-      .from(planChanges)
-      .where(and(eq(planChanges.customerId, customer.id), lte(planChanges.at, values.at)))
-      .orderBy(desc(planChanges.at), desc(planChanges.id))
-      .limit(1);
-    const [later] = await tx
-      .select({ n: sql<number>`count(*)::int` })
-      .from(planChanges)
-      .where(and(eq(planChanges.customerId, customer.id), gt(planChanges.at, values.at)));
-    await tx.insert(planChanges).values({ customerId: customer.id, ...values, previousMrrCents: before?.mrrCents ?? null });
-    let current = customer;
-    if ((later?.n ?? 0) === 0) {
-      [current] = await tx
-        .update(customers)
-        .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
-        .where(eq(customers.id, customer.id))
-        .returning();
-    }
-    return current!;
+    return (await applyPlanChange(tx, customer.id, values, now)) ?? customer;
   });
+}
+
+/**
+ * Stores a validated plan change of a customer that may take it (not churned, `at` not before its
+ * signup): the previous MRR is the one in force at `at`; the customer's current plan moves (and a
+ * trial becomes active) only if this is its latest change: the updated row then, else null.
+ * Shared by the mutation and the webhook.
+ */
+export async function applyPlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<CustomerRow | null> {
+  const [before] = await tx
+    .select({ mrrCents: planChanges.mrrCents })
+    .from(planChanges)
+    .where(and(eq(planChanges.customerId, customerId), lte(planChanges.at, values.at)))
+    .orderBy(desc(planChanges.at), desc(planChanges.id))
+    .limit(1);
+  const [later] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(planChanges)
+    .where(and(eq(planChanges.customerId, customerId), gt(planChanges.at, values.at)));
+  await tx.insert(planChanges).values({ customerId, ...values, previousMrrCents: before?.mrrCents ?? null });
+  if ((later?.n ?? 0) > 0) return null;
+  const [current] = await tx
+    .update(customers)
+    .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
+    .where(eq(customers.id, customerId))
+    .returning();
+  return current!;
+}
+
+/** Marks a customer churned and claws back the commissions still held for it, in the caller's transaction. */
+export async function applyChurn(tx: Transaction, customerId: string, values: { churnedAt: Date; churnReason: string | null }, now: Date): Promise<CustomerRow> {
+  const [updated] = await tx
+    .update(customers)
+    .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
+    .where(eq(customers.id, customerId))
+    .returning();
+  // Clawback: commissions still held for this customer are voided with the churn, not later.
+  await voidChurnedPending(tx, now, customerId);
+  return updated!;
 }
 
 export async function markChurned(db: Database, customerId: string, at?: Date | null, reason?: string | null, now = new Date()) {
@@ -211,14 +231,7 @@ export async function markChurned(db: Database, customerId: string, at?: Date | 
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has already churned");
     if (values.churnedAt < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-    const [updated] = await tx
-      .update(customers)
-      .set({ ...values, status: CustomerStatus.CHURNED, updatedAt: now })
-      .where(eq(customers.id, customer.id))
-      .returning();
-    // Clawback: commissions still held for this customer are voided with the churn, not later.
-    await voidChurnedPending(tx, now, customer.id);
-    return updated!;
+    return applyChurn(tx, customer.id, values, now);
   });
 }
 

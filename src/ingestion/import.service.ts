@@ -10,6 +10,7 @@ import { validateCustomerInput } from "../customers/customer.service.js";
 import { CustomerStatus } from "../customers/customer.type.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
+import { isCaseStudySubject } from "../landing/landing.repository.js";
 import { ingestEvents } from "./ingestion.service.js";
 
 // Bulk import from files, streamed: rows are read, validated and written in batches, so a file of
@@ -160,10 +161,7 @@ async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Da
       written.push(...ids);
     }
     await refreshScores(tx, written, now);
-    const [featured] = written.length
-      ? await queryRows<{ one: number }>(tx, sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(written)}::uuid[]) and kind = 'CASE_STUDY' and not archived limit 1`)
-      : [];
-    return { created: fresh.length, updated: changed.length, featured: featured !== undefined };
+    return { created: fresh.length, updated: changed.length, featured: await isCaseStudySubject(tx, written) };
   });
 }
 

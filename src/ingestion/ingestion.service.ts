@@ -1,10 +1,11 @@
-import { and, desc, eq, gt, inArray, lte, sql } from "drizzle-orm";
+import { inArray, sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
-import { customers, planChanges } from "../db/schema/index.js";
+import { customers } from "../db/schema/index.js";
 import { refreshScores } from "../intelligence/scores.service.js";
-import { voidChurnedPending } from "../commissions/commission.repository.js";
+import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
+import { isCaseStudySubject } from "../landing/landing.repository.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
 
@@ -101,13 +102,7 @@ export async function ingestEvents(db: Database, body: unknown, now = new Date()
     return rescored;
   });
 
-  if (touched.length > 0) {
-    const [featured] = await queryRows<{ one: number }>(
-      db,
-      sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(touched)}::uuid[]) and kind = 'CASE_STUDY' and not archived limit 1`,
-    );
-    if (featured) landingChanged(db, { scope: "all" });
-  }
+  if (await isCaseStudySubject(db, touched)) landingChanged(db, { scope: "all" });
   const count = (status: EventOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), events: outcomes };
 }
@@ -166,22 +161,6 @@ async function storeEvents(tx: Transaction, items: Stored[], now: Date): Promise
   for (const [table, items, columns] of inserts) {
     if (items.length > 0) await tx.execute(unnestInsert(table, columns));
   }
-  for (const { event, customer } of of("plan_change")) {
-    const [before] = await tx
-      .select({ mrrCents: planChanges.mrrCents })
-      .from(planChanges)
-      .where(and(eq(planChanges.customerId, customer.id), lte(planChanges.at, event.at)))
-      .orderBy(desc(planChanges.at), desc(planChanges.id))
-      .limit(1);
-    await tx.insert(planChanges).values({ customerId: customer.id, at: event.at, plan: event.plan, mrrCents: event.mrrCents, previousMrrCents: before?.mrrCents ?? null });
-    // The customer's current plan moves only when this is its latest change.
-    await tx
-      .update(customers)
-      .set({ plan: event.plan, mrrCents: event.mrrCents, status: "ACTIVE", updatedAt: now })
-      .where(and(eq(customers.id, customer.id), sql`not exists (select 1 from ${planChanges} where ${planChanges.customerId} = ${customer.id} and ${gt(planChanges.at, event.at)})`));
-  }
-  for (const { event, customer } of of("churn")) {
-    await tx.update(customers).set({ status: "CHURNED", churnedAt: event.at, churnReason: event.reason, updatedAt: now }).where(eq(customers.id, customer.id));
-    await voidChurnedPending(tx, now, customer.id);
-  }
+  for (const { event, customer } of of("plan_change")) await applyPlanChange(tx, customer.id, { plan: event.plan, mrrCents: event.mrrCents, at: event.at }, now);
+  for (const { event, customer } of of("churn")) await applyChurn(tx, customer.id, { churnedAt: event.at, churnReason: event.reason }, now);
 }

@@ -198,7 +198,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
   }
 
   /** What a request asks for, or undefined when it is not a plain landingPage query. */
-  function understand(p: GraphQLParams, method: string, res: ServerResponse, req: IncomingMessage): KnownRequest | "answered" | undefined {
+  function understand(p: GraphQLParams, req: IncomingMessage, res: ServerResponse): KnownRequest | "answered" | undefined {
     let query = p.query;
     if (p.hash) {
       if (query) {
@@ -208,7 +208,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
       } else query = persisted.get(p.hash);
       // An unknown hash on a GET that Apollo would refuse as a possible CSRF: answer as Apollo's
       // persisted-query protocol expects, so the client resends the document with its hash.
-      if (!query && method === "GET" && !req.headers["apollo-require-preflight"] && !req.headers["x-apollo-operation-name"]) {
+      if (!query && req.method === "GET" && !req.headers["apollo-require-preflight"] && !req.headers["x-apollo-operation-name"]) {
         res.writeHead(200, {
           "Content-Type": "application/json; charset=utf-8",
           "Cache-Control": "private, no-cache, must-revalidate",
@@ -303,7 +303,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     if (!request) {
       const p = params();
       if (!p) return next();
-      const understood = understand(p, req.method!, res, req);
+      const understood = understand(p, req, res);
       if (understood === "answered") return;
       if (!understood) return next();
       request = understood;

@@ -4,14 +4,16 @@ import { queryRows, type Executor } from "../db/client.js";
 
 export type Level = 1 | 2 | 3 | 4;
 
-/** Whether a live case study is about this customer: then its changes can move landing pages. */
-export async function isCaseStudySubject(ex: Executor, customerId: string): Promise<boolean> {
+/** Whether a live case study is about any of these customers: then their changes can move landing pages. */
+export async function isCaseStudySubject(ex: Executor, customerIds: readonly string[]): Promise<boolean> {
+  if (customerIds.length === 0) return false;
   const rows = await queryRows<{ one: number }>(
     ex,
-    sql`select 1 as one from content_assets where customer_id = ${customerId}::uuid and kind = 'CASE_STUDY' and not archived limit 1`,
+    sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(customerIds)}::uuid[]) and kind = 'CASE_STUDY' and not archived limit 1`,
   );
   return rows.length > 0;
 }
+
 /**
  * Copies what landing pages rank by (name, niche, status, scores) from these customers onto the
  * assets about them. Called with every score write (refreshScores) and when an asset is created,

@@ -6,6 +6,7 @@ import type { Context } from "../server/context.js";
 import { Customer } from "../customers/customer.type.js";
 import { successMilestones } from "./milestones.service.js";
 import { MilestoneProgress, SuccessMilestone } from "./milestones.type.js";
+import { DEFAULT_MIN_LIFT } from "./milestones.js";
 
 @Resolver()
 export class MilestonesResolver {
@@ -14,7 +15,7 @@ export class MilestonesResolver {
   successMilestones(
     @Ctx() { db, now }: Context,
     @Arg("limit", () => Int, { nullable: true, defaultValue: 10 }) limit: number,
-    @Arg("minLift", () => Float, { nullable: true, defaultValue: 1.5 }) minLift: number,
+    @Arg("minLift", () => Float, { nullable: true, defaultValue: DEFAULT_MIN_LIFT }) minLift: number,
     @Arg("minSupport", () => Int, { nullable: true, description: "Fewest successful customers that took it; default max(5, 1% of those judged)." })
     minSupport?: number | null,
   ) {
