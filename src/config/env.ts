@@ -3,6 +3,7 @@ import { DEFAULT_LANDING_CACHE, type LandingCacheOptions } from "../landing/land
 import { DEFAULT_VISIT_RATE_LIMIT, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
+import { DEFAULT_EMAIL_FROM } from "../email/mailer.js";
 import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
 
 /**
@@ -35,6 +36,10 @@ export interface AppConfig {
   /** Hours between commission-ledger runs (accrue, claw back, approve); 0 disables. */
   commissionLedgerHours: number;
   webhook: { secret: string | undefined; maxBytes: number };
+  /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
+  email: { smtpUrl: string | undefined; from: string; publicUrl: string };
+  /** The job runner: idle poll interval, jobs run at once, and how long a claim holds unless renewed. */
+  jobs: { pollMs: number; batchSize: number; leaseMs: number };
 }
 
 /** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
@@ -147,7 +152,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secret: env.WEBHOOK_SECRET?.trim() ? env.WEBHOOK_SECRET.trim() : undefined,
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", 1024, 1, 64 * 1024) * 1024,
     },
+    email: {
+      smtpUrl: smtpUrlVar(env),
+      from: env.EMAIL_FROM?.trim() || DEFAULT_EMAIL_FROM,
+      publicUrl: urlVar(env, "PUBLIC_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}`).replace(/\/+$/, ""),
+    },
+    jobs: {
+      pollMs: intVar(env, "JOB_POLL_MS", 1_000, 50, 600_000),
+      batchSize: intVar(env, "JOB_BATCH_SIZE", 10, 1, 500),
+      leaseMs: intVar(env, "JOB_LEASE_SECONDS", 60, 2, 3_600) * 1000,
+    },
   };
+}
+
+function smtpUrlVar(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.SMTP_URL?.trim();
+  if (!raw) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError("SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://…");
+  }
+  if (url.protocol !== "smtp:" && url.protocol !== "smtps:") throw new ConfigError(`SMTP_URL must start with smtp:// or smtps://, got "${url.protocol}"`);
+  return raw;
 }
 
 function numberVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {

@@ -1,3 +1,5 @@
+import { enrollOnAttribution } from "../journeys/journey.service.js";
+import { jobsEnqueued } from "../jobs/job.runner.js";
 import type { Database } from "../db/client.js";
 import { referralVisits, referrals } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
@@ -86,9 +88,12 @@ export async function attributeReferral(
       .insert(referrals)
       .values({ affiliateId: affiliate.id, customerId: customer.id, referredAt, visitorId })
       .returning();
+    // Referred customers start the journeys triggered by attribution, with the referral or not at all.
+    await enrollOnAttribution(tx, customer.id, now);
     return { referral: created!, code: affiliate.code };
   });
   // The affiliate's pages show case studies of the customers it referred.
   landingChanged(db, { scope: "affiliate", code });
+  jobsEnqueued(db);
   return referral;
 }

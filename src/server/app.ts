@@ -19,6 +19,9 @@ import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.j
 import type { TrustProxy } from "../config/env.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
 import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
+import { createWorker, type WorkerOptions } from "../jobs/worker.js";
+import type { JobRunner } from "../jobs/job.runner.js";
+import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -43,6 +46,8 @@ export interface AppOptions {
   program?: Partial<ProgramSettings>;
   /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
   webhook?: Partial<WebhookOptions>;
+  /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
+  jobs?: WorkerOptions;
 }
 
 export interface App {
@@ -51,6 +56,7 @@ export interface App {
   landing: LandingCache;
   /** Counts the assets landing pages show; flush() writes what is pending. */
   impressions: ImpressionBuffer;
+  jobs: JobRunner;
   stop(): Promise<void>;
 }
 
@@ -98,7 +104,9 @@ export async function createApp({
   trustProxy = false,
   program: programOptions,
   webhook,
+  jobs: jobOptions,
 }: AppOptions): Promise<App> {
+  const worker = await createWorker(database.db, jobOptions);
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
   const unregister = registerLandingCache(database.db, landing);
@@ -130,6 +138,7 @@ export async function createApp({
   });
 
   app.use(demoLandingRouter());
+  app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
 
   app.get("/readyz", async (_req, res) => {
@@ -188,7 +197,9 @@ export async function createApp({
     handler,
     landing,
     impressions,
+    jobs: worker.runner,
     stop: async () => {
+      await worker.stop();
       unregister();
       await unlisten().catch(() => undefined);
       await impressions.stop();

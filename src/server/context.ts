@@ -13,6 +13,7 @@ import { createSegmentLoaders } from "../segments/segment.loaders.js";
 import { createContentLoaders } from "../content/content.loaders.js";
 import { createCommissionLoaders } from "../commissions/commission.loaders.js";
 import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
+import { createJourneyLoaders } from "../journeys/journey.loaders.js";
 import type { ProgramSettings } from "../commissions/program.config.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
@@ -27,6 +28,7 @@ export function createLoaders(db: Database, now: Date) {
     ...createReferralLoaders(db),
     ...createCommissionLoaders(db),
     ...createMilestoneLoaders(db, now),
+    ...createJourneyLoaders(db),
   };
 }
 

@@ -9,10 +9,11 @@ import { count } from "drizzle-orm";
 import { customers } from "../db/schema/index.js";
 import { loadDemoData } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
-import { scheduleIntelligence } from "../intelligence/schedule.js";
+import { intelligenceSchedules } from "../intelligence/schedule.js";
 import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
-import { scheduleCommissionLedger } from "../commissions/commission.schedule.js";
+import { commissionLedgerSchedule } from "../commissions/commission.schedule.js";
+import { createMailer } from "../email/mailer.js";
 
 async function main() {
   const config = loadConfig();
@@ -39,12 +40,8 @@ async function main() {
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
   const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
-  const stopIntelligence = scheduleIntelligence(database.db, config);
-  const stopLedger = scheduleCommissionLedger(database.db, config.commissionLedgerHours, config.program.holdDays);
-  const stopSchedule = () => {
-    stopIntelligence();
-    stopLedger();
-  };
+  const mailer = createMailer({ smtpUrl: config.email.smtpUrl, from: config.email.from });
+  if (mailer.transport === "log") log.warn("SMTP_URL is unset: journey emails are written to the log, not sent");
 
   const app = await createApp({
     database,
@@ -56,6 +53,18 @@ async function main() {
     trustProxy: config.trustProxy,
     program: config.program,
     webhook: config.webhook,
+    jobs: {
+      poll: true,
+      mailer,
+      publicUrl: config.email.publicUrl,
+      emailFrom: config.email.from,
+      runner: { pollMs: config.jobs.pollMs, batchSize: config.jobs.batchSize, leaseMs: config.jobs.leaseMs },
+      // Nightly (and more often) recomputation as durable jobs: one run per slot across instances.
+      schedules: [
+        ...intelligenceSchedules(database.db, config),
+        commissionLedgerSchedule(database.db, config.commissionLedgerHours, config.program.holdDays),
+      ],
+    },
   });
   const server = createServer(app.handler);
   server.listen(config.port, () => {
@@ -65,7 +74,6 @@ async function main() {
 
   const shutdown = (signal: string) => {
     log.info("shutting down", { signal });
-    stopSchedule();
     server.close(async () => {
       await app.stop();
       await database.close();

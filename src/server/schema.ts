@@ -11,6 +11,7 @@ import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
+import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -27,6 +28,9 @@ export const resolvers = [
   CommissionLedgerResolver,
   MilestonesResolver,
   CustomerMilestonesResolver,
+  JourneyResolver,
+  JourneyEnrollmentResolver,
+  CustomerJourneyResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

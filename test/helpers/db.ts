@@ -26,6 +26,12 @@ const TABLES = [
   "segments",
   "customer_scores",
   "churn_models",
+  "journeys",
+  "journey_enrollments",
+  "enrollment_steps",
+  "email_deliveries",
+  "email_preferences",
+  "jobs",
 ];
 
 /** A fresh, migrated database of the kind under test (DATABASE_URL), dropped on close. */

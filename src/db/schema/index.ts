@@ -9,3 +9,5 @@ export * from "./scores.js";
 export * from "./impressions.js";
 export * from "./commissions.js";
 export * from "./ingestion.js";
+export * from "./jobs.js";
+export * from "./journeys.js";

@@ -1,0 +1,53 @@
+import { createTransport } from "nodemailer";
+import { log } from "../common/log.js";
+
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Stable per (enrollment, step): a resend carries the same id, so receivers can drop a duplicate. */
+  messageId: string;
+  /** The customer's unsubscribe link: List-Unsubscribe with RFC 8058 one-click. */
+  unsubscribeUrl: string;
+}
+
+export interface Mailer {
+  /** "smtp" delivers through SMTP_URL; "log" (no SMTP_URL) writes each message to the log instead. */
+  readonly transport: "smtp" | "log";
+  /** Resolves once the SMTP server accepted the message; rejects otherwise (the job retries). */
+  send(email: OutgoingEmail): Promise<void>;
+  close(): void;
+}
+
+export interface MailerOptions {
+  smtpUrl: string | undefined;
+  from: string;
+}
+
+export const DEFAULT_EMAIL_FROM = "Advocate <no-reply@advocate.localhost>";
+
+/** nodemailer over a small connection pool, with timeouts short enough for a job's lease. */
+export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {
+  const transporter = smtpUrl
+    ? createTransport({ url: smtpUrl, pool: true, maxConnections: 3, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 }, { from })
+    : createTransport({ jsonTransport: true }, { from });
+  return {
+    transport: smtpUrl ? "smtp" : "log",
+    async send(email) {
+      const info = await transporter.sendMail({
+        to: email.to,
+        subject: email.subject,
+        text: email.text,
+        html: email.html,
+        messageId: email.messageId,
+        list: { unsubscribe: { url: email.unsubscribeUrl, comment: "Unsubscribe" } },
+        headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+      if (!smtpUrl) log.info("email not delivered (SMTP_URL is unset)", { to: email.to, subject: email.subject, messageId: email.messageId });
+      const rejected = (info as { rejected?: unknown[] }).rejected ?? [];
+      if (rejected.length > 0) throw new Error(`the SMTP server rejected ${rejected.map(String).join(", ")}`);
+    },
+    close: () => transporter.close(),
+  };
+}
