@@ -60,7 +60,9 @@ async function main() {
     externalId: c.externalId,
     signedUpAt: new Date(c.signedUpAt).getTime(),
   }));
-  const app = await createApp({ database: handle, adminApiKey: BENCH_ADMIN_KEY, webhook: { secret: SECRET, maxBytes: 4 * 1024 * 1024 } });
+  // The job runner polls as in production: the queued rescoring runs while batches arrive.
+  const app = await createApp({ database: handle, adminApiKey: BENCH_ADMIN_KEY, webhook: { secret: SECRET, maxBytes: 4 * 1024 * 1024 }, jobs: { poll: true, runner: { pollMs: 200 } } });
+  const queued = async () => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from score_refresh_queue`))[0]!.n;
   const server = createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks/events`;
@@ -89,7 +91,13 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    console.log(`${concurrency} at a time: ${perWorker * concurrency} batches of ${size}, ${accepted.toLocaleString("en-US")} events stored in ${seconds.toFixed(1)} s: ${Math.round(accepted / seconds).toLocaleString("en-US")} events/s`);
+    const backlog = await queued();
+    while ((await queued()) > 0) await new Promise((r) => setTimeout(r, 50));
+    const current = (performance.now() - started) / 1000;
+    console.log(
+      `${concurrency} at a time: ${perWorker * concurrency} batches of ${size}, ${accepted.toLocaleString("en-US")} events stored in ${seconds.toFixed(1)} s: ` +
+        `${Math.round(accepted / seconds).toLocaleString("en-US")} events/s; ${backlog} customers still queued for rescoring at the last answer, every score current after ${current.toFixed(1)} s`,
+    );
   }
   const replayStarted = performance.now();
   const replayed = await send(bodies[1]!);

@@ -27,7 +27,12 @@ async function customer(): Promise<{ id: string; externalId: string }> {
   return { id: res.data!.upsertCustomer.id, externalId };
 }
 
-const view = async (id: string) =>
+// Scores follow through a durable job (the score queue): run what is due before reading them.
+const view = async (id: string) => {
+  await t.app.jobs.drain();
+  return viewNow(id);
+};
+const viewNow = async (id: string) =>
   (await t.admin(`query($id: ID!) { customer(id: $id) { nps csat supportTickets90d plan mrrCents upsellCount status churnReason } }`, { id })).data!.customer;
 const stored = async (customerId: string) =>
   (await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from ingested_events where customer_id = ${customerId}::uuid`))[0]!.n;
@@ -46,11 +51,19 @@ describe("POST /webhooks/events", () => {
         e("p1", "plan_change", { plan: "growth", mrrCents: 25_000 }, 2),
       ],
     });
+    const scoreBefore = (await t.admin(`query($id: ID!) { customer(id: $id) { healthScore nps } }`, { id: c.id })).data!.customer;
     const first = await post(body);
     expect(first.status).toBe(200);
+    // The history is stored with the answer; the rescoring is queued with it, and done by the job.
+    expect((await viewNow(c.id)).nps).toBeNull();
+    const [queued] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from score_refresh_queue where customer_id = ${c.id}::uuid`);
+    expect(queued!.n).toBe(1);
+    expect(scoreBefore.nps).toBeNull();
     expect(first.body).toMatchObject({ accepted: 6, duplicates: 0, rejected: 0 });
     expect(first.body.events.every((o: any) => o.status === "accepted")).toBe(true);
     expect(await view(c.id)).toMatchObject({ nps: 9, csat: 4, supportTickets90d: 1, plan: "growth", mrrCents: 25_000, upsellCount: 1 });
+    const after = (await t.admin(`query($id: ID!) { customer(id: $id) { healthScore } }`, { id: c.id })).data!.customer;
+    expect(after.healthScore).not.toBe(scoreBefore.healthScore);
 
     const replay = await post(body);
     expect(replay.body).toMatchObject({ accepted: 0, duplicates: 6, rejected: 0 });

@@ -1,5 +1,5 @@
-import { and, desc, eq, gt, lte, sql } from "drizzle-orm";
-import type { Database, Executor, Transaction } from "../db/client.js";
+import { eq, sql } from "drizzle-orm";
+import { queryRows, type Database, type Executor, type Transaction } from "../db/client.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import { voidChurnedPending } from "../commissions/commission.repository.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";
@@ -182,35 +182,35 @@ export async function recordPlanChange(
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has churned");
     if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-    return (await applyPlanChange(tx, customer.id, values, now)) ?? customer;
+    return (await applyPlanChange(tx, customer.id, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
   });
 }
 
 /**
  * Stores a validated plan change of a customer that may take it (not churned, `at` not before its
  * signup): the previous MRR is the one in force at `at`; the customer's current plan moves (and a
- * trial becomes active) only if this is its latest change: the updated row then, else null.
+ * trial becomes active) only if this is its latest change. Returns whether it moved.
  * Shared by the mutation and the webhook.
  */
-export async function applyPlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<CustomerRow | null> {
-  const [before] = await tx
-    .select({ mrrCents: planChanges.mrrCents })
-    .from(planChanges)
-    .where(and(eq(planChanges.customerId, customerId), lte(planChanges.at, values.at)))
-    .orderBy(desc(planChanges.at), desc(planChanges.id))
-    .limit(1);
-  const [later] = await tx
-    .select({ n: sql<number>`count(*)::int` })
-    .from(planChanges)
-    .where(and(eq(planChanges.customerId, customerId), gt(planChanges.at, values.at)));
-  await tx.insert(planChanges).values({ customerId, ...values, previousMrrCents: before?.mrrCents ?? null });
-  if ((later?.n ?? 0) > 0) return null;
-  const [current] = await tx
-    .update(customers)
-    .set({ plan: values.plan, mrrCents: values.mrrCents, status: CustomerStatus.ACTIVE, updatedAt: now })
-    .where(eq(customers.id, customerId))
-    .returning();
-  return current!;
+export async function applyPlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<boolean> {
+  // One round trip (the webhook applies many): the previous MRR and whether a later change
+  // exists are read from the state before the insert, as separate statements did.
+  const at = values.at.toISOString();
+  const moved = await queryRows<{ id: string }>(
+    tx,
+    sql`with previous as (
+          select mrr_cents from plan_changes where customer_id = ${customerId} and at <= ${at}::timestamptz order by at desc, id desc limit 1
+        ), inserted as (
+          insert into plan_changes (customer_id, plan, mrr_cents, at, previous_mrr_cents)
+          values (${customerId}, ${values.plan}, ${values.mrrCents}, ${at}::timestamptz, (select mrr_cents from previous))
+          returning id
+        )
+        update customers set plan = ${values.plan}, mrr_cents = ${values.mrrCents}, status = 'ACTIVE', updated_at = ${now.toISOString()}::timestamptz
+        where id = ${customerId} and exists (select 1 from inserted)
+          and not exists (select 1 from plan_changes where customer_id = ${customerId} and at > ${at}::timestamptz)
+        returning id`,
+  );
+  return moved.length > 0;
 }
 
 /** Marks a customer churned and claws back the commissions still held for it, in the caller's transaction. */

@@ -12,6 +12,7 @@ import { refreshScores } from "../intelligence/scores.service.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";
 import { ingestEvents } from "./ingestion.service.js";
+import { drainScoreQueue } from "../intelligence/score-queue.js";
 
 // Bulk import from files, streamed: rows are read, validated and written in batches, so a file of
 // any size never sits in memory whole. Re-running a file changes nothing.
@@ -245,6 +246,8 @@ export async function importEventsNdjson(db: Database, file: string, options: Im
     if (batch.length >= batchSize) await flush();
   }
   await flush();
+  // The webhook path queues rescoring for the job runner; an import rescores before it reports.
+  await drainScoreQueue(db, options.now);
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }

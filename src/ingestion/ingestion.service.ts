@@ -3,10 +3,9 @@ import type { Database, Transaction } from "../db/client.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { customers } from "../db/schema/index.js";
-import { refreshScores } from "../intelligence/scores.service.js";
+import { queueScoreRefresh } from "../intelligence/score-queue.js";
+import { jobsEnqueued } from "../jobs/job.runner.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
 
 export type EventOutcome = { id: string | null; status: "accepted" | "duplicate" | "rejected"; reason?: string };
@@ -31,8 +30,9 @@ interface CustomerState {
  * Stores a batch of webhook events. Each event is judged on its own (shape, customer, order
  * against the customer's state); the valid ones are stored together in one transaction, the
  * invalid ones are reported and not stored, and an event id seen before is a duplicate that
- * stores nothing (idempotency). Rescoring is set-based over the customers touched, in the same
- * transaction, and the landing cache follows as for the GraphQL mutations.
+ * stores nothing (idempotency). The customers touched are queued for rescoring in the same
+ * transaction; a durable job rescores them in large batches moments later, and the landing
+ * cache follows then (score-queue.ts).
  */
 export async function ingestEvents(db: Database, body: unknown, now = new Date()): Promise<IngestResult> {
   const list = (body as { events?: unknown } | null)?.events;
@@ -98,11 +98,11 @@ export async function ingestEvents(db: Database, body: unknown, now = new Date()
     await storeEvents(tx, toStore, now);
     // Product actions feed success milestones, not the scores: only the other events rescore.
     const rescored = [...new Set(toStore.filter((s) => s.event.type !== "action").map((s) => s.customer.id))];
-    await refreshScores(tx, rescored, now);
+    await queueScoreRefresh(tx, rescored, now);
     return rescored;
   });
 
-  if (await isCaseStudySubject(db, touched)) landingChanged(db, { scope: "all" });
+  if (touched.length > 0) jobsEnqueued(db);
   const count = (status: EventOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), events: outcomes };
 }

@@ -2,6 +2,7 @@ import type { Database } from "../db/client.js";
 import { createMailer, DEFAULT_EMAIL_FROM, type Mailer } from "../email/mailer.js";
 import { journeyJobHandler } from "../journeys/journey.runner.js";
 import { JOURNEY_JOB } from "../journeys/journey.repository.js";
+import { SCORE_QUEUE_JOB, scoreQueueJobHandler } from "../intelligence/score-queue.js";
 import { JobRunner, registerJobRunner, systemClock, type Clock, type JobRunnerOptions } from "./job.runner.js";
 import { ensureSchedules, SCHEDULE_JOB, scheduleJobHandler, type Schedule } from "./schedules.js";
 
@@ -45,6 +46,7 @@ export async function createWorker(db: Database, options: WorkerOptions = {}): P
     }),
   );
   runner.register(SCHEDULE_JOB, scheduleJobHandler(db, schedules));
+  runner.register(SCORE_QUEUE_JOB, scoreQueueJobHandler(db));
   if (schedules.length > 0) await ensureSchedules(db, schedules, clock.now());
   const unregister = registerJobRunner(db, runner);
   runner.start();

@@ -59,3 +59,15 @@ export const churnModels = pgTable("churn_models", {
   /** Feature name → weight (standardized), with the means and deviations used to standardize. */
   features: jsonb("features").$type<{ name: string; weight: number; mean: number; std: number }[]>().notNull(),
 });
+
+/**
+ * Customers whose history changed through the event webhook and whose scores are not refreshed
+ * yet: the webhook queues them in its transaction, a durable job refreshes them in large batches
+ * (intelligence/score-queue.ts). A customer queued twice is refreshed once.
+ */
+export const scoreRefreshQueue = pgTable("score_refresh_queue", {
+  customerId: uuid("customer_id")
+    .primaryKey()
+    .references(() => customers.id, { onDelete: "cascade" }),
+  queuedAt: timestamptz("queued_at").notNull(),
+});
