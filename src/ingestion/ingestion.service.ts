@@ -158,9 +158,9 @@ async function storeEvents(tx: Transaction, items: Stored[], now: Date): Promise
     ["csat_responses", csat, [...owner(csat), ["score", "smallint", csat.map((i) => i.event.score)]]],
     ["support_tickets", tickets, owner(tickets, "opened_at")],
   ];
-  for (const [table, items, columns] of inserts) {
-    if (items.length > 0) await tx.execute(unnestInsert(table, columns));
-  }
+  // Every kind's insert in one statement (data-modifying CTEs all run): one round trip, not five.
+  const statements = inserts.filter(([, items]) => items.length > 0).map(([table, , columns], i) => sql`${sql.identifier(`i${i}`)} as (${unnestInsert(table, columns)})`);
+  if (statements.length > 0) await tx.execute(sql`with ${sql.join(statements, sql`, `)} select 1`);
   for (const { event, customer } of of("plan_change")) await applyPlanChange(tx, customer.id, { plan: event.plan, mrrCents: event.mrrCents, at: event.at }, now);
   for (const { event, customer } of of("churn")) await applyChurn(tx, customer.id, { churnedAt: event.at, churnReason: event.reason }, now);
 }

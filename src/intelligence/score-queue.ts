@@ -1,7 +1,6 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Database, type Executor } from "../db/client.js";
-import { enqueueJobs } from "../jobs/job.queue.js";
 import type { JobHandler } from "../jobs/job.runner.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
@@ -17,12 +16,13 @@ const BATCH = 2_000;
  */
 export async function queueScoreRefresh(ex: Executor, customerIds: readonly string[], now: Date): Promise<void> {
   if (customerIds.length === 0) return;
-  await ex.execute(sql`insert into score_refresh_queue (customer_id, queued_at)
-                       select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id)
-                       on conflict (customer_id) do nothing`);
   // One job per write, not per customer: whichever runs first refreshes everything queued, the
   // others find little or nothing left. None is ever lost between a drain and a new write.
-  await enqueueJobs(ex, [{ kind: SCORE_QUEUE_JOB, runAt: now }]);
+  await ex.execute(sql`with queued as (
+                         insert into score_refresh_queue (customer_id, queued_at)
+                         select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id)
+                         on conflict (customer_id) do nothing)
+                       insert into jobs (kind, run_at) values (${SCORE_QUEUE_JOB}, ${now.toISOString()}::timestamptz)`);
 }
 
 /**
