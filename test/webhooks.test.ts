@@ -2,14 +2,17 @@ import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
+import { SCORE_QUEUE_DELAY_MS } from "../src/intelligence/score-queue.js";
+import { ManualClock } from "./helpers/smtp.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "./helpers/app.js";
 
 // POST /webhooks/events end to end: signatures, idempotency, per-event validation, limits.
 
 const SECRET = "webhook-secret-for-tests";
 let t: TestApp;
+const clock = new ManualClock();
 beforeAll(async () => {
-  t = await startTestApp({ webhook: { secret: SECRET, maxBytes: 64 * 1024 } });
+  t = await startTestApp({ webhook: { secret: SECRET, maxBytes: 64 * 1024 }, jobs: { clock } });
 });
 afterAll(async () => {
   await t?.close();
@@ -27,8 +30,9 @@ async function customer(): Promise<{ id: string; externalId: string }> {
   return { id: res.data!.upsertCustomer.id, externalId };
 }
 
-// Scores follow through a durable job (the score queue): run what is due before reading them.
+// Scores follow through a durable job (the score queue), a second later: run it before reading them.
 const view = async (id: string) => {
+  clock.advanceMs(SCORE_QUEUE_DELAY_MS);
   await t.app.jobs.drain();
   return viewNow(id);
 };
@@ -55,6 +59,7 @@ describe("POST /webhooks/events", () => {
     const first = await post(body);
     expect(first.status).toBe(200);
     // The history is stored with the answer; the rescoring is queued with it, and done by the job.
+    await t.app.jobs.drain();
     expect((await viewNow(c.id)).nps).toBeNull();
     const [queued] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from score_refresh_queue where customer_id = ${c.id}::uuid`);
     expect(queued!.n).toBe(1);

@@ -8,6 +8,11 @@ import { activeModel, refreshScores } from "./scores.service.js";
 
 export const SCORE_QUEUE_JOB = "scores.queued";
 const BATCH = 2_000;
+/**
+ * How long queued rescoring waits for more: a second of a busy feed is rescored in a few large
+ * batches rather than one small batch per request (2,000 customers cost ~150 µs each, 350 ~250 µs).
+ */
+export const SCORE_QUEUE_DELAY_MS = 1_000;
 
 /**
  * Queues customers for a score refresh, in the caller's transaction, with a job to run it: the
@@ -22,7 +27,7 @@ export async function queueScoreRefresh(ex: Executor, customerIds: readonly stri
                          insert into score_refresh_queue (customer_id, queued_at)
                          select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id)
                          on conflict (customer_id) do nothing)
-                       insert into jobs (kind, run_at) values (${SCORE_QUEUE_JOB}, ${now.toISOString()}::timestamptz)`);
+                       insert into jobs (kind, run_at) values (${SCORE_QUEUE_JOB}, ${new Date(now.getTime() + SCORE_QUEUE_DELAY_MS).toISOString()}::timestamptz)`);
 }
 
 /**
