@@ -26,37 +26,63 @@ export async function queueScoreRefresh(ex: Executor, customerIds: readonly stri
   await ex.execute(sql`with queued as (
                          insert into score_refresh_queue (customer_id, queued_at)
                          select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id)
-                         on conflict (customer_id) do nothing)
+                         on conflict (customer_id) do update set queued_at = excluded.queued_at)
                        insert into jobs (kind, run_at) values (${SCORE_QUEUE_JOB}, ${new Date(now.getTime() + SCORE_QUEUE_DELAY_MS).toISOString()}::timestamptz)`);
 }
 
 /**
- * Refreshes every queued customer, oldest first, in batches of 2,000: each batch is taken off the
- * queue and rescored in one transaction (SKIP LOCKED, so two workers split the queue). Returns
- * how many were refreshed.
+ * Refreshes every queued customer, oldest first, in batches of 2,000, one drain at a time (a
+ * transaction-scoped advisory lock). A batch is read without row locks, rescored, and taken off
+ * the queue in one transaction, but only the entries not queued again meanwhile: a write that
+ * queues a customer during its rescoring is never lost, and never waits for a batch's rescoring
+ * (locking the queue rows made every webhook request wait ~40 ms for the drain). At most
+ * `maxBatches` a call, so a job under a constant feed ends and lets others run.
  */
-export async function drainScoreQueue(db: Database, now = new Date()): Promise<number> {
+export async function drainScoreQueue(db: Database, now = new Date(), maxBatches = Infinity): Promise<DrainResult> {
   const model = await activeModel(db);
-  let total = 0;
-  for (;;) {
+  let refreshed = 0;
+  for (let batch = 0; batch < maxBatches; batch++) {
     const ids = await db.transaction(async (tx) => {
-      const taken = await queryRows<{ customer_id: string }>(
+      const [lock] = await queryRows<{ ok: boolean }>(tx, sql`select pg_try_advisory_xact_lock(hashtext('advocate.score_queue')) as ok`);
+      if (!lock?.ok) return null;
+      const taken = await queryRows<{ customer_id: string; queued_at: string }>(
         tx,
-        sql`delete from score_refresh_queue where customer_id in (
-              select customer_id from score_refresh_queue order by queued_at limit ${BATCH} for update skip locked)
-            returning customer_id`,
+        sql`select customer_id, queued_at::text from score_refresh_queue order by queued_at limit ${BATCH}`,
       );
       const list = taken.map((r) => r.customer_id);
       await refreshScores(tx, list, now, model);
+      if (list.length > 0) {
+        await tx.execute(sql`delete from score_refresh_queue q using unnest(${pgArrayLiteral(list)}::uuid[], ${pgArrayLiteral(taken.map((r) => r.queued_at))}::timestamptz[]) as t(id, queued_at)
+                             where q.customer_id = t.id and q.queued_at = t.queued_at`);
+      }
       return list;
     });
-    if (ids.length === 0) return total;
-    total += ids.length;
+    if (ids === null) return { refreshed, busy: true, more: true };
+    if (ids.length === 0) return { refreshed, busy: false, more: false };
+    refreshed += ids.length;
     // Landing pages rank case studies by these scores.
     if (await isCaseStudySubject(db, ids)) landingChanged(db, { scope: "all" });
   }
+  return { refreshed, busy: false, more: true };
 }
 
+export interface DrainResult {
+  refreshed: number;
+  /** Another drain held the lock. */
+  busy: boolean;
+  /** Entries may be left (busy, or maxBatches reached). */
+  more: boolean;
+}
+
+/**
+ * Another drain running, or more left after 25 batches: this job runs again a moment later, so
+ * nothing queued after another drain's last read is left behind.
+ */
 export function scoreQueueJobHandler(db: Database): JobHandler {
-  return { run: async (_job, now) => void (await drainScoreQueue(db, now)) };
+  return {
+    run: async (_job, now) => {
+      const { more } = await drainScoreQueue(db, now, 25);
+      if (more) return { runAgainAt: new Date(now.getTime() + SCORE_QUEUE_DELAY_MS) };
+    },
+  };
 }
