@@ -1,8 +1,7 @@
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Database, Transaction } from "../db/client.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
-import { customers } from "../db/schema/index.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { jobsEnqueued } from "../jobs/job.runner.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
@@ -55,7 +54,8 @@ export async function ingestEvents(db: Database, body: unknown, now = new Date()
     if (valid.length === 0) return [] as string[];
     const known = await queryRows<{ id: string }>(tx, sql`select id from ingested_events where id = any(${pgArrayLiteral(valid.map((v) => v.event.id))}::text[])`);
     const replayed = new Set(known.map((r) => r.id));
-    const byExternalId = await customerStates(tx, [...new Set(valid.map((v) => v.event.customerExternalId))]);
+    const statusMatters = new Set(valid.filter((v) => v.event.type === "churn" || v.event.type === "plan_change").map((v) => v.event.customerExternalId));
+    const byExternalId = await customerStates(tx, [...new Set(valid.map((v) => v.event.customerExternalId))], statusMatters);
 
     // Judge each new event against its customer, in time order within the batch (a churn makes a
     // later plan change in the same batch invalid, as it would one sent after it).
@@ -115,16 +115,28 @@ function refusal(event: IngestEvent, customer: CustomerState): string | null {
   return null;
 }
 
-async function customerStates(tx: Transaction, externalIds: string[]): Promise<Map<string, CustomerState>> {
-  const rows = await tx
-    .select({ id: customers.id, externalId: customers.externalId, status: customers.status, signedUpAt: customers.signedUpAt })
-    .from(customers)
-    .where(inArray(customers.externalId, externalIds))
-    // In id order, so two batches touching the same customers wait for each other, never deadlock;
-    // "no key update" leaves foreign-key checks of concurrent inserts unblocked.
-    .orderBy(customers.id)
-    .for("no key update");
-  return new Map(rows.map((r) => [r.externalId, { id: r.id, status: r.status, signedUpAt: r.signedUpAt }]));
+/**
+ * The customers of a batch by external id. Only those with a churn or plan change in the batch are
+ * locked (those events are judged against the customer's status and move it), in id order so two
+ * batches touching the same customers wait for each other, never deadlock; "no key update" leaves
+ * foreign-key checks of concurrent inserts unblocked. Locking every customer of a batch wrote a
+ * lock into ~450 rows a request, for events (usage, NPS, tickets…) no status decides.
+ */
+async function customerStates(tx: Transaction, externalIds: string[], statusMatters: Set<string>): Promise<Map<string, CustomerState>> {
+  const rows = await queryRows<{ id: string; external_id: string; status: string; signed_up_at: string | Date }>(
+    tx,
+    sql`select id, external_id, status, signed_up_at from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[])`,
+  );
+  const states = new Map(rows.map((r) => [r.external_id, { id: r.id, status: r.status, signedUpAt: new Date(r.signed_up_at) }]));
+  const toLock = rows.filter((r) => statusMatters.has(r.external_id)).map((r) => r.id);
+  if (toLock.length > 0) {
+    const locked = await queryRows<{ external_id: string; status: string }>(
+      tx,
+      sql`select external_id, status from customers where id = any(${pgArrayLiteral(toLock)}::uuid[]) order by id for no key update`,
+    );
+    for (const r of locked) states.get(r.external_id)!.status = r.status;
+  }
+  return states;
 }
 
 type Stored = { event: IngestEvent; customer: CustomerState };
