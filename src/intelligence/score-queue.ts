@@ -25,7 +25,7 @@ export async function queueScoreRefresh(ex: Executor, customerIds: readonly stri
   // others find little or nothing left. None is ever lost between a drain and a new write.
   await ex.execute(sql`with queued as (
                          insert into score_refresh_queue (customer_id, queued_at)
-                         select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id)
+                         select id, ${now.toISOString()}::timestamptz from unnest(${pgArrayLiteral(customerIds)}::uuid[]) as t(id) order by id
                          on conflict (customer_id) do update set queued_at = excluded.queued_at)
                        insert into jobs (kind, run_at) values (${SCORE_QUEUE_JOB}, ${new Date(now.getTime() + SCORE_QUEUE_DELAY_MS).toISOString()}::timestamptz)`);
 }
@@ -52,8 +52,12 @@ export async function drainScoreQueue(db: Database, now = new Date(), maxBatches
       const list = taken.map((r) => r.customer_id);
       await refreshScores(tx, list, now, model);
       if (list.length > 0) {
-        await tx.execute(sql`delete from score_refresh_queue q using unnest(${pgArrayLiteral(list)}::uuid[], ${pgArrayLiteral(taken.map((r) => r.queued_at))}::timestamptz[]) as t(id, queued_at)
-                             where q.customer_id = t.id and q.queued_at = t.queued_at`);
+        // Rows are locked in id order, as writers upsert them, so the two never deadlock.
+        await tx.execute(sql`delete from score_refresh_queue where customer_id in (
+                               select q.customer_id from score_refresh_queue q
+                               join unnest(${pgArrayLiteral(list)}::uuid[], ${pgArrayLiteral(taken.map((r) => r.queued_at))}::timestamptz[]) as t(id, queued_at)
+                                 on q.customer_id = t.id and q.queued_at = t.queued_at
+                               order by q.customer_id for update of q)`);
       }
       return list;
     });
