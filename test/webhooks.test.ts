@@ -1,3 +1,4 @@
+import type request from "supertest";
 import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -123,6 +124,29 @@ describe("POST /webhooks/events", () => {
     );
     expect(res.body.events.map((o: any) => o.status)).toEqual(["accepted", "rejected"]);
     expect(await view(c.id)).toMatchObject({ status: "CHURNED", churnReason: "moved to a competitor", mrrCents: 10_000 });
+  });
+
+  it("stores concurrent batches over the same customers, in opposite orders, without a deadlock, while their rescoring runs", async () => {
+    const list = await Promise.all(Array.from({ length: 12 }, () => customer()));
+    const batch = (tag: string, order: typeof list) =>
+      JSON.stringify({
+        events: order.flatMap((c, i) => [
+          { id: `${c.externalId}-${tag}-u`, type: "usage", customerExternalId: c.externalId, at: daysAgo(3), activeUsers: 5, licensedSeats: 10 },
+          { id: `${c.externalId}-${tag}-p`, type: "plan_change", customerExternalId: c.externalId, at: daysAgo(tag === "a" ? 2 : 1), plan: `p-${tag}`, mrrCents: 1_000 + i },
+        ]),
+      });
+    clock.advanceMs(SCORE_QUEUE_DELAY_MS);
+    const answers = await Promise.all([post(batch("a", list)), post(batch("b", [...list].reverse())), t.app.jobs.drain(), post(batch("c", list))]);
+    for (const res of answers.filter((a): a is request.Response => typeof a === "object")) {
+      expect(res.status).toBe(200);
+      expect(res.body.rejected).toBe(0);
+    }
+    for (const c of list) expect(await stored(c.id)).toBe(6);
+    // Every customer's latest change (at 1 day ago, batch "b" or "c") is its plan; all rescored.
+    const views = await Promise.all(list.map((c) => view(c.id)));
+    expect(views.every((v: any) => v.plan === "p-b" || v.plan === "p-c")).toBe(true);
+    const [left] = await queryRows<{ n: number }>(t.database.db, sql`select count(*)::int as n from score_refresh_queue`);
+    expect(left!.n).toBe(0);
   });
 
   it("refuses a bad or missing signature with 401 and stores nothing", async () => {
