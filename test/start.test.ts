@@ -48,13 +48,14 @@ describe("npm start", () => {
     const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query: "{ customers(first: 5) { totalCount edges { node { name } } } affiliates { totalCount } }" }),
+      body: JSON.stringify({ query: "{ customers(first: 5) { totalCount edges { node { name } } } affiliates { totalCount } journeys { name trigger } }" }),
     });
     const body = (await res.json()) as any;
     expect(body.errors).toBeUndefined();
     expect(body.data.customers.totalCount).toBeGreaterThanOrEqual(100);
     expect(body.data.customers.edges).toHaveLength(5);
     expect(body.data.affiliates.totalCount).toBeGreaterThan(0);
+    expect(body.data.journeys).toEqual([{ name: "Referred customer onboarding", trigger: "REFERRAL_ATTRIBUTED" }]);
   }, 60_000);
 
   it("with SEED_DEMO=false starts on an empty database", async () => {
