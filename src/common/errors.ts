@@ -87,6 +87,18 @@ export function toAppError(error: unknown): AppError | undefined {
 export type ErrorLogger = (error: unknown) => void;
 
 /**
+ * An error nobody meant to send (a failed query, a bug): masked in answers, logged with the
+ * request id. Domain errors, coded GraphQL errors and graphql-js' own errors are meant.
+ */
+export function isUnexpectedError(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (toAppError(original)) return false;
+  if (original instanceof GraphQLError && original.extensions?.code) return false;
+  if (error instanceof GraphQLError && !error.originalError) return false;
+  return true;
+}
+
+/**
  * Apollo's formatError: domain errors keep their code and message; graphql-js' own errors
  * (syntax, validation) pass through; anything else is masked so no SQL or stack leaves.
  */

@@ -4,6 +4,8 @@ import { DEFAULT_VISIT_RATE_LIMIT, type VisitRateLimitOptions } from "../referra
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
 import { DEFAULT_EMAIL_FROM } from "../email/mailer.js";
+import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from "../server/limits.js";
+import { DEFAULT_REQUEST_RATE_LIMIT, type RequestRateLimitOptions } from "../server/request-rate-limit.js";
 import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
 
 /**
@@ -38,6 +40,11 @@ export interface AppConfig {
   webhook: { secret: string | undefined; maxBytes: number };
   /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
   email: { smtpUrl: string | undefined; from: string; publicUrl: string };
+  graphqlLimits: GraphQLLimits;
+  /** Requests a minute to /graphql per API key and per client address (anonymous); 0: no limit. */
+  requestRateLimit: RequestRateLimitOptions;
+  /** How long a request may take, headers included, before the server drops it. */
+  requestTimeoutMs: number;
   /** The job runner: idle poll interval, jobs run at once, and how long a claim holds unless renewed. */
   jobs: { pollMs: number; batchSize: number; leaseMs: number };
 }
@@ -157,6 +164,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       from: env.EMAIL_FROM?.trim() || DEFAULT_EMAIL_FROM,
       publicUrl: urlVar(env, "PUBLIC_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}`).replace(/\/+$/, ""),
     },
+    graphqlLimits: {
+      maxDepth: intVar(env, "GRAPHQL_MAX_DEPTH", DEFAULT_GRAPHQL_LIMITS.maxDepth, 2, 100),
+      maxCost: intVar(env, "GRAPHQL_MAX_COST", DEFAULT_GRAPHQL_LIMITS.maxCost, 10, 10_000_000),
+      maxAliases: intVar(env, "GRAPHQL_MAX_ALIASES", DEFAULT_GRAPHQL_LIMITS.maxAliases, 1, 1_000),
+      maxDirectives: intVar(env, "GRAPHQL_MAX_DIRECTIVES", DEFAULT_GRAPHQL_LIMITS.maxDirectives, 1, 1_000),
+      maxTokens: intVar(env, "GRAPHQL_MAX_TOKENS", DEFAULT_GRAPHQL_LIMITS.maxTokens, 50, 1_000_000),
+      // The schema is public knowledge in development; in production only when asked.
+      introspection: boolVar(env, "INTROSPECTION", !production),
+      fieldSuggestions: boolVar(env, "INTROSPECTION", !production),
+    },
+    requestRateLimit: {
+      perKeyPerMinute: intVar(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perKeyPerMinute, 0, 10_000_000),
+      perAddressPerMinute: intVar(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perAddressPerMinute, 0, 10_000_000),
+    },
+    requestTimeoutMs: intVar(env, "REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600) * 1000,
     jobs: {
       pollMs: intVar(env, "JOB_POLL_MS", 1_000, 50, 600_000),
       batchSize: intVar(env, "JOB_BATCH_SIZE", 10, 1, 500),

@@ -55,6 +55,8 @@ export class LandingCache {
   private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
   /** True while the database is failing the landing page; readiness reports it. */
   degraded = false;
+  /** Answers from memory, computed on a miss, served stale on a database failure, or the built-in default (/metrics). */
+  readonly stats = { hits: 0, misses: 0, stale: 0, fallbacks: 0 };
 
   constructor(
     private readonly db: Database,
@@ -88,13 +90,17 @@ export class LandingCache {
    */
   getCached(input: LandingInput, key = landingCacheKey(input)): LandingEntry | undefined {
     const hit = this.lru.get(key);
-    if (hit) this.impressions?.record(hit.page);
+    if (hit) {
+      this.stats.hits++;
+      this.impressions?.record(hit.page);
+    }
     return hit;
   }
 
   async get(input: LandingInput, key = landingCacheKey(input)): Promise<{ entry: LandingEntry; source: LandingSource }> {
     const hit = this.getCached(input, key);
     if (hit) return { entry: hit, source: "cached" };
+    this.stats.misses++;
     // A clear() while a computation is in flight aborts it (its answer may predate the write):
     // the second attempt computes afresh.
     for (let attempt = 0; ; attempt++) {
@@ -103,12 +109,16 @@ export class LandingCache {
         const entry = await this.lru.fetch(key, { context: input, status });
         if (entry) {
           this.impressions?.record(entry.page);
-          if (status.returnedStale) return { entry, source: "stale" };
+          if (status.returnedStale) {
+            this.stats.stale++;
+            return { entry, source: "stale" };
+          }
           return { entry, source: status.fetch === "hit" ? "cached" : "fresh" };
         }
       } catch (error) {
         if (status.fetchAborted && attempt === 0) continue;
         this.degraded = true;
+        this.stats.fallbacks++;
         log.warn("landing page served the built-in default", describeError(error));
         return { entry: toEntry(defaultLandingPage()), source: "default" };
       }
@@ -116,6 +126,7 @@ export class LandingCache {
         this.degraded = true;
         log.warn("landing page served the built-in default", describeError(status.fetchError));
       }
+      this.stats.fallbacks++;
       return { entry: toEntry(defaultLandingPage()), source: "default" };
     }
   }

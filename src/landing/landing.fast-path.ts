@@ -7,6 +7,7 @@ import {
   Kind,
   parse,
   validate,
+  type ValidationRule,
   visit,
   type DocumentNode,
   type FieldNode,
@@ -78,6 +79,9 @@ export interface FastPathOptions {
   /** Distinct raw requests (body or query string) remembered with their meaning and last answer. */
   maxRequests?: number;
   maxRequestBytes?: number;
+  /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
+  validationRules?: readonly ValidationRule[];
+  maxTokens?: number;
 }
 
 /** What express.json() would have raised for a body this handler read: Express answers it the same way. */
@@ -173,7 +177,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     if (remembered !== undefined) return remembered;
     let result: Analysis | false = false;
     try {
-      const document = parse(query, { noLocation: true });
+      const document = parse(query, { noLocation: true, maxTokens: options.maxTokens });
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
       const operation = operations[0];
       const selections = operation?.selectionSet.selections ?? [];
@@ -186,7 +190,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
         selections[0]!.kind === Kind.FIELD &&
         selections[0]!.name.value === "landingPage" &&
         !directives &&
-        validate(schema, document).length === 0
+        validate(schema, document, options.validationRules).length === 0
       ) {
         result = { document, operation: operation!, field: selections[0] as FieldNode, fieldDef: landingField };
       }

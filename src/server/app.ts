@@ -22,6 +22,9 @@ import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from ".
 import { createWorker, type WorkerOptions } from "../jobs/worker.js";
 import type { JobRunner } from "../jobs/job.runner.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
+import { Metrics, observabilityPlugin } from "./observability.js";
+import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
+import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesFor, type GraphQLLimits } from "./limits.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -48,6 +51,10 @@ export interface AppOptions {
   webhook?: Partial<WebhookOptions>;
   /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
   jobs?: WorkerOptions;
+  /** Depth, cost, alias, directive and token limits of a document; introspection and suggestions. */
+  graphqlLimits?: Partial<GraphQLLimits>;
+  /** Per-key and per-address limits of /graphql (default: none; main.ts sets the configured ones). */
+  requestRateLimit?: RequestRateLimitOptions;
 }
 
 export interface App {
@@ -57,6 +64,7 @@ export interface App {
   /** Counts the assets landing pages show; flush() writes what is pending. */
   impressions: ImpressionBuffer;
   jobs: JobRunner;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -85,6 +93,12 @@ function httpStatusOf(error: unknown): number | undefined {
   return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
 }
 
+/** A proxy's X-Request-Id when it looks like one (it ends up in logs), else a new one. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers["x-request-id"];
+  return typeof given === "string" && /^[\w.:-]{1,100}$/.test(given) ? given : randomUUID();
+}
+
 function bodyErrorMessage(status: number): string {
   if (status === 413) return "the request body is too large";
   if (status === 415) return "the request body must be JSON in UTF-8";
@@ -105,11 +119,16 @@ export async function createApp({
   program: programOptions,
   webhook,
   jobs: jobOptions,
+  graphqlLimits,
+  requestRateLimit: rateLimits,
 }: AppOptions): Promise<App> {
+  const limits: GraphQLLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...graphqlLimits };
+  const armor = armorFor(limits);
   const worker = await createWorker(database.db, jobOptions);
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
   const unregister = registerLandingCache(database.db, landing);
+  const metrics = new Metrics({ database, landing, jobs: worker.runner });
   // Other instances' writes arrive by NOTIFY; after a reconnection, what was missed is unknown.
   const unlisten = await database.listen(
     LANDING_CHANNEL,
@@ -123,7 +142,14 @@ export async function createApp({
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
-    formatError: createErrorFormatter((error) => log.error("unexpected error in a request", describeError(error))),
+    introspection: limits.introspection,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    plugins: [...armor.plugins, observabilityPlugin(metrics)],
+    validationRules: armor.validationRules,
+    parseOptions: { maxTokens: limits.maxTokens },
+    // Unexpected errors are logged with their request id by the observability plugin.
+    formatError: createErrorFormatter(() => undefined),
   });
   await apollo.start();
 
@@ -137,6 +163,10 @@ export async function createApp({
     res.json({ status: "ok" });
   });
 
+  app.get("/metrics", async (_req, res) => {
+    res.set("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
@@ -146,7 +176,10 @@ export async function createApp({
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
       // The database answers again: landing pages will be fresh from the next miss on.
       landing.degraded = false;
-      res.json({ status: "ready", database: database.kind });
+      const runner = worker.runner;
+      const jobs = !runner.polling ? "off" : runner.lastPollError ? "failing" : "running";
+      if (jobs === "failing") return res.status(503).json({ status: "unavailable", reason: `jobs: ${runner.lastPollError}`, database: database.kind, jobs });
+      res.json({ status: "ready", database: database.kind, jobs });
     } catch (error) {
       res.status(503).json({ status: "unavailable", reason: `database: ${describeError(error).error}`, landing: landing.degraded ? "fallback" : "ok" });
     }
@@ -154,13 +187,14 @@ export async function createApp({
 
   app.use(
     "/graphql",
+    ...(rateLimits ? [requestRateLimit(rateLimits)] : []),
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
           { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
-          { authorization: req.headers.authorization, clientIp: req.ip, requestId: (req.headers["x-request-id"] as string) || randomUUID() },
+          { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),
   );
@@ -174,10 +208,11 @@ export async function createApp({
   });
 
   const serveLanding = createLandingHandler(landing, { corsOrigins });
-  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing) : undefined;
+  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesFor(limits), maxTokens: limits.maxTokens }) : undefined;
   // The landing page is every page view's request: GET /landing and anonymous landingPage
   // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
+    metrics.observe(req, res);
     if (isLandingRequest(req)) {
       try {
         serveLanding(req, res)?.catch(landingFailed(res));
@@ -198,6 +233,7 @@ export async function createApp({
     landing,
     impressions,
     jobs: worker.runner,
+    metrics,
     stop: async () => {
       await worker.stop();
       unregister();

@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { generateAdminKey } from "../auth/api-keys.js";
 import { ConfigError, loadConfig } from "../config/env.js";
@@ -12,6 +11,7 @@ import { recomputeAllScores } from "../intelligence/scores.service.js";
 import { intelligenceSchedules } from "../intelligence/schedule.js";
 import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
+import { createHttpServer } from "./http-server.js";
 import { commissionLedgerSchedule } from "../commissions/commission.schedule.js";
 import { createMailer } from "../email/mailer.js";
 
@@ -53,6 +53,8 @@ async function main() {
     trustProxy: config.trustProxy,
     program: config.program,
     webhook: config.webhook,
+    graphqlLimits: config.graphqlLimits,
+    requestRateLimit: config.requestRateLimit,
     jobs: {
       poll: true,
       mailer,
@@ -66,7 +68,8 @@ async function main() {
       ],
     },
   });
-  const server = createServer(app.handler);
+  // Slow or stalled clients (slowloris) are cut off instead of holding sockets.
+  const server = createHttpServer(app.handler, config.requestTimeoutMs);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;
     log.info("Advocate is listening", { url: `http://localhost:${port}/graphql`, database: database.kind });

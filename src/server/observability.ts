@@ -1,0 +1,176 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ApolloServerPlugin } from "@apollo/server";
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { sql } from "drizzle-orm";
+import { queryRows, type DatabaseHandle } from "../db/client.js";
+import { describeError, log } from "../common/log.js";
+import { isUnexpectedError } from "../common/errors.js";
+import type { LandingCache } from "../landing/landing.cache.js";
+import type { JobRunner } from "../jobs/job.runner.js";
+import type { Context } from "./context.js";
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The route a request is counted under: a fixed set, never the raw path (unbounded labels). */
+export function routeOf(url: string | undefined): string {
+  const path = (url ?? "/").split("?")[0]!;
+  if (path === "/graphql") return "graphql";
+  if (path === "/landing") return "landing";
+  if (path.startsWith("/webhooks/")) return "webhook";
+  if (path === "/unsubscribe") return "unsubscribe";
+  if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path.slice(1);
+  if (path.startsWith("/demo/")) return "demo";
+  return "other";
+}
+
+/**
+ * Prometheus metrics (prom-client), served at /metrics: HTTP requests and latency by route and
+ * status, GraphQL requests and latency by operation and status, landing-cache hits and misses,
+ * database connections, job queue depth, and Node's own process metrics (memory, event loop,
+ * GC), which the soak benchmark reads.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly httpRequests = new Counter({ name: "advocate_http_requests_total", help: "HTTP requests by route, method and status", labelNames: ["route", "method", "status"], registers: [this.registry] });
+  private readonly httpDuration = new Histogram({ name: "advocate_http_request_duration_seconds", help: "HTTP request latency by route", labelNames: ["route"], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+  private readonly graphqlRequests = new Counter({
+    name: "advocate_graphql_requests_total",
+    help: "GraphQL operations by operation (type and root fields) and status (ok, or the first error code)",
+    labelNames: ["operation", "status"],
+    registers: [this.registry],
+  });
+  private readonly graphqlDuration = new Histogram({ name: "advocate_graphql_request_duration_seconds", help: "GraphQL latency by operation", labelNames: ["operation"], buckets: LATENCY_BUCKETS, registers: [this.registry] });
+
+  constructor(deps: { database: DatabaseHandle; landing: LandingCache; jobs: JobRunner }) {
+    collectDefaultMetrics({ register: this.registry, prefix: "advocate_" });
+    const { landing, jobs, database } = deps;
+    const landingCounter = (name: string, help: string, read: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(read());
+        },
+      });
+    landingCounter("advocate_landing_cache_hits_total", "Landing pages answered from memory", () => landing.stats.hits);
+    landingCounter("advocate_landing_cache_misses_total", "Landing pages computed from the database", () => landing.stats.misses);
+    landingCounter("advocate_landing_cache_stale_total", "Landing pages served stale while the database failed", () => landing.stats.stale);
+    landingCounter("advocate_landing_cache_fallbacks_total", "Landing pages answered with the built-in default", () => landing.stats.fallbacks);
+    new Gauge({
+      name: "advocate_landing_cache_entries",
+      help: "Landing answers held in memory",
+      registers: [this.registry],
+      collect() {
+        this.set(landing.size.entries);
+      },
+    });
+    new Gauge({
+      name: "advocate_jobs",
+      help: "Jobs by state: queued, due (queued and due now), running, failed",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        try {
+          const depth = await jobs.depth();
+          for (const [state, n] of Object.entries(depth)) this.set({ state }, n);
+        } catch {
+          // The database is down: the gauge keeps its last values; /readyz says why.
+        }
+      },
+    });
+    new Gauge({
+      name: "advocate_db_connections",
+      help: "Database connections of this application by state (PostgreSQL: from pg_stat_activity, all instances)",
+      labelNames: ["state"],
+      registers: [this.registry],
+      async collect() {
+        if (database.kind !== "postgres") return this.set({ state: "embedded" }, 1);
+        try {
+          const rows = await queryRows<{ state: string | null; n: number }>(
+            database.db,
+            sql`select coalesce(state, 'unknown') as state, count(*)::int as n from pg_stat_activity
+                where datname = current_database() and pid <> pg_backend_pid() group by 1`,
+          );
+          this.reset();
+          for (const row of rows) this.set({ state: row.state ?? "unknown" }, row.n);
+        } catch {
+          // As above.
+        }
+      },
+    });
+    new Gauge({
+      name: "advocate_db_queries_total",
+      help: "SQL statements this process sent",
+      registers: [this.registry],
+      collect() {
+        this.set(database.queryCount());
+      },
+    });
+  }
+
+  /** Counts and times one HTTP request when its response is done. */
+  observe(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    res.once("finish", () => {
+      const route = routeOf(req.url);
+      this.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
+      this.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+    });
+  }
+
+  graphql(operation: string, status: string, seconds: number): void {
+    this.graphqlRequests.inc({ operation, status });
+    this.graphqlDuration.observe({ operation }, seconds);
+  }
+}
+
+/** "query customers,segments": the operation type and its root fields (bounded by the schema, unlike client-chosen names). */
+function operationLabel(operation: { operation: string; selectionSet: { selections: readonly { kind: string; name?: { value: string } }[] } } | null | undefined): string {
+  if (!operation) return "unparsed";
+  const fields = operation.selectionSet.selections.map((s) => (s.kind === "Field" ? s.name!.value : "…"));
+  return `${operation.operation} ${[...new Set(fields)].sort().join(",")}`.slice(0, 120);
+}
+
+/**
+ * Per GraphQL request: a structured log line (request id, operation, role, duration, outcome),
+ * the metrics, the request id on the response (header, and on masked errors so a client can
+ * quote it), and every unexpected error logged with the request id.
+ */
+export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async didEncounterErrors({ errors, operationName }) {
+          for (const error of errors) {
+            if (isUnexpectedError(error)) {
+              log.error("unexpected error in a request", { requestId: contextValue.requestId, operationName, ...describeError(error.originalError ?? error) });
+            }
+          }
+        },
+        async willSendResponse({ response, operation, operationName, errors }) {
+          response.http.headers.set("x-request-id", contextValue.requestId);
+          if (response.body.kind === "single") {
+            for (const error of response.body.singleResult.errors ?? []) {
+              if (error.extensions?.code === "INTERNAL_SERVER_ERROR") (error.extensions as Record<string, unknown>).requestId = contextValue.requestId;
+            }
+          }
+          const seconds = (performance.now() - started) / 1000;
+          const label = operationLabel(operation);
+          const status = errors?.length ? String(errors[0]!.extensions?.code ?? "ERROR") : "ok";
+          metrics.graphql(label, status, seconds);
+          log.info("graphql request", {
+            requestId: contextValue.requestId,
+            operation: label,
+            operationName: operationName ?? undefined,
+            role: contextValue.caller?.role,
+            ms: Math.round(seconds * 10_000) / 10,
+            status,
+          });
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { createHash } from "node:crypto";
+import type { NextFunction, Request, Response } from "express";
+import { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
+import { ErrorCode } from "../common/errors.js";
+
+export interface RequestRateLimitOptions {
+  /** Requests a minute one API key (admin or affiliate) may make; 0: no limit. */
+  perKeyPerMinute: number;
+  /** Requests a minute one client address may make without a key; 0: no limit. */
+  perAddressPerMinute: number;
+}
+
+/** Generous for dashboards; an abusive client is held to about 5 requests a second. */
+export const DEFAULT_REQUEST_RATE_LIMIT: RequestRateLimitOptions = { perKeyPerMinute: 1_200, perAddressPerMinute: 300 };
+
+/**
+ * Token buckets for POST/GET /graphql: per API key when the request carries one (by a hash of
+ * it: the key itself is never kept), else per client address (IPv6 per /64). A refused request
+ * gets 429 with Retry-After and a GraphQL error TOO_MANY_REQUESTS. Anonymous landing pages are
+ * answered before this (the fast path: cached, and behind a CDN), and trackReferralVisit keeps
+ * its own, stricter limit. Per process, like the visit limit.
+ */
+export function requestRateLimit(options: RequestRateLimitOptions) {
+  const byKey = new VisitRateLimiter({ perMinute: options.perKeyPerMinute, maxAddresses: 100_000 });
+  const byAddress = new VisitRateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
+  return (req: Request, res: Response, next: NextFunction) => {
+    const authorization = req.headers.authorization?.trim();
+    const decision = authorization
+      ? byKey.take(`key:${createHash("sha256").update(authorization).digest("base64url").slice(0, 22)}`)
+      : byAddress.take(req.ip ?? req.socket.remoteAddress ?? "unknown");
+    if (decision.allowed) return next();
+    res
+      .status(429)
+      .set("retry-after", String(decision.retryAfterSeconds))
+      .json({
+        errors: [
+          {
+            message: `too many requests: retry in ${decision.retryAfterSeconds} s`,
+            extensions: { code: ErrorCode.TOO_MANY_REQUESTS, retryAfterSeconds: decision.retryAfterSeconds },
+          },
+        ],
+      });
+  };
+}
