@@ -45,6 +45,9 @@ export interface AppConfig {
   requestRateLimit: RequestRateLimitOptions;
   /** How long a request may take, headers included, before the server drops it. */
   requestTimeoutMs: number;
+  /** SIGTERM: how long to report not-ready before closing the listener, and the bound on the whole shutdown. */
+  shutdownDrainMs: number;
+  shutdownTimeoutMs: number;
   /** The job runner: idle poll interval, jobs run at once, and how long a claim holds unless renewed. */
   jobs: { pollMs: number; batchSize: number; leaseMs: number };
 }
@@ -179,6 +182,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAddressPerMinute: intVar(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perAddressPerMinute, 0, 10_000_000),
     },
     requestTimeoutMs: intVar(env, "REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600) * 1000,
+    shutdownDrainMs: intVar(env, "SHUTDOWN_DRAIN_SECONDS", 2, 0, 300) * 1000,
+    shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_SECONDS", 25, 3, 600) * 1000,
     jobs: {
       pollMs: intVar(env, "JOB_POLL_MS", 1_000, 50, 600_000),
       batchSize: intVar(env, "JOB_BATCH_SIZE", 10, 1, 500),

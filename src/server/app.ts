@@ -65,7 +65,10 @@ export interface App {
   impressions: ImpressionBuffer;
   jobs: JobRunner;
   metrics: Metrics;
-  stop(): Promise<void>;
+  /** Shutdown begins: /readyz answers 503 and every answer says Connection: close. */
+  drain(): void;
+  /** Stops the job runner (running jobs get `timeoutMs` to finish), flushes impressions, stops Apollo. */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
 }
 
 const READINESS_TIMEOUT_MS = 2_000;
@@ -144,6 +147,9 @@ export async function createApp({
     includeStacktraceInErrorResponses: false,
     introspection: limits.introspection,
     allowBatchedHttpRequests: false,
+    // main.ts drains and stops in order on SIGTERM; Apollo's own handler stopped it while
+    // requests were still arriving, then re-raised the signal and killed the process.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     plugins: [...armor.plugins, observabilityPlugin(metrics)],
     validationRules: armor.validationRules,
@@ -171,7 +177,9 @@ export async function createApp({
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
 
+  let draining = false;
   app.get("/readyz", async (_req, res) => {
+    if (draining) return res.status(503).json({ status: "unavailable", reason: "shutting down" });
     try {
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
       // The database answers again: landing pages will be fresh from the next miss on.
@@ -213,6 +221,7 @@ export async function createApp({
   // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     metrics.observe(req, res);
+    if (draining) res.setHeader("connection", "close");
     if (isLandingRequest(req)) {
       try {
         serveLanding(req, res)?.catch(landingFailed(res));
@@ -234,8 +243,11 @@ export async function createApp({
     impressions,
     jobs: worker.runner,
     metrics,
-    stop: async () => {
-      await worker.stop();
+    drain: () => {
+      draining = true;
+    },
+    stop: async ({ timeoutMs }: { timeoutMs?: number } = {}) => {
+      await worker.stop(timeoutMs);
       unregister();
       await unlisten().catch(() => undefined);
       await impressions.stop();

@@ -75,17 +75,36 @@ async function main() {
     log.info("Advocate is listening", { url: `http://localhost:${port}/graphql`, database: database.kind });
   });
 
-  const shutdown = (signal: string) => {
-    log.info("shutting down", { signal });
-    server.close(async () => {
-      await app.stop();
-      await database.close();
-      process.exit(0);
+  // Graceful shutdown: report not-ready (the balancer stops sending), stop accepting, let the
+  // requests in flight finish (answers say Connection: close), finish or hand back running jobs,
+  // flush impressions, close the database; past SHUTDOWN_TIMEOUT_SECONDS, exit 1.
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const started = Date.now();
+    log.info("shutting down", { signal, timeoutMs: config.shutdownTimeoutMs });
+    setTimeout(() => {
+      log.error("shutdown timed out: exiting with work unfinished", { ms: Date.now() - started });
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
+    app.drain();
+    // Until the listener closes, connections the kernel has queued are served; closing it resets
+    // them. So keep serving (answers say Connection: close, /readyz says 503) while the balancer
+    // notices; Ctrl-C (SIGINT) does not wait.
+    if (signal === "SIGTERM" && config.shutdownDrainMs > 0) await new Promise((resolve) => setTimeout(resolve, config.shutdownDrainMs));
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeIdleConnections();
     });
-    setTimeout(() => process.exit(1), 10_000).unref();
+    await app.stop({ timeoutMs: Math.max(1_000, config.shutdownTimeoutMs - (Date.now() - started) - 2_000) });
+    await database.close();
+    log.info("shut down", { signal, ms: Date.now() - started });
+    process.exit(0);
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  // Ours alone (Apollo's stopOnTerminationSignals is off): a second signal does not restart it.
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
 }
 
 main().catch((error) => {
