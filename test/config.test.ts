@@ -5,7 +5,8 @@ describe("configuration", () => {
   it("picks the database from DATABASE_URL", () => {
     expect(parseDatabaseUrl(undefined)).toEqual({ kind: "pglite", dataDir: "./data" });
     expect(parseDatabaseUrl("memory://")).toEqual({ kind: "pglite", dataDir: undefined });
-    expect(parseDatabaseUrl("postgres://u@h:5432/db", 7)).toEqual({ kind: "postgres", url: "postgres://u@h:5432/db", poolMax: 7 });
+    expect(parseDatabaseUrl("postgres://u@h:5432/db", 7)).toEqual({ kind: "postgres", url: "postgres://u@h:5432/db", poolMax: 7, prepare: true });
+    expect(loadConfig({ DATABASE_URL: "postgres://u@h/db", ADMIN_API_KEY: "k".repeat(20), DB_PREPARE: "false" }).database).toMatchObject({ prepare: false });
     expect(() => parseDatabaseUrl("mysql://x")).toThrow(ConfigError);
   });
 

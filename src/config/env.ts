@@ -14,7 +14,7 @@ import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../i
  */
 export type DatabaseConfig =
   | { kind: "pglite"; dataDir: string | undefined } // undefined: in memory
-  | { kind: "postgres"; url: string; poolMax: number };
+  | { kind: "postgres"; url: string; poolMax: number; prepare?: boolean };
 
 export interface AppConfig {
   port: number;
@@ -114,10 +114,10 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
-export function parseDatabaseUrl(url: string | undefined, poolMax = 10): DatabaseConfig {
+export function parseDatabaseUrl(url: string | undefined, poolMax = 10, prepare = true): DatabaseConfig {
   if (url === undefined || url.trim() === "") return { kind: "pglite", dataDir: "./data" };
   if (url === "memory://") return { kind: "pglite", dataDir: undefined };
-  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url, poolMax };
+  if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url, poolMax, prepare };
   throw new ConfigError(`DATABASE_URL must be unset, memory:// or postgres://…, got "${url.split("@").pop()}"`);
 }
 
@@ -133,7 +133,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return {
     port: intVar(env, "PORT", 4000, 0, 65535),
     production,
-    database: parseDatabaseUrl(env.DATABASE_URL, intVar(env, "DB_POOL_MAX", 10, 1, 100)),
+    // DB_PREPARE=false behind pgbouncer in transaction mode (README, "Running at scale").
+    database: parseDatabaseUrl(env.DATABASE_URL, intVar(env, "DB_POOL_MAX", 10, 1, 100), boolVar(env, "DB_PREPARE", true)),
     adminApiKey,
     seedDemo: boolVar(env, "SEED_DEMO", true),
     scoring: scoringVars(env),

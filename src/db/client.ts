@@ -67,6 +67,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   }
   const client = postgres(config.url, {
     max: config.poolMax,
+    prepare: config.prepare ?? true,
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
