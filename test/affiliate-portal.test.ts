@@ -1,17 +1,5 @@
-import {
-  getNamedType,
-  getNullableType,
-  isEnumType,
-  isInputObjectType,
-  isListType,
-  isNonNullType,
-  isObjectType,
-  isScalarType,
-  type GraphQLArgument,
-  type GraphQLInputType,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-} from "graphql";
+import { getNamedType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { access, requiredArgs, selection } from "./helpers/schema-walk.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Role } from "../src/auth/roles.js";
 import { getSchema } from "../src/server/schema.js";
@@ -51,32 +39,6 @@ const AFFILIATE_READS = new Set([
   "MaterialsKitSection.niche", "MaterialsKitSection.matchedOn", "MaterialsKitSection.caseStudies", "MaterialsKitSection.useCases", "MaterialsKitSection.painPoints",
   "MaterialItem.id", "MaterialItem.kind", "MaterialItem.title", "MaterialItem.body", "MaterialItem.url", "MaterialItem.customerName", "MaterialItem.trackingLink",
 ]);
-
-const access = (field: { extensions?: { access?: unknown } | null }) => (field.extensions?.access as Role[] | undefined) ?? null;
-
-/** A value of the type, for operations tried only to see that they are refused. */
-function dummy(type: GraphQLInputType): string {
-  const inner = getNullableType(type) as GraphQLInputType;
-  if (isListType(inner)) return `[${dummy(inner.ofType)}]`;
-  if (isEnumType(inner)) return inner.getValues()[0]!.name;
-  if (isInputObjectType(inner)) {
-    const required = Object.values(inner.getFields()).filter((f) => isNonNullType(f.type));
-    return `{${required.map((f) => `${f.name}: ${dummy(f.type)}`).join(", ")}}`;
-  }
-  if (isScalarType(inner)) {
-    if (inner.name === "Int" || inner.name === "Float") return "1";
-    if (inner.name === "Boolean") return "true";
-    if (inner.name === "ID") return `"00000000-0000-4000-8000-000000000000"`;
-    if (inner.name === "DateTime") return `"${new Date().toISOString()}"`;
-    return `"x"`;
-  }
-  throw new Error(`no dummy for ${String(type)}`);
-}
-const requiredArgs = (args: readonly GraphQLArgument[]) => {
-  const list = args.filter((a) => isNonNullType(a.type)).map((a) => `${a.name}: ${dummy(a.type)}`);
-  return list.length ? `(${list.join(", ")})` : "";
-};
-const selection = (type: GraphQLObjectType | unknown) => (isObjectType(getNamedType(type as never)) ? " { __typename }" : "");
 
 beforeAll(async () => {
   schema = await getSchema();
