@@ -91,7 +91,7 @@ async function main() {
   const started = Date.now();
   await sample();
   const timer = setInterval(() => void sample(), 30_000);
-  const pages = codes.flatMap((code) => NICHES.slice(0, 10).map((niche) => ({ path: `/landing?affiliate=${code}&niche=${encodeURIComponent(niche)}` })));
+  const pages = codes.flatMap((code) => NICHES.slice(0, 10).map((niche) => ({ path: `/landing?affiliate=${code}&niche=${encodeURIComponent(niche.name)}` })));
   const admin = { "content-type": "application/json", authorization: `Bearer ${BENCH_ADMIN_KEY}` };
   const [landing, dashboards, writes] = await Promise.all([
     load({ url: base, connections: 16, warmupSeconds: 0, durationSeconds: seconds, variants: pages }),
