@@ -220,16 +220,21 @@ export async function createApp({
   // The landing page is every page view's request: GET /landing and anonymous landingPage
   // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
-    metrics.observe(req, res);
+    const started = performance.now();
     if (draining) res.setHeader("connection", "close");
     if (isLandingRequest(req)) {
       try {
-        serveLanding(req, res)?.catch(landingFailed(res));
+        const pending = serveLanding(req, res);
+        // A cached page is answered synchronously: counted here, without a listener per request.
+        if (pending) pending.catch(landingFailed(res)).finally(() => metrics.record(req, res, started));
+        else metrics.record(req, res, started);
       } catch (error) {
         landingFailed(res)(error);
+        metrics.record(req, res, started);
       }
       return;
     }
+    metrics.observe(req, res, started);
     if (landingGraphQL && isGraphQLRequest(req)) {
       landingGraphQL(req, res, () => app(req, res));
       return;

@@ -116,18 +116,20 @@ export class Metrics {
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
 
   /** Counts and times one HTTP request when its response is done. */
-  observe(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
+  observe(req: IncomingMessage, res: ServerResponse, started = performance.now()): void {
+    res.once("finish", () => this.record(req, res, started));
+  }
+
+  /** Counts and times a request whose answer is written (or failed) now. */
+  record(req: IncomingMessage, res: ServerResponse, started: number): void {
     const route = routeOf(req.url);
-    res.once("finish", () => {
-      const key = `${route} ${req.method} ${res.statusCode}`;
-      let counter = this.counterChildren.get(key);
-      if (!counter) this.counterChildren.set(key, (counter = this.httpRequests.labels(route, req.method ?? "GET", String(res.statusCode))));
-      counter.inc();
-      let duration = this.durationChildren.get(route);
-      if (!duration) this.durationChildren.set(route, (duration = this.httpDuration.labels(route)));
-      duration.observe((performance.now() - started) / 1000);
-    });
+    const key = `${route} ${req.method} ${res.statusCode}`;
+    let counter = this.counterChildren.get(key);
+    if (!counter) this.counterChildren.set(key, (counter = this.httpRequests.labels(route, req.method ?? "GET", String(res.statusCode))));
+    counter.inc();
+    let duration = this.durationChildren.get(route);
+    if (!duration) this.durationChildren.set(route, (duration = this.httpDuration.labels(route)));
+    duration.observe((performance.now() - started) / 1000);
   }
 
   graphql(operation: string, status: string, seconds: number): void {
