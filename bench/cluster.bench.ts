@@ -10,27 +10,18 @@
  * It empties the database it runs on.
  */
 import "reflect-metadata";
-import { fork, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { createServer } from "node:net";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { loadDataset } from "../src/seed/load.js";
-import { BENCH_ADMIN_KEY } from "./http.js";
+import { autocannon as load, BENCH_ADMIN_KEY, freePort } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 async function startServer(script: string, env: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ["--import", "tsx", here(script)], { env: { ...process.env, ...env, LOG_LEVEL: "warn" }, stdio: ["ignore", "ignore", "pipe"] });
@@ -50,14 +41,6 @@ async function startServer(script: string, env: Record<string, string>): Promise
   // Every worker listens once the cluster answers; give the last ones a moment.
   await new Promise((r) => setTimeout(r, 2_000));
   return child;
-}
-
-function load(spec: Record<string, unknown>): Promise<{ rps: number; latency: { p50: number; p99: number }; non2xx: number; errors: number }> {
-  const child = fork(here("./autocannon-runner.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("message", (message: any) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
-    child.send(spec);
-  });
 }
 
 async function main() {

@@ -1,5 +1,7 @@
+import { fork } from "node:child_process";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
 import type { DatabaseHandle } from "../src/db/client.js";
 import { createApp } from "../src/server/app.js";
 
@@ -48,4 +50,30 @@ export async function graphql(url: string, query: string, key = BENCH_ADMIN_KEY)
   const body = (await res.json()) as { errors?: unknown[]; data?: unknown };
   if (body.errors) throw new Error(JSON.stringify(body.errors));
   return body.data;
+}
+
+/** A loopback port nothing listens on, for a server started in another process. */
+export const freePort = () =>
+  new Promise<number>((done) => {
+    const probe = createNetServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
+  });
+
+export interface AutocannonResult {
+  requests: number;
+  rps: number;
+  non2xx: number;
+  errors: number;
+  latency: { p50: number; p99: number };
+}
+
+/** One autocannon run in a process of its own (bench/autocannon-runner.js: the spec it takes). */
+export function autocannon(spec: Record<string, unknown>): Promise<AutocannonResult> {
+  const child = fork(fileURLToPath(new URL("./autocannon-runner.js", import.meta.url)), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  return new Promise((resolve, reject) => {
+    child.once("message", (message: { ok: boolean; result: AutocannonResult; error: string }) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
+    child.send(spec);
+  });
 }

@@ -13,8 +13,7 @@
  * It empties the database it runs on.
  */
 import "reflect-metadata";
-import { fork, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -23,26 +22,10 @@ import { openDatabase, queryRows } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { loadDataset } from "../src/seed/load.js";
 import { NICHES } from "../src/seed/catalog.js";
-import { BENCH_ADMIN_KEY } from "./http.js";
+import { autocannon as load, BENCH_ADMIN_KEY, freePort } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
-
-function load(spec: Record<string, unknown>): Promise<{ requests: number; rps: number; non2xx: number; errors: number; latency: { p50: number; p99: number } }> {
-  const child = fork(here("./autocannon-runner.js"), [], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  return new Promise((resolve, reject) => {
-    child.once("message", (message: any) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
-    child.send(spec);
-  });
-}
-
 const metric = (text: string, name: string) => Number(text.split("\n").find((l) => l.startsWith(`${name} `))?.split(" ")[1] ?? NaN);
 
 async function main() {
