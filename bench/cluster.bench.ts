@@ -14,12 +14,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { availableParallelism, cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { parseDatabaseUrl } from "../src/config/env.js";
-import { openDatabase } from "../src/db/client.js";
-import { recomputeAllScores } from "../src/intelligence/scores.service.js";
-import { loadDataset } from "../src/seed/load.js";
-import { autocannon as load, BENCH_ADMIN_KEY, freePort } from "./http.js";
-import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
+import { autocannon as load, BENCH_ADMIN_KEY, benchDataset, freePort } from "./http.js";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
@@ -47,16 +42,9 @@ async function main() {
   const { values } = parseArgs({
     options: { customers: { type: "string", default: "10000" }, workers: { type: "string", default: String(availableParallelism()) }, connections: { type: "string", default: "32" }, duration: { type: "string", default: "10" } },
   });
-  const url = process.env.DATABASE_URL;
-  if (!url?.startsWith("postgres")) {
-    console.error("Set DATABASE_URL=postgres://… : this benchmark empties the database it runs on.");
-    process.exitCode = 2;
-    return;
-  }
-  const handle = await openDatabase(parseDatabaseUrl(url));
-  await handle.migrate();
-  await loadDataset(handle.db, { customers: Number(values.customers), seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-  await recomputeAllScores(handle.db, BENCH_NOW);
+  const dataset = await benchDataset(Number(values.customers));
+  if (!dataset) return;
+  const { url, handle } = dataset;
   await handle.close();
 
   const connections = Number(values.connections);

@@ -2,7 +2,11 @@ import { fork } from "node:child_process";
 import { createServer, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import type { DatabaseHandle } from "../src/db/client.js";
+import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
+import { parseDatabaseUrl } from "../src/config/env.js";
+import { recomputeAllScores } from "../src/intelligence/scores.service.js";
+import { loadDataset } from "../src/seed/load.js";
+import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 import { createApp } from "../src/server/app.js";
 
 export const BENCH_ADMIN_KEY = "bench-admin-key-0123456789";
@@ -76,4 +80,22 @@ export function autocannon(spec: Record<string, unknown>): Promise<AutocannonRes
     child.once("message", (message: { ok: boolean; result: AutocannonResult; error: string }) => (message.ok ? resolve(message.result) : reject(new Error(message.error))));
     child.send(spec);
   });
+}
+
+/**
+ * DATABASE_URL's PostgreSQL emptied and loaded with `customers` generated customers (seed
+ * "bench"), scored; null (and exit status 2) when DATABASE_URL is not a PostgreSQL URL.
+ */
+export async function benchDataset(customers: number): Promise<{ url: string; handle: DatabaseHandle } | null> {
+  const url = process.env.DATABASE_URL;
+  if (!url?.startsWith("postgres")) {
+    console.error("Set DATABASE_URL=postgres://… : this benchmark empties the database it runs on.");
+    process.exitCode = 2;
+    return null;
+  }
+  const handle = await openDatabase(parseDatabaseUrl(url));
+  await handle.migrate();
+  await loadDataset(handle.db, { customers, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
+  await recomputeAllScores(handle.db, BENCH_NOW);
+  return { url, handle };
 }
