@@ -270,6 +270,34 @@ describe("drip journeys", () => {
   });
 });
 
+describe("journey dashboards", () => {
+  it("lists journeys with counts, enrollments, customers and histories in a fixed number of statements", async () => {
+    const query = `{ journeys { name counts { active paused completed stopped optedOut failed emailsSent } enrollments(first: 5) { totalCount edges { node { status customer { name } history { outcome } journey { name } } } } } }`;
+    const statements = async () => {
+      const before = t.database.queryCount();
+      const res = await t.admin(query);
+      expect(res.errors).toBeUndefined();
+      return { count: t.database.queryCount() - before, journeys: res.data!.journeys as any[] };
+    };
+    const first = await statements();
+    expect(first.journeys.length).toBeGreaterThanOrEqual(2);
+    const enrolled = first.journeys.find((j) => j.enrollments.totalCount > 0);
+    const { active, paused, completed, stopped, optedOut, failed } = enrolled.counts;
+    expect(enrolled.enrollments.totalCount).toBe(active + paused + completed + stopped + optedOut + failed);
+    expect(enrolled.enrollments.edges.length).toBe(Math.min(5, enrolled.enrollments.totalCount));
+    // Three more journeys with an enrollment each: the same number of statements.
+    for (let i = 0; i < 3; i++) {
+      const j = await createJourney(unique("dash"), [{ kind: "EMAIL", subject: "a", body: "b" }], "MANUAL");
+      const c = await customer(`Dash ${i}`, "dash-niche", { email: `${unique("dash")}@example.com`.toLowerCase() });
+      await t.admin(`mutation($j: ID!, $c: ID!) { enrollCustomer(journeyId: $j, customerId: $c) { id } }`, { j: j.id, c });
+    }
+    const second = await statements();
+    expect(second.journeys.length).toBe(first.journeys.length + 3);
+    expect(second.count).toBe(first.count);
+    expect(second.count).toBeLessThanOrEqual(6);
+  });
+});
+
 describe("journey validation", () => {
   const bad = async (steps: object[], name = unique("bad")) => {
     const before = await t.database.fingerprint();

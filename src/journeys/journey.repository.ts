@@ -198,14 +198,6 @@ export async function enrollmentPages(
   return pages;
 }
 
-export async function countEnrollments(ex: Executor, journeyId: string, status: EnrollmentStatusName | null): Promise<number> {
-  const [row] = await ex
-    .select({ n: sql<number>`count(*)::int` })
-    .from(journeyEnrollments)
-    .where(status ? and(eq(journeyEnrollments.journeyId, journeyId), eq(journeyEnrollments.status, status)) : eq(journeyEnrollments.journeyId, journeyId));
-  return row?.n ?? 0;
-}
-
 export async function findJourneysByIds(ex: Executor, ids: readonly string[]): Promise<JourneyRow[]> {
   if (ids.length === 0) return [];
   return ex.select().from(journeys).where(inArray(journeys.id, [...ids]));
