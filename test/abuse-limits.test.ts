@@ -95,9 +95,12 @@ describe("rate limits", () => {
   it("limits each key on its own", async () => {
     expect(affiliateKey).toMatch(/\w/);
     const statuses = [];
-    for (let i = 0; i < 31; i++) statuses.push((await post({ query: "{ myAffiliate { code } }" }, affiliateKey)).status);
+    // 30 a minute: the first 30 pass; the bucket refills half a request a second, so of 40 sent
+    // at once some are refused however slow the machine.
+    for (let i = 0; i < 40; i++) statuses.push((await post({ query: "{ myAffiliate { code } }" }, affiliateKey)).status);
     expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
-    expect(statuses[30]).toBe(429);
+    expect(statuses.slice(30)).toContain(429);
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
   });
 });
 
