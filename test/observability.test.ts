@@ -64,6 +64,21 @@ describe("GET /metrics", () => {
   });
 });
 
+describe("GET /metrics with a token", () => {
+  it("answers 401 without the token and the metrics with it", async () => {
+    const guarded = await startTestApp({ metricsToken: "metrics-token-0123456789" });
+    try {
+      expect((await guarded.http.get("/metrics")).status).toBe(401);
+      expect((await guarded.http.get("/metrics").set("authorization", "Bearer wrong-token")).status).toBe(401);
+      const ok = await guarded.http.get("/metrics").set("authorization", "Bearer metrics-token-0123456789");
+      expect(ok.status).toBe(200);
+      expect(ok.text).toContain("advocate_http_requests_total");
+    } finally {
+      await guarded.close();
+    }
+  });
+});
+
 describe("GET /readyz", () => {
   it("reports the database and the job runner", async () => {
     const res = await t.http.get("/readyz");

@@ -45,6 +45,8 @@ export interface AppConfig {
   requestRateLimit: RequestRateLimitOptions;
   /** How long a request may take, headers included, before the server drops it. */
   requestTimeoutMs: number;
+  /** Bearer token GET /metrics requires; unset: open (keep it inside the network). */
+  metricsToken: string | undefined;
   /** SIGTERM: how long to report not-ready before closing the listener, and the bound on the whole shutdown. */
   shutdownDrainMs: number;
   shutdownTimeoutMs: number;
@@ -183,6 +185,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perAddressPerMinute: intVar(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perAddressPerMinute, 0, 10_000_000),
     },
     requestTimeoutMs: intVar(env, "REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600) * 1000,
+    metricsToken: env.METRICS_TOKEN?.trim() || undefined,
     shutdownDrainMs: intVar(env, "SHUTDOWN_DRAIN_SECONDS", 2, 0, 300) * 1000,
     shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_SECONDS", 25, 3, 600) * 1000,
     jobs: {

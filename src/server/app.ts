@@ -23,6 +23,7 @@ import { createWorker, type WorkerOptions } from "../jobs/worker.js";
 import type { JobRunner } from "../jobs/job.runner.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { Metrics, observabilityPlugin } from "./observability.js";
+import { bearerToken, sameSecret } from "../auth/api-keys.js";
 import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
 import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesFor, type GraphQLLimits } from "./limits.js";
 
@@ -53,6 +54,8 @@ export interface AppOptions {
   jobs?: WorkerOptions;
   /** Depth, cost, alias, directive and token limits of a document; introspection and suggestions. */
   graphqlLimits?: Partial<GraphQLLimits>;
+  /** With it, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   /** Per-key and per-address limits of /graphql (default: none; main.ts sets the configured ones). */
   requestRateLimit?: RequestRateLimitOptions;
 }
@@ -124,6 +127,7 @@ export async function createApp({
   jobs: jobOptions,
   graphqlLimits,
   requestRateLimit: rateLimits,
+  metricsToken,
 }: AppOptions): Promise<App> {
   const limits: GraphQLLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...graphqlLimits };
   const armor = armorFor(limits);
@@ -169,7 +173,11 @@ export async function createApp({
     res.json({ status: "ok" });
   });
 
-  app.get("/metrics", async (_req, res) => {
+  // Scraped from inside the network; with METRICS_TOKEN set, only with that bearer token.
+  app.get("/metrics", async (req, res) => {
+    if (metricsToken !== undefined && !sameSecret(bearerToken(req.headers.authorization ?? "") ?? "", metricsToken)) {
+      return res.status(401).set("www-authenticate", "Bearer").json({ error: { code: "UNAUTHENTICATED", message: "a valid metrics token is required" } });
+    }
     res.set("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 

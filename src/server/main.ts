@@ -55,6 +55,7 @@ async function main() {
     webhook: config.webhook,
     graphqlLimits: config.graphqlLimits,
     requestRateLimit: config.requestRateLimit,
+    metricsToken: config.metricsToken,
     jobs: {
       poll: true,
       mailer,
