@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openTestDatabase, type TestDatabase } from "./helpers/db.js";
 import { startTestSmtp, type TestSmtp } from "./helpers/smtp.js";
 import { unique } from "./helpers/app.js";
+import { freePort, startServerProcess, waitFor } from "./helpers/server-process.js";
 
 // A real restart: the server process is killed (SIGKILL) while its job is handing an email to
 // SMTP, a new process starts on the same database, takes the job over once its lease ran out,
@@ -15,21 +14,10 @@ import { unique } from "./helpers/app.js";
 // persisted in a directory (as `npm start` runs it).
 
 const ADMIN = "restart-admin-key-0123456789";
-const MAIN = resolve("src/server/main.ts");
-// From a temporary working directory "tsx" does not resolve by name: load it by path.
-const TSX = pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href;
 let smtp: TestSmtp;
 let database: TestDatabase | undefined;
 let dataDir: string | undefined;
 let child: ChildProcess | undefined;
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
@@ -45,12 +33,8 @@ afterAll(async () => {
 });
 
 async function start(port: number) {
-  let output = "";
-  const proc = spawn(process.execPath, ["--import", TSX, MAIN], {
-    cwd: dataDir ?? process.cwd(),
-    env: {
-      PATH: process.env.PATH ?? "",
-      TSX_TSCONFIG_PATH: resolve("tsconfig.json"),
+  const proc = startServerProcess(
+    {
       ...(database?.url ? { DATABASE_URL: database.url } : {}),
       PORT: String(port),
       ADMIN_API_KEY: ADMIN,
@@ -60,21 +44,11 @@ async function start(port: number) {
       JOB_POLL_MS: "100",
       JOB_LEASE_SECONDS: "2",
     },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  proc.stdout!.on("data", (c) => (output += c));
-  proc.stderr!.on("data", (c) => (output += c));
-  child = proc;
-  await waitFor(() => output.includes("Advocate is listening"), 60_000, () => output);
-  return proc;
-}
-
-async function waitFor(predicate: () => boolean, ms: number, describe: () => string = () => "") {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out ${describe().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    dataDir,
+  );
+  child = proc.child;
+  await proc.listening();
+  return proc.child;
 }
 
 describe("a job interrupted by a restart", () => {

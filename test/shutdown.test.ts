@@ -1,13 +1,12 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, queryRows } from "../src/db/client.js";
+import { freePort, startServerProcess } from "./helpers/server-process.js";
 
 // SIGTERM under load: the server stops accepting, answers every request it had accepted, flushes
 // the landing impressions it buffered, closes the database and exits 0. A request is "failed" if
@@ -15,7 +14,6 @@ import { openDatabase, queryRows } from "../src/db/client.js";
 // the listener closed is the client's cue to go to another instance.
 
 const ADMIN = "shutdown-admin-key-0123456789";
-const TSX = pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href;
 const dataDir = mkdtempSync(join(tmpdir(), "advocate-shutdown-"));
 let child: ChildProcess | undefined;
 
@@ -23,14 +21,6 @@ afterAll(() => {
   child?.kill("SIGKILL");
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => done(port));
-    });
-  });
 
 type Outcome = ({ status: number } | { error: string }) & { sentAt: number };
 
@@ -55,20 +45,10 @@ function send(port: number, path: string, body?: string): Promise<Outcome> {
 describe("graceful shutdown", () => {
   it("answers every accepted request during a SIGTERM under load, flushes impressions and exits 0", async () => {
     const port = await freePort();
-    let output = "";
-    child = spawn(process.execPath, ["--import", TSX, resolve("src/server/main.ts")], {
-      cwd: dataDir,
-      env: { PATH: process.env.PATH ?? "", TSX_TSCONFIG_PATH: resolve("tsconfig.json"), PORT: String(port), ADMIN_API_KEY: ADMIN, SHUTDOWN_DRAIN_SECONDS: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child.stdout!.on("data", (c) => (output += c));
-    child.stderr!.on("data", (c) => (output += c));
-    const exited = new Promise<number | string | null>((done) => child!.once("exit", (code, signal) => done(code ?? signal)));
-    const deadline = Date.now() + 90_000;
-    while (!output.includes("Advocate is listening")) {
-      if (Date.now() > deadline) throw new Error(`server did not start: ${output.slice(-2000)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const server = startServerProcess({ PORT: String(port), ADMIN_API_KEY: ADMIN, SHUTDOWN_DRAIN_SECONDS: "1" }, dataDir);
+    child = server.child;
+    const { exited, output } = server;
+    await server.listening(90_000);
 
     // Load: dashboards (a page of customers with scores and segments, ~tens of ms) and landing pages.
     const query = JSON.stringify({ query: "{ customers(first: 100) { edges { node { name healthScore churnRisk segments { name } } } } }" });
@@ -90,15 +70,15 @@ describe("graceful shutdown", () => {
     stop = true;
     await Promise.all(workers);
 
-    expect(code, output.slice(-3000)).toBe(0);
+    expect(code, output().slice(-3000)).toBe(0);
     expect(before).toBeGreaterThan(20);
     // Every request sent before the signal was answered 200, and so was whatever came during the
     // drain; after the listener closed, new connections are refused (or reset while queued).
     const inFlight = outcomes.filter((o) => o.sentAt < signalledAt);
-    expect(inFlight.filter((o) => !("status" in o) || o.status !== 200), output.split("\n").filter((l) => !l.includes("graphql request")).slice(-20).join("\n")).toEqual([]);
-    expect(outcomes.filter((o) => "status" in o && o.status >= 500), `signal at ${signalledAt}; ` + output.split("\n").filter((l) => !l.includes("graphql request")).slice(-30).join("\n")).toEqual([]);
+    expect(inFlight.filter((o) => !("status" in o) || o.status !== 200), output().split("\n").filter((l) => !l.includes("graphql request")).slice(-20).join("\n")).toEqual([]);
+    expect(outcomes.filter((o) => "status" in o && o.status >= 500), `signal at ${signalledAt}; ` + output().split("\n").filter((l) => !l.includes("graphql request")).slice(-30).join("\n")).toEqual([]);
     expect(outcomes.filter((o) => "status" in o && o.status === 200).length).toBeGreaterThan(before);
-    expect(output).toMatch(/"message":"shut down"/);
+    expect(output()).toMatch(/"message":"shut down"/);
 
     // The impressions buffered until the end were written before the database closed.
     const db = await openDatabase({ kind: "pglite", dataDir: join(dataDir, "data") });

@@ -1,16 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import type { ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort, startServerProcess, waitFor } from "./helpers/server-process.js";
 
 // `npm start` as a newcomer runs it: a real process, demo data, a printed admin key.
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 let child: ChildProcess | undefined;
 afterEach(() => {
@@ -19,23 +11,9 @@ afterEach(() => {
 });
 
 function start(env: Record<string, string>) {
-  child = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
-  return { output: () => output, exited };
-}
-
-async function waitFor(predicate: () => boolean, ms: number) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const proc = startServerProcess(env);
+  child = proc.child;
+  return proc;
 }
 
 describe("npm start", () => {

@@ -8,11 +8,12 @@ export type OptOutSource = "UNSUBSCRIBE_LINK" | "ONE_CLICK" | "ADMIN";
 
 /** The customer's unsubscribe token, made on first use: random, so a link cannot be guessed from an id. */
 export async function unsubscribeToken(ex: Executor, customerId: string): Promise<string> {
-  await ex
+  // One statement: the no-op update on conflict makes RETURNING give the existing token.
+  const [row] = await ex
     .insert(emailPreferences)
     .values({ customerId, unsubscribeToken: randomBytes(18).toString("base64url") })
-    .onConflictDoNothing({ target: emailPreferences.customerId });
-  const [row] = await ex.select({ token: emailPreferences.unsubscribeToken }).from(emailPreferences).where(eq(emailPreferences.customerId, customerId));
+    .onConflictDoUpdate({ target: emailPreferences.customerId, set: { customerId: sql`excluded.customer_id` } })
+    .returning({ token: emailPreferences.unsubscribeToken });
   return row!.token;
 }
 

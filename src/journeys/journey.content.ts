@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../db/client.js";
 import { computeLandingPage, normalizeLandingInput } from "../landing/landing.service.js";
 import { unsubscribeToken } from "../email/preferences.js";
+import { firstActions } from "../milestones/milestones.repository.js";
 import { templateVariables, type TemplateValues } from "./journey.steps.js";
 
 export interface Recipient {
@@ -83,13 +84,5 @@ export async function nextMilestone(ex: Executor, customerId: string, milestones
 }
 
 export async function reachedActions(ex: Executor, customerId: string, actions: readonly string[]): Promise<Set<string>> {
-  if (actions.length === 0) return new Set();
-  const rows = await queryRows<{ name: string }>(
-    ex,
-    sql`select distinct name from customer_actions where customer_id = ${customerId} and name in (${sql.join(
-      actions.map((a) => sql`${a}`),
-      sql`, `,
-    )})`,
-  );
-  return new Set(rows.map((r) => r.name));
+  return new Set((await firstActions(ex, [customerId], actions)).map((f) => f.action));
 }

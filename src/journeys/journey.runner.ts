@@ -1,13 +1,11 @@
-import { eq, sql } from "drizzle-orm";
-import { queryRows, type Database } from "../db/client.js";
+import { eq } from "drizzle-orm";
+import type { Database } from "../db/client.js";
 import { customerScores } from "../db/schema/index.js";
 import { log } from "../common/log.js";
 import type { JobHandler, JobOutcome } from "../jobs/job.runner.js";
 import type { Mailer } from "../email/mailer.js";
 import { isOptedOut } from "../email/preferences.js";
-import { findSegmentById } from "../segments/segment.repository.js";
-import { segmentCondition, segmentSource } from "../segments/segment.sql.js";
-import type { SegmentRule } from "../segments/segment.type.js";
+import { findSegmentById, segmentsOfCustomers } from "../segments/segment.repository.js";
 import { successMilestones } from "../milestones/milestones.service.js";
 import { renderTemplate, MAX_STEPS, type JourneyCondition, type JourneyStep } from "./journey.steps.js";
 import { nextMilestone, reachedActions, recipientFor } from "./journey.content.js";
@@ -130,14 +128,7 @@ export async function conditionHolds(db: Database, customerId: string, condition
     case "NOT_IN_SEGMENT": {
       // A segment deleted since the journey was saved has no members.
       const segment = await findSegmentById(db, condition.segmentId);
-      const member = segment
-        ? (
-            await queryRows<{ n: number }>(
-              db,
-              sql`select 1 as n from ${segmentSource} where customers.id = ${customerId} and ${segmentCondition(segment.rules as SegmentRule[])}`,
-            )
-          ).length > 0
-        : false;
+      const member = segment ? ((await segmentsOfCustomers(db, [segment], [customerId])).get(customerId)?.length ?? 0) > 0 : false;
       return condition.kind === "IN_SEGMENT" ? member : !member;
     }
     case "MILESTONE_REACHED":

@@ -1,5 +1,7 @@
 import { createJourney, type JourneyInput } from "../journeys/journey.service.js";
+import { count } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { customers } from "../db/schema/index.js";
 import { DatabaseNotEmptyError, loadDataset } from "./load.js";
 
 export const DEMO_SEED = "advocate-demo";
@@ -41,4 +43,14 @@ export async function loadDemoData(db: Database, now = new Date()): Promise<{ cu
     if (error instanceof DatabaseNotEmptyError) return { customers: 0 };
     throw error;
   }
+}
+
+/**
+ * At start-up: the demo data into a database without customers. A database that has some is left
+ * alone after one count, without the table locks loadDataset takes to look.
+ */
+export async function loadDemoDataIfEmpty(db: Database, now = new Date()): Promise<{ customers: number }> {
+  const [existing] = await db.select({ n: count() }).from(customers);
+  if (existing?.n !== 0) return { customers: 0 };
+  return loadDemoData(db, now);
 }

@@ -25,7 +25,7 @@ import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
 import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
-import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesFor, type GraphQLLimits } from "./limits.js";
+import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesOf, type GraphQLLimits } from "./limits.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -224,7 +224,7 @@ export async function createApp({
   });
 
   const serveLanding = createLandingHandler(landing, { corsOrigins });
-  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesFor(limits), maxTokens: limits.maxTokens }) : undefined;
+  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens }) : undefined;
   // The landing page is every page view's request: GET /landing and anonymous landingPage
   // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
@@ -234,11 +234,11 @@ export async function createApp({
       try {
         const pending = serveLanding(req, res);
         // A cached page is answered synchronously: counted here, without a listener per request.
-        if (pending) pending.catch(landingFailed(res)).finally(() => metrics.record(req, res, started));
-        else metrics.record(req, res, started);
+        if (pending) pending.catch(landingFailed(res)).finally(() => metrics.record(req, res, started, "landing"));
+        else metrics.record(req, res, started, "landing");
       } catch (error) {
         landingFailed(res)(error);
-        metrics.record(req, res, started);
+        metrics.record(req, res, started, "landing");
       }
       return;
     }

@@ -1,12 +1,10 @@
 import "reflect-metadata";
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
-import { count } from "drizzle-orm";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
-import { customers } from "../db/schema/index.js";
 import { describeError, log } from "../common/log.js";
-import { loadDemoData } from "../seed/demo.js";
+import { loadDemoDataIfEmpty } from "../seed/demo.js";
 
 /**
  * `npm run start:cluster`: one Advocate process per core of this machine (CLUSTER_WORKERS,
@@ -23,10 +21,7 @@ async function primary() {
   const database = await openDatabase(config.database);
   try {
     await database.migrate();
-    if (config.seedDemo) {
-      const [existing] = await database.db.select({ n: count() }).from(customers);
-      if (existing?.n === 0) await loadDemoData(database.db);
-    }
+    if (config.seedDemo) await loadDemoDataIfEmpty(database.db);
   } finally {
     await database.close();
   }

@@ -48,6 +48,6 @@ export function armorFor(limits: GraphQLLimits) {
 }
 
 /** The validation rules a document must pass on every path (Apollo's and the landing fast path's). */
-export function validationRulesFor(limits: GraphQLLimits): ValidationRule[] {
-  return [...specifiedRules, ...armorFor(limits).validationRules];
+export function validationRulesOf(armor: ReturnType<typeof armorFor>): ValidationRule[] {
+  return [...specifiedRules, ...armor.validationRules];
 }

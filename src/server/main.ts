@@ -4,9 +4,7 @@ import { generateAdminKey } from "../auth/api-keys.js";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
 import { describeError, log } from "../common/log.js";
-import { count } from "drizzle-orm";
-import { customers } from "../db/schema/index.js";
-import { loadDemoData } from "../seed/demo.js";
+import { loadDemoDataIfEmpty } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
 import { intelligenceSchedules } from "../intelligence/schedule.js";
 import { useScoringConfig } from "../intelligence/scoring.config.js";
@@ -31,11 +29,8 @@ async function main() {
   await database.migrate();
   useScoringConfig(config.scoring);
   if (config.seedDemo) {
-    const [existing] = await database.db.select({ n: count() }).from(customers);
-    if (existing?.n === 0) {
-      const loaded = await loadDemoData(database.db);
-      if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
-    }
+    const loaded = await loadDemoDataIfEmpty(database.db);
+    if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
   }
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
   const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });

@@ -121,8 +121,7 @@ export class Metrics {
   }
 
   /** Counts and times a request whose answer is written (or failed) now. */
-  record(req: IncomingMessage, res: ServerResponse, started: number): void {
-    const route = routeOf(req.url);
+  record(req: IncomingMessage, res: ServerResponse, started: number, route = routeOf(req.url)): void {
     const key = `${route} ${req.method} ${res.statusCode}`;
     let counter = this.counterChildren.get(key);
     if (!counter) this.counterChildren.set(key, (counter = this.httpRequests.labels(route, req.method ?? "GET", String(res.statusCode))));
