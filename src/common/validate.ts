@@ -24,8 +24,25 @@ export const LIMITS = {
 const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(1990, 0, 1);
 
+/**
+ * Why `text` cannot be stored, or null when it can: PostgreSQL refuses NUL in text, and a lone
+ * UTF-16 surrogate has no UTF-8 form (it would be stored as U+FFFD and compare equal to others).
+ */
+export function textProblem(text: string): string | null {
+  if (text.includes("\u0000")) return "must not contain NUL characters";
+  if (!(text as string & { isWellFormed(): boolean }).isWellFormed()) return "must be well-formed Unicode (no lone surrogates)";
+  return null;
+}
+
+/** Throws BAD_USER_INPUT naming `field` when `text` cannot be stored as it is. */
+export function storableText(field: string, text: string): string {
+  const problem = textProblem(text);
+  if (problem) throw badInput(field, problem);
+  return text;
+}
+
 export function requiredText(field: string, value: string, max: number): string {
-  const text = value.trim();
+  const text = storableText(field, value).trim();
   if (text.length === 0) throw badInput(field, "must not be empty");
   if (text.length > max) throw badInput(field, `must be at most ${max} characters`);
   return text;
