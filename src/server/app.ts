@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { DatabaseHandle } from "../db/client.js";
 import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
-import { createContext, type Context } from "./context.js";
+import { createContext, type Context, type ContextOptions } from "./context.js";
 import { getSchema } from "./schema.js";
 import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
 import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
@@ -201,15 +201,25 @@ export async function createApp({
     }
   });
 
+  const rateLimit = rateLimits ? requestRateLimit(rateLimits) : undefined;
+  const contextOptions: ContextOptions = {
+    db: database.db,
+    landing,
+    adminApiKey,
+    visitLimiter,
+    attributionWindowDays,
+    program,
+    onAuthenticationFailure: rateLimit?.authenticationFailed,
+  };
   app.use(
     "/graphql",
-    ...(rateLimits ? [requestRateLimit(rateLimits)] : []),
+    ...(rateLimit ? [rateLimit.handler] : []),
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
+          contextOptions,
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),
