@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import type { DatabaseHandle } from "../db/client.js";
 import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
-import { createContext, type Context } from "./context.js";
+import { createContext, type Context, type ContextOptions } from "./context.js";
 import { getSchema } from "./schema.js";
 import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
 import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
@@ -186,30 +186,48 @@ export async function createApp({
   app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
 
   let draining = false;
+  // Readiness is public: it says what fails, never the driver's message (the database's address,
+  // SQL). The detail goes to the log, once per new detail, not once per probe.
+  let lastUnready: string | undefined;
   app.get("/readyz", async (_req, res) => {
     if (draining) return res.status(503).json({ status: "unavailable", reason: "shutting down" });
     try {
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
+      lastUnready = undefined;
       // The database answers again: landing pages will be fresh from the next miss on.
       landing.degraded = false;
       const runner = worker.runner;
       const jobs = !runner.polling ? "off" : runner.lastPollError ? "failing" : "running";
-      if (jobs === "failing") return res.status(503).json({ status: "unavailable", reason: `jobs: ${runner.lastPollError}`, database: database.kind, jobs });
+      // The poll's own error is logged by the runner ("job poll failed").
+      if (jobs === "failing") return res.status(503).json({ status: "unavailable", reason: "job polling fails", database: database.kind, jobs });
       res.json({ status: "ready", database: database.kind, jobs });
     } catch (error) {
-      res.status(503).json({ status: "unavailable", reason: `database: ${describeError(error).error}`, landing: landing.degraded ? "fallback" : "ok" });
+      const detail = describeError(error);
+      if (detail.error !== lastUnready) log.warn("not ready: database unreachable", detail);
+      lastUnready = detail.error as string;
+      res.status(503).json({ status: "unavailable", reason: "database unreachable", landing: landing.degraded ? "fallback" : "ok" });
     }
   });
 
+  const rateLimit = rateLimits ? requestRateLimit(rateLimits) : undefined;
+  const contextOptions: ContextOptions = {
+    db: database.db,
+    landing,
+    adminApiKey,
+    visitLimiter,
+    attributionWindowDays,
+    program,
+    onAuthenticationFailure: rateLimit?.authenticationFailed,
+  };
   app.use(
     "/graphql",
-    ...(rateLimits ? [requestRateLimit(rateLimits)] : []),
+    ...(rateLimit ? [rateLimit.handler] : []),
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
+          contextOptions,
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),
