@@ -10,7 +10,7 @@ import { validateCustomerInput } from "../customers/customer.service.js";
 import { CustomerStatus } from "../customers/customer.type.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
+import { isLandingSubject } from "../landing/landing.repository.js";
 import { ingestEvents } from "./ingestion.service.js";
 import { drainScoreQueue } from "../intelligence/score-queue.js";
 
@@ -162,7 +162,7 @@ async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Da
       written.push(...ids);
     }
     await refreshScores(tx, written, now);
-    return { created: fresh.length, updated: changed.length, featured: await isCaseStudySubject(tx, written) };
+    return { created: fresh.length, updated: changed.length, featured: await isLandingSubject(tx, written) };
   });
 }
 

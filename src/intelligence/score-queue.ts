@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Database, type Executor } from "../db/client.js";
 import type { JobHandler } from "../jobs/job.runner.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
+import { isLandingSubject } from "../landing/landing.repository.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import { activeModel, refreshScores } from "./scores.service.js";
 
@@ -64,8 +64,8 @@ export async function drainScoreQueue(db: Database, now = new Date(), maxBatches
     if (ids === null) return { refreshed, busy: true, more: true };
     if (ids.length === 0) return { refreshed, busy: false, more: false };
     refreshed += ids.length;
-    // Landing pages rank case studies by these scores.
-    if (await isCaseStudySubject(db, ids)) landingChanged(db, { scope: "all" });
+    // Landing pages rank case studies by these scores, and name customers only while live.
+    if (await isLandingSubject(db, ids)) landingChanged(db, { scope: "all" });
   }
   return { refreshed, busy: false, more: true };
 }

@@ -26,6 +26,8 @@ import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
 import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
 import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesOf, type GraphQLLimits } from "./limits.js";
+import { homeRouter } from "./home.js";
+import type { LandingExample } from "../seed/demo.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -58,6 +60,8 @@ export interface AppOptions {
   metricsToken?: string;
   /** Per-key and per-address limits of /graphql (default: none; main.ts sets the configured ones). */
   requestRateLimit?: RequestRateLimitOptions;
+  /** The affiliate and niche GET / links to (main.ts finds them in the data). */
+  landingExample?: LandingExample | null;
 }
 
 export interface App {
@@ -128,6 +132,7 @@ export async function createApp({
   graphqlLimits,
   requestRateLimit: rateLimits,
   metricsToken,
+  landingExample = null,
 }: AppOptions): Promise<App> {
   const limits: GraphQLLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...graphqlLimits };
   const armor = armorFor(limits);
@@ -181,6 +186,7 @@ export async function createApp({
     res.set("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.use(homeRouter(landingExample));
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
