@@ -18,7 +18,7 @@ import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions 
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import type { TrustProxy } from "../config/env.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
-import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
+import { webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
 import { createWorker, type WorkerOptions } from "../jobs/worker.js";
 import type { JobRunner } from "../jobs/job.runner.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
@@ -48,7 +48,7 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Commission hold, target ROI, tracking-link site (defaults: 30 days, 3, the demo page). */
   program?: Partial<ProgramSettings>;
-  /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
+  /** POST /webhooks/events: its HMAC secrets (none: 503), body bound and clock. */
   webhook?: Partial<WebhookOptions>;
   /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
   jobs?: WorkerOptions;
@@ -183,7 +183,7 @@ export async function createApp({
 
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
-  app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
+  app.use(webhookRouter(database.db, webhook ?? {}));
 
   let draining = false;
   app.get("/readyz", async (_req, res) => {
