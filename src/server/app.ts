@@ -26,6 +26,7 @@ import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
 import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
 import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesOf, type GraphQLLimits } from "./limits.js";
+import { storableInputPlugin } from "./storable-input.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -155,7 +156,7 @@ export async function createApp({
     // requests were still arriving, then re-raised the signal and killed the process.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    plugins: [...armor.plugins, observabilityPlugin(metrics)],
+    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.
