@@ -37,7 +37,8 @@ export interface AppConfig {
   program: ProgramSettings;
   /** Hours between commission-ledger runs (accrue, claw back, approve); 0 disables. */
   commissionLedgerHours: number;
-  webhook: { secret: string | undefined; maxBytes: number };
+  /** WEBHOOK_SECRET, comma-separated: several while a secret is rotated (a signature by any is accepted). */
+  webhook: { secrets: string[]; maxBytes: number };
   /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
   email: { smtpUrl: string | undefined; from: string; publicUrl: string };
   graphqlLimits: GraphQLLimits;
@@ -67,6 +68,9 @@ function scoringVars(env: NodeJS.ProcessEnv): ScoringConfig {
     throw error;
   }
 }
+
+/** A comma-separated list, each item trimmed, empty ones dropped. */
+const listVar = (raw: string | undefined) => (raw ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -148,7 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ttlMs: intVar(env, "LANDING_CACHE_TTL_SECONDS", DEFAULT_LANDING_CACHE.ttlMs / 1000, 1, 86_400) * 1000,
       dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", DEFAULT_LANDING_CACHE.dbTimeoutMs, 50, 60_000),
     },
-    corsOrigins: (env.LANDING_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: listVar(env.LANDING_CORS_ORIGINS),
     visitRateLimit: {
       ...DEFAULT_VISIT_RATE_LIMIT,
       perMinute: intVar(env, "VISIT_RATE_LIMIT_PER_MINUTE", DEFAULT_VISIT_RATE_LIMIT.perMinute, 0, 1_000_000),
@@ -162,7 +166,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", 6, 0, 24 * 30),
     webhook: {
-      secret: env.WEBHOOK_SECRET?.trim() ? env.WEBHOOK_SECRET.trim() : undefined,
+      secrets: listVar(env.WEBHOOK_SECRET),
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", 1024, 1, 64 * 1024) * 1024,
     },
     email: {

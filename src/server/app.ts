@@ -18,7 +18,7 @@ import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions 
 import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
 import type { TrustProxy } from "../config/env.js";
 import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
-import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
+import { webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
 import { createWorker, type WorkerOptions } from "../jobs/worker.js";
 import type { JobRunner } from "../jobs/job.runner.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
@@ -28,6 +28,7 @@ import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-l
 import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesOf, type GraphQLLimits } from "./limits.js";
 import { homeRouter } from "./home.js";
 import type { LandingExample } from "../seed/demo.js";
+import { storableInputPlugin } from "./storable-input.js";
 
 export interface AppOptions {
   database: DatabaseHandle;
@@ -50,7 +51,7 @@ export interface AppOptions {
   trustProxy?: TrustProxy;
   /** Commission hold, target ROI, tracking-link site (defaults: 30 days, 3, the demo page). */
   program?: Partial<ProgramSettings>;
-  /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
+  /** POST /webhooks/events: its HMAC secrets (none: 503), body bound and clock. */
   webhook?: Partial<WebhookOptions>;
   /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
   jobs?: WorkerOptions;
@@ -160,7 +161,7 @@ export async function createApp({
     // requests were still arriving, then re-raised the signal and killed the process.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    plugins: [...armor.plugins, observabilityPlugin(metrics)],
+    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.
@@ -189,7 +190,7 @@ export async function createApp({
   app.use(homeRouter(landingExample));
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
-  app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
+  app.use(webhookRouter(database.db, webhook ?? {}));
 
   let draining = false;
   // Readiness is public: it says what fails, never the driver's message (the database's address,
