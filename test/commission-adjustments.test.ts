@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommissionLedger } from "../src/commissions/commission.service.js";
+import { signWebhookBody } from "../src/ingestion/webhook.signature.js";
 import { startTestApp, unique, type TestApp } from "./helpers/app.js";
 
 // Late billing history through the API: a plan change dated inside a period that has already
 // accrued adds an ADJUSTMENT entry for the difference (the accrual stays as it was), once; a
 // negative one is netted from the next payout, and a payout beyond the netted balance is refused.
 
+const SECRET = "webhook-secret-for-adjustments";
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ webhook: { secrets: [SECRET], maxBytes: 64 * 1024 } });
 });
 afterAll(async () => {
   await t?.close();
@@ -18,17 +20,18 @@ const DAY = 86_400_000;
 const PERIOD = 30.4375 * DAY;
 
 /** A PERCENT 10 affiliate and its customer at `mrrCents`, signed up and referred 100 days ago: periods 0 to 2 have closed. */
-async function referred(mrrCents: number): Promise<{ code: string; affiliateId: string; customerId: string; referredAt: number }> {
+async function referred(mrrCents: number): Promise<{ code: string; affiliateId: string; customerId: string; externalId: string; referredAt: number }> {
   const code = unique("adj").toLowerCase();
   const aff = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Adjusted", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code });
   expect(aff.errors, JSON.stringify(aff.errors)).toBeUndefined();
   const referredAt = Date.now() - 100 * DAY;
   const at = new Date(referredAt).toISOString();
-  const c = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId: unique("crm"), name: "Late Ledger Ltd", mrrCents, signedUpAt: at } });
+  const externalId = unique("crm");
+  const c = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Late Ledger Ltd", mrrCents, signedUpAt: at } });
   const customerId = c.data!.upsertCustomer.id;
   const r = await t.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, { c: code, id: customerId, at });
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
-  return { code, affiliateId: aff.data!.createAffiliate.id, customerId, referredAt };
+  return { code, affiliateId: aff.data!.createAffiliate.id, customerId, externalId, referredAt };
 }
 
 const ENTRY = `period revenueCents rate amountCents kind reason status holdUntil payoutId`;
@@ -120,6 +123,20 @@ describe("late billing history in the commission ledger", () => {
     expect(l.commissionBalance).toMatchObject({ pendingCents: 0, approvedCents: 0, carriedCents: 0, paidCents: 2_100 });
     expect(l.commissions.every((e: any) => e.status === "PAID")).toBe(true);
     for (const [period, earned] of [[0, 1_000], [1, 700], [2, 400]] as const) expect(sum(ofPeriod(l.commissions, period))).toBe(earned);
+    expect((await run()).adjusted).toBe(0);
+  });
+
+  it("adjusts the same way for a late plan change delivered by the webhook", async () => {
+    const { code, externalId, referredAt } = await referred(10_000);
+    await run();
+    // Upgraded to 15,000 half-way through period 1: 12,500 paid in it (1,250, +250), 15,000 in period 2 (1,500, +500).
+    const body = JSON.stringify({ events: [{ id: unique("pc"), type: "plan_change", customerExternalId: externalId, at: new Date(referredAt + 1.5 * PERIOD).toISOString(), plan: "growth", mrrCents: 15_000 }] });
+    const res = await t.http.post("/webhooks/events").set("content-type", "application/json").set("x-advocate-signature", signWebhookBody(body, SECRET)).send(body);
+    expect(res.body).toMatchObject({ accepted: 1 });
+    expect(await run()).toMatchObject({ adjusted: 2 });
+    const l = await ledger(code);
+    expect(l.commissions.filter((e: any) => e.kind === "ADJUSTMENT").map((e: any) => [e.period, e.amountCents])).toEqual(expect.arrayContaining([[1, 250], [2, 500]]));
+    for (const [period, earned] of [[0, 1_000], [1, 1_250], [2, 1_500]] as const) expect(sum(ofPeriod(l.commissions, period))).toBe(earned);
     expect((await run()).adjusted).toBe(0);
   });
 });
