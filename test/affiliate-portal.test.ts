@@ -30,6 +30,8 @@ const AFFILIATE_READS = new Set([
   "AffiliateMonthStats.month", "AffiliateMonthStats.visitors", "AffiliateMonthStats.referredCustomers", "AffiliateMonthStats.churnedCustomers",
   "AffiliateMonthStats.activeAtStart", "AffiliateMonthStats.revenueCents", "AffiliateMonthStats.churnRate",
   "CommissionBalance.pendingCents", "CommissionBalance.approvedCents", "CommissionBalance.paidCents", "CommissionBalance.voidedCents",
+  // Late billing history: what is carried, and an entry's kind and reason (periods and cents, no customer data).
+  "CommissionBalance.carriedCents", "CommissionEntry.kind", "CommissionEntry.reason",
   "CommissionEntry.id", "CommissionEntry.customerLabel", "CommissionEntry.period", "CommissionEntry.periodStart", "CommissionEntry.periodEnd",
   "CommissionEntry.revenueCents", "CommissionEntry.commissionType", "CommissionEntry.rate", "CommissionEntry.amountCents", "CommissionEntry.status",
   "CommissionEntry.holdUntil", "CommissionEntry.approvedAt", "CommissionEntry.paidAt", "CommissionEntry.payoutId", "CommissionEntry.voidedAt",

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { commissionEntries, payouts } from "../db/schema/index.js";
@@ -11,6 +11,24 @@ export type CommissionStatusName = CommissionEntryRow["status"];
 /** Seconds in a commission period (an average month of 30.4375 days). */
 const PERIOD = sql.raw(String(MONTH_SECONDS));
 
+/** The billing segments of the customers of the CTE `periods` (customer_id), up to `now`: the CTE `segments`. */
+export const periodSegments = (now: Date) => billingSegments(sql`p.customer_id in (select customer_id from periods)`, sql`${now.toISOString()}::timestamptz`);
+
+/**
+ * What each row of the CTE `periods` (referral_id, period, customer_id, p_start, p_end) was paid
+ * by the CTE `segments`, in whole cents rounded down: (referral_id, period, cents).
+ */
+export const PERIOD_REVENUE = sql`
+      select periods.referral_id, periods.period,
+             floor(coalesce(sum(${paidBetween(sql`greatest(s.s_from, periods.p_start)`, sql`least(s.s_to, periods.p_end)`)}), 0) + 1e-6)::bigint as cents
+        from periods
+        left join segments s on s.customer_id = periods.customer_id and s.s_to > periods.p_start and s.s_from < periods.p_end
+       group by periods.referral_id, periods.period`;
+
+/** An entry's commission (as entryAmountCents): PERCENT of the revenue rounded down, or the FLAT amount. */
+export const entryAmount = (type: SQL, rate: SQL, revenue: SQL) =>
+  sql`(case when ${type} = 'PERCENT' then floor(${revenue} * round(${rate} * 100) / 10000)::bigint else round(${rate})::bigint end)`;
+
 /**
  * Accrues every closed commission period that has no entry yet, in one statement: for each
  * referral (of one affiliate, or all), the periods after its last entry whose end is past, up to
@@ -18,7 +36,8 @@ const PERIOD = sql.raw(String(MONTH_SECONDS));
  * after the churn the customer is in. A period's revenue is what the customer's billing periods
  * paid in it, pro rata (billing-periods.ts: nothing while churned); its rate is the plan's value
  * or the tier reached by the affiliate's referred customers active at the period's end. Periods
- * that paid nothing get no entry. Idempotent: the (referral, period) key takes each period once.
+ * that paid nothing get no entry. Idempotent: the (referral, period) key of ACCRUAL entries takes
+ * each period once (late billing history adjusts it: commission.adjustments.ts).
  * Returns the entries added.
  */
 export async function accrueCommissions(ex: Executor, now: Date, holdDays: number, affiliateId: string | null = null): Promise<number> {
@@ -49,14 +68,8 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
        where not (refs.commission_type = 'FLAT' and refs.has_flat)
          and (refs.churned_at is null or refs.referred_at + k * interval '${PERIOD} seconds' < refs.churned_at)
     ),
-    segments as (${billingSegments(sql`p.customer_id in (select customer_id from periods)`, sql`${now.toISOString()}::timestamptz`)}),
-    revenue as (
-      select periods.referral_id, periods.period,
-             floor(coalesce(sum(${paidBetween(sql`greatest(s.s_from, periods.p_start)`, sql`least(s.s_to, periods.p_end)`)}), 0) + 1e-6)::bigint as cents
-        from periods
-        left join segments s on s.customer_id = periods.customer_id and s.s_to > periods.p_start and s.s_from < periods.p_end
-       group by periods.referral_id, periods.period
-    ),
+    segments as (${periodSegments(now)}),
+    revenue as (${PERIOD_REVENUE}),
     paying as (
       select periods.*, revenue.cents as revenue_cents,
              row_number() over (partition by periods.referral_id order by periods.period) as nth_paying
@@ -80,10 +93,10 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
     insert into commission_entries (affiliate_id, referral_id, customer_id, period, period_start, period_end,
                                     revenue_cents, commission_type, rate, amount_cents, hold_until)
     select affiliate_id, referral_id, customer_id, period, p_start, p_end, revenue_cents, commission_type, rate,
-           case when commission_type = 'PERCENT' then floor(revenue_cents * round(rate * 100) / 10000)::bigint else round(rate)::bigint end,
+           ${entryAmount(sql`commission_type`, sql`rate`, sql`revenue_cents`)},
            p_end + make_interval(days => ${holdDays})
       from rated
-    on conflict (referral_id, period) do nothing
+    on conflict (referral_id, period) where kind = 'ACCRUAL' do nothing
     returning id`,
   );
   return rows.length;
@@ -91,7 +104,7 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
 
 /**
  * Clawback: PENDING entries of customers that churned before their hold ended become VOIDED,
- * with the reason. For one customer (in markChurned's transaction) or all.
+ * with the reason (an adjustment only with its period's accrual). For one customer (in markChurned's transaction) or all.
  */
 export async function voidChurnedPending(ex: Executor, now: Date, customerId: string | null = null): Promise<number> {
   const rows = await queryRows<{ id: string }>(
@@ -103,6 +116,12 @@ export async function voidChurnedPending(ex: Executor, now: Date, customerId: st
       from customers c
      where c.id = e.customer_id and e.status = 'PENDING' and c.churned_at is not null and c.churned_at < e.hold_until
        and (${customerId}::uuid is null or e.customer_id = ${customerId}::uuid)
+       -- A clawback is decided per period, on its accrual: adjustments go with it, and never
+       -- alone (voiding one whose accrual stands would give back or take back history).
+       and (e.kind = 'ACCRUAL' or exists (
+             select 1 from commission_entries a
+              where a.referral_id = e.referral_id and a.period_start = e.period_start and a.kind = 'ACCRUAL'
+                and a.period is not null and a.status in ('PENDING', 'VOIDED')))
     returning e.id`,
   );
   return rows.length;
@@ -122,7 +141,9 @@ export async function approveDue(ex: Executor, now: Date): Promise<number> {
 export interface CommissionBalanceRow {
   affiliateId: string;
   pendingCents: number;
+  /** What a payout can pay: the APPROVED sum, never below 0; carriedCents is what it falls short of 0 by. */
   approvedCents: number;
+  carriedCents: number;
   paidCents: number;
   voidedCents: number;
 }
@@ -144,7 +165,8 @@ export async function balancesByAffiliateIds(ex: Executor, affiliateIds: readonl
   return rows.map((r) => ({
     affiliateId: String(r.affiliate_id),
     pendingCents: Number(r.pending),
-    approvedCents: Number(r.approved),
+    approvedCents: Math.max(0, Number(r.approved)),
+    carriedCents: Math.max(0, -Number(r.approved)),
     paidCents: Number(r.paid),
     voidedCents: Number(r.voided),
   }));
@@ -196,6 +218,8 @@ export async function latestEntries(ex: Executor, affiliateIds: readonly string[
     commissionType: String(r.commission_type),
     rate: Number(r.rate),
     amountCents: Number(r.amount_cents),
+    kind: r.kind as CommissionEntryRow["kind"],
+    reason: r.reason == null ? null : String(r.reason),
     status: r.status as CommissionStatusName,
     holdUntil: date(r.hold_until)!,
     approvedAt: date(r.approved_at),

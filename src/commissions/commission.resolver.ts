@@ -9,7 +9,7 @@ import { maskName } from "../common/mask.js";
 import { recommendCommission, tierValue } from "./commission.plan.js";
 import { programMonthlyChurnRate, recommendationAggregates } from "./commission.repository.js";
 import * as commissions from "./commission.service.js";
-import { CommissionBalance, CommissionEntry, CommissionLedgerRun, CommissionRecommendation, CommissionStatus, CommissionTier, Payout } from "./commission.type.js";
+import { CommissionBalance, CommissionEntry, CommissionEntryKind, CommissionLedgerRun, CommissionRecommendation, CommissionStatus, CommissionTier, Payout } from "./commission.type.js";
 
 /** Below this many referred customers an affiliate's own figures say too little: the program's are used. */
 export const MIN_REFERRED_FOR_OWN_RECOMMENDATION = 5;
@@ -52,7 +52,7 @@ export class CommissionResolver {
   @FieldResolver(() => CommissionBalance, { description: "The commission ledger summed by status." })
   @Allow(Role.ADMIN, Role.AFFILIATE)
   async commissionBalance(@Root() affiliate: Affiliate, @Ctx() { loaders }: Context): Promise<CommissionBalance> {
-    return (await loaders.commissionBalanceByAffiliateId.load(affiliate.id)) ?? { pendingCents: 0, approvedCents: 0, paidCents: 0, voidedCents: 0 };
+    return (await loaders.commissionBalanceByAffiliateId.load(affiliate.id)) ?? { pendingCents: 0, approvedCents: 0, carriedCents: 0, paidCents: 0, voidedCents: 0 };
   }
 
   @FieldResolver(() => [CommissionEntry], { description: "Ledger entries, newest period first." })
@@ -65,7 +65,7 @@ export class CommissionResolver {
   ): Promise<CommissionEntry[]> {
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput("limit", "must be from 1 to 500");
     const rows = await loaders.commissionEntriesByAffiliate.load({ affiliateId: affiliate.id, status: status ?? null, limit });
-    return rows.map((row) => ({ ...row, status: row.status as CommissionStatus, customerLabel: maskName(row.customerName) }));
+    return rows.map((row) => ({ ...row, status: row.status as CommissionStatus, kind: row.kind as CommissionEntryKind, customerLabel: maskName(row.customerName) }));
   }
 
   @FieldResolver(() => [Payout], { description: "Payouts, newest first." })
@@ -124,7 +124,7 @@ export class CommissionEntryResolver {
 
 @Resolver()
 export class CommissionLedgerResolver {
-  @Mutation(() => CommissionLedgerRun, { description: "Runs the commission ledger now: accrue closed periods, claw back, approve (it also runs on a schedule)." })
+  @Mutation(() => CommissionLedgerRun, { description: "Runs the commission ledger now: accrue closed periods, adjust accrued ones after late billing history, claw back, approve (it also runs on a schedule)." })
   @Allow(Role.ADMIN)
   runCommissionLedger(@Ctx() { db, now, program }: Context) {
     return commissions.runCommissionLedger(db, now, program.holdDays);

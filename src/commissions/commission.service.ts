@@ -1,22 +1,25 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { affiliates, commissionEntries, payouts } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getAffiliateOrThrow } from "../affiliates/affiliate.service.js";
+import { adjustAccruedPeriods } from "./commission.adjustments.js";
 import { accrueCommissions, approveDue, lockApproved, voidChurnedPending, type PayoutRow } from "./commission.repository.js";
 
 export const DEFAULT_HOLD_DAYS = 30;
 
 export interface LedgerRun {
   accrued: number;
+  adjusted: number;
   voided: number;
   approved: number;
   ranAt: Date;
 }
 
 /**
- * One pass of the ledger, in one transaction: accrue the closed periods, void what churned
+ * One pass of the ledger, in one transaction: accrue the closed periods, adjust the accrued ones
+ * whose billing history changed since (late history), void what churned
  * customers left pending (clawback), approve what has been held long enough. Instances running it
  * at once take turns (a transaction-scoped advisory lock), and every step is idempotent.
  */
@@ -24,16 +27,21 @@ export async function runCommissionLedger(db: Database, now = new Date(), holdDa
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('advocate.commission_ledger'))`);
     const accrued = await accrueCommissions(tx, now, holdDays, affiliateId);
+    const adjusted = await adjustAccruedPeriods(tx, now, affiliateId);
     const voided = await voidChurnedPending(tx, now);
     const approved = await approveDue(tx, now);
-    return { accrued, voided, approved, ranAt: now };
+    return { accrued, adjusted, voided, approved, ranAt: now };
   });
 }
 
 /**
- * Pays `amountCents` of an affiliate's APPROVED balance, oldest entries first. An entry the
+ * Pays `amountCents` of an affiliate's APPROVED balance, oldest entries first. The balance is the
+ * sum of the APPROVED entries: negative adjustments (late billing history) are netted, that is
+ * settled by this payout, which then covers as much more of the positive entries. An entry the
  * amount only partly covers is split: the covered part is PAID, the rest stays APPROVED as a new
- * entry, so the ledger sums exactly. More than the approved balance is refused.
+ * entry, so the ledger sums exactly (the PAID entries of a payout sum to its amount). More than
+ * the balance is refused; a balance at or below zero pays nothing, and its negative amount stays
+ * APPROVED, carried to the next payout.
  */
 export async function recordPayout(
   db: Database,
@@ -48,15 +56,24 @@ export async function recordPayout(
     // One payout at a time per affiliate: the row lock serializes them.
     await tx.select({ id: affiliates.id }).from(affiliates).where(eq(affiliates.id, affiliate.id)).for("update");
     const approved = await lockApproved(tx, affiliate.id);
+    const negatives = approved.filter((e) => e.amountCents < 0);
+    const owed = -negatives.reduce((sum, e) => sum + e.amountCents, 0);
     const balance = approved.reduce((sum, e) => sum + e.amountCents, 0);
-    if (amount > balance) throw badInput("amountCents", `exceeds the approved balance of ${balance} cents`);
+    const netted = owed > 0 ? ` (negative adjustments of ${owed} cents netted)` : "";
+    if (balance <= 0 && owed > 0) {
+      throw badInput("amountCents", `nothing is payable: the approved balance is ${balance} cents${netted}; the negative amount is carried to the next payout`);
+    }
+    if (amount > balance) throw badInput("amountCents", `exceeds the approved balance of ${balance} cents${netted}`);
     const [payout] = await tx.insert(payouts).values({ affiliateId: affiliate.id, amountCents: amount, reference, paidAt: now }).returning();
-    let remaining = amount;
+    const paidAs = { status: "PAID" as const, payoutId: payout!.id, paidAt: now };
+    if (negatives.length > 0) await tx.update(commissionEntries).set(paidAs).where(inArray(commissionEntries.id, negatives.map((e) => e.id)));
+    let remaining = amount + owed;
     for (const entry of approved) {
       if (remaining === 0) break;
+      if (entry.amountCents < 0) continue;
       const paid = Math.min(entry.amountCents, remaining);
       remaining -= paid;
-      await tx.update(commissionEntries).set({ status: "PAID", amountCents: paid, payoutId: payout!.id, paidAt: now }).where(eq(commissionEntries.id, entry.id));
+      await tx.update(commissionEntries).set({ ...paidAs, amountCents: paid }).where(eq(commissionEntries.id, entry.id));
       if (paid < entry.amountCents) {
         const { id: _id, createdAt: _createdAt, ...rest } = entry;
         await tx.insert(commissionEntries).values({ ...rest, period: null, revenueCents: 0, amountCents: entry.amountCents - paid, splitFromId: entry.id });

@@ -11,6 +11,15 @@ registerEnumType(CommissionStatus, {
   description: "PENDING during the holding period, then APPROVED, then PAID by a payout; VOIDED by a clawback.",
 });
 
+export enum CommissionEntryKind {
+  ACCRUAL = "ACCRUAL",
+  ADJUSTMENT = "ADJUSTMENT",
+}
+registerEnumType(CommissionEntryKind, {
+  name: "CommissionEntryKind",
+  description: "ACCRUAL: a period's commission as it accrued; ADJUSTMENT: a later correction of that period (billing history that arrived late), possibly negative.",
+});
+
 @ObjectType()
 export class CommissionTier {
   @Field(() => Int, { description: "Active referred customers from which this tier applies." })
@@ -46,7 +55,7 @@ export class CommissionEntry {
   @Field(() => Date)
   periodEnd: Date;
 
-  @Field(() => Int, { description: "What the customer paid in the period: the basis of a PERCENT commission." })
+  @Field(() => Int, { description: "What the customer paid in the period: the basis of a PERCENT commission (an ADJUSTMENT: the change in it)." })
   revenueCents: number;
 
   @Field(() => String, { description: "PERCENT or FLAT: the plan when the entry accrued." })
@@ -55,8 +64,14 @@ export class CommissionEntry {
   @Field(() => Float, { description: "The plan's (or tier's) value when the entry accrued." })
   rate: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: "Negative only for an ADJUSTMENT that takes commission back." })
   amountCents: number;
+
+  @Field(() => CommissionEntryKind, { description: "ACCRUAL, or an ADJUSTMENT of the same period after late billing history." })
+  kind: CommissionEntryKind;
+
+  @Field(() => String, { nullable: true, description: "Why an ADJUSTMENT was entered: which period's billing history changed, and the revenue and commission before and after." })
+  reason: string | null;
 
   @Field(() => CommissionStatus)
   status: CommissionStatus;
@@ -87,8 +102,11 @@ export class CommissionBalance {
   @Field(() => Int)
   pendingCents: number;
 
-  @Field(() => Int, { description: "What can be paid now." })
+  @Field(() => Int, { description: "What can be paid now: the APPROVED entries, negative adjustments netted; never below 0." })
   approvedCents: number;
+
+  @Field(() => Int, { description: "APPROVED negative adjustments beyond the approved commission: carried, netted from the next payouts (0 when none)." })
+  carriedCents: number;
 
   @Field(() => Int)
   paidCents: number;
@@ -119,6 +137,9 @@ export class Payout {
 export class CommissionLedgerRun {
   @Field(() => Int, { description: "Entries accrued for closed periods." })
   accrued: number;
+
+  @Field(() => Int, { description: "Adjustment entries added for accrued periods whose billing history changed (late history)." })
+  adjusted: number;
 
   @Field(() => Int, { description: "Pending entries voided because their customer churned inside the hold." })
   voided: number;

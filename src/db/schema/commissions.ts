@@ -8,6 +8,9 @@ import { referrals } from "./referrals.js";
 /** PENDING while held, APPROVED once the hold passed, PAID by a payout, VOIDED by a clawback. */
 export const commissionStatus = pgEnum("commission_status", ["PENDING", "APPROVED", "PAID", "VOIDED"]);
 
+/** ACCRUAL: a period's commission, once; ADJUSTMENT: a later correction of it (late billing history), any number. */
+export const commissionEntryKind = pgEnum("commission_entry_kind", ["ACCRUAL", "ADJUSTMENT"]);
+
 /** A payment to an affiliate, covering APPROVED ledger entries oldest first. */
 export const payouts = pgTable(
   "payouts",
@@ -32,7 +35,9 @@ export const payouts = pgTable(
  * The commission ledger: one entry per referred customer and commission period (a 30.4375-day
  * month counted from the referral), from the revenue that customer actually paid in it. Entries
  * are never deleted: a clawback voids one (with its reason), a partial payout splits one into a
- * PAID part and an APPROVED rest, so the ledger always sums exactly.
+ * PAID part and an APPROVED rest, so the ledger always sums exactly. Billing history that arrives
+ * after its period accrued adds an ADJUSTMENT entry (possibly negative): the period's entries
+ * that are not voided sum to what it earns.
  */
 export const commissionEntries = pgTable(
   "commission_entries",
@@ -57,6 +62,9 @@ export const commissionEntries = pgTable(
     commissionType: text("commission_type").notNull(),
     rate: doublePrecision("rate").notNull(),
     amountCents: bigint("amount_cents", { mode: "number" }).notNull(),
+    kind: commissionEntryKind("kind").notNull().default("ACCRUAL"),
+    /** Why an ADJUSTMENT entry exists (which billing history changed). */
+    reason: text("reason"),
     status: commissionStatus("status").notNull().default("PENDING"),
     /** When the hold ends: the period's end plus the holding period. */
     holdUntil: timestamptz("hold_until").notNull(),
@@ -70,13 +78,17 @@ export const commissionEntries = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
   },
   (t) => [
-    // Accrual is idempotent: a period of a referral accrues once, however often the ledger runs.
-    uniqueIndex("commission_entries_referral_period_key").on(t.referralId, t.period),
+    // Accrual is idempotent: a period of a referral accrues once, however often the ledger runs
+    // (adjustments of the period are further entries, outside the key).
+    uniqueIndex("commission_entries_referral_period_key").on(t.referralId, t.period).where(sql`${t.kind} = 'ACCRUAL'`),
+    // Adjustments sum a referral's entries by period.
+    index("commission_entries_referral_start_idx").on(t.referralId, t.periodStart),
     // Balances, listings and payouts read one affiliate's entries by status, oldest first.
     index("commission_entries_affiliate_status_idx").on(t.affiliateId, t.status, t.periodEnd),
     // Clawbacks look up a churned customer's pending entries; approval scans what is due.
     index("commission_entries_customer_idx").on(t.customerId),
     index("commission_entries_pending_hold_idx").on(t.holdUntil).where(sql`${t.status} = 'PENDING'`),
-    check("commission_entries_amount_check", sql`${t.amountCents} >= 0`),
+    // Only an adjustment may take commission back.
+    check("commission_entries_amount_check", sql`${t.amountCents} >= 0 or ${t.kind} = 'ADJUSTMENT'`),
   ],
 );
