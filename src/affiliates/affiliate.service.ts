@@ -7,7 +7,7 @@ import { generateAffiliateKey } from "../auth/api-keys.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { findStakeholdersByCustomerIds } from "../customers/customer.repository.js";
 import { contactToApproach } from "../customers/contact-to-approach.js";
-import { CommissionType } from "./affiliate.type.js";
+import { CommissionType } from "./affiliate.enums.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import type { AffiliateInput, CommissionPlanInput } from "./affiliate.inputs.js";
 import { validatePlan } from "../commissions/commission.plan.js";

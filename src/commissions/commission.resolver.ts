@@ -9,7 +9,8 @@ import { maskName } from "../common/mask.js";
 import { recommendCommission, tierValue } from "./commission.plan.js";
 import { programMonthlyChurnRate, recommendationAggregates } from "./commission.repository.js";
 import * as commissions from "./commission.service.js";
-import { CommissionBalance, CommissionEntry, CommissionLedgerRun, CommissionRecommendation, CommissionStatus, CommissionTier, Payout } from "./commission.type.js";
+import { CommissionBalance, CommissionEntry, CommissionLedgerRun, CommissionRecommendation, CommissionTier, Payout } from "./commission.type.js";
+import { CommissionStatus } from "./commission.enums.js";
 
 /** Below this many referred customers an affiliate's own figures say too little: the program's are used. */
 export const MIN_REFERRED_FOR_OWN_RECOMMENDATION = 5;

@@ -1,11 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { CommissionStatus } from "./commission.enums.js";
 
-export enum CommissionStatus {
-  PENDING = "PENDING",
-  APPROVED = "APPROVED",
-  PAID = "PAID",
-  VOIDED = "VOIDED",
-}
 registerEnumType(CommissionStatus, {
   name: "CommissionStatus",
   description: "PENDING during the holding period, then APPROVED, then PAID by a payout; VOIDED by a clawback.",

@@ -6,7 +6,7 @@ import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
-import { ContentKind } from "./content.type.js";
+import { ContentKind } from "./content.enums.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import type { ContentAssetInput, ContentAssetUpdate } from "./content.inputs.js";
 

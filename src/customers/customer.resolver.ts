@@ -8,7 +8,8 @@ import type { SegmentRule } from "../segments/segment.type.js";
 import { decodeSortCursor, encodeSortCursor, pageArgs, toConnection } from "../common/pagination.js";
 import * as v from "../common/validate.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
-import { Customer, CustomerConnection, CustomerOrder, Stakeholder } from "./customer.type.js";
+import { Customer, CustomerConnection, Stakeholder } from "./customer.type.js";
+import { CustomerOrder } from "./customer.enums.js";
 import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import {
   countCustomers,

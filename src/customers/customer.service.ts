@@ -14,7 +14,7 @@ import {
 } from "../db/schema/index.js";
 import { badInput, toAppError } from "../common/errors.js";
 import * as v from "../common/validate.js";
-import { CustomerStatus, type StakeholderRole } from "./customer.type.js";
+import { CustomerStatus, type StakeholderRole } from "./customer.enums.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";

@@ -7,7 +7,7 @@ import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { toAppError } from "../common/errors.js";
 import { validateCustomerInput } from "../customers/customer.service.js";
-import { CustomerStatus } from "../customers/customer.type.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { landingChanged } from "../landing/landing.invalidation.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";

@@ -2,7 +2,8 @@ import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } 
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../server/context.js";
 import * as v from "../common/validate.js";
-import { Customer, HealthBand, HealthFactor, Stakeholder } from "../customers/customer.type.js";
+import { Customer, HealthFactor, Stakeholder } from "../customers/customer.type.js";
+import { HealthBand } from "./intelligence.enums.js";
 import { contactToApproach } from "../customers/contact-to-approach.js";
 import { Segment } from "../segments/segment.type.js";
 import { ChurnModel, SuccessPattern } from "./intelligence.type.js";

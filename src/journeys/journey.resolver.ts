@@ -7,24 +7,13 @@ import type { CustomerRow } from "../customers/customer.repository.js";
 import { setEmailOptOut } from "../email/preferences.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import * as v from "../common/validate.js";
-import { TEMPLATE_VARIABLES, type JourneyStep } from "./journey.steps.js";
+import { TEMPLATE_VARIABLES } from "./journey.steps.js";
+import type { JourneyStep } from "../db/schema/journeys.js";
 import { listJourneys, type JourneyCounts as JourneyCountRow, type JourneyRow } from "./journey.repository.js";
 import * as journeys from "./journey.service.js";
-import {
-  EnrollmentStatus,
-  EnrollmentStepRecord,
-  Journey,
-  JourneyConditionKind,
-  JourneyCounts,
-  JourneyEnrollment,
-  JourneyEnrollmentConnection,
-  JourneyInput,
-  JourneyStepKind,
-  JourneyStepView,
-  TemplateVariable,
-  type BranchAction,
-} from "./journey.type.js";
-import type { HealthBand } from "../customers/customer.type.js";
+import { EnrollmentStepRecord, Journey, JourneyCounts, JourneyEnrollment, JourneyEnrollmentConnection, JourneyInput, JourneyStepView, TemplateVariable } from "./journey.type.js";
+import { EnrollmentStatus, JourneyConditionKind, JourneyStepKind, type BranchAction } from "./journey.enums.js";
+import type { HealthBand } from "../intelligence/intelligence.enums.js";
 
 const STATUS_COUNT: Record<EnrollmentStatus, keyof Omit<JourneyCountRow, "journeyId" | "emailsSent">> = {
   ACTIVE: "active",

@@ -7,7 +7,8 @@ import type { Mailer } from "../email/mailer.js";
 import { isOptedOut } from "../email/preferences.js";
 import { findSegmentById, segmentsOfCustomers } from "../segments/segment.repository.js";
 import { successMilestones } from "../milestones/milestones.service.js";
-import { renderTemplate, MAX_STEPS, type JourneyCondition, type JourneyStep } from "./journey.steps.js";
+import { renderTemplate, MAX_STEPS } from "./journey.steps.js";
+import type { JourneyCondition, JourneyStep } from "../db/schema/journeys.js";
 import { nextMilestone, reachedActions, recipientFor } from "./journey.content.js";
 import {
   advanceEnrollment,
