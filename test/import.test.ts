@@ -37,7 +37,7 @@ describe("npm run import", () => {
     const file = join(dir, "customers.csv");
     writeFileSync(file, lines.join("\n") + "\n");
 
-    const first = await importCustomersCsv(t.database.db, file, { batchSize: 10 });
+    const first = await importCustomersCsv(t.app.serviceContext, file, { batchSize: 10 });
     expect(first).toMatchObject({ rows: 49, created: 46, updated: 0, unchanged: 0, rejected: 3 });
     expect(first.errors).toEqual([
       { line: 47, reason: expect.stringMatching(/^mrr_cents: must be a whole number/) },
@@ -52,14 +52,14 @@ describe("npm run import", () => {
       expect.objectContaining({ externalId: `${prefix}-7`, name: "Company 7, Inc", niche: "saas", mrrCents: 1007, healthScore: expect.any(Number) }),
     );
 
-    const again = await importCustomersCsv(t.database.db, file, { batchSize: 10 });
+    const again = await importCustomersCsv(t.app.serviceContext, file, { batchSize: 10 });
     expect(again).toMatchObject({ rows: 49, created: 0, updated: 0, unchanged: 46, rejected: 3 });
     expect(await count("plan_changes", imported)).toBe(45);
 
     // A changed row updates that customer and records its billing change, once.
     writeFileSync(file, [lines[0], lines[1]!.replace(",1000,", ",5000,")].join("\n"));
-    expect(await importCustomersCsv(t.database.db, file)).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
-    expect(await importCustomersCsv(t.database.db, file)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect(await importCustomersCsv(t.app.serviceContext, file)).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    expect(await importCustomersCsv(t.app.serviceContext, file)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(await count("plan_changes", imported)).toBe(46);
   });
 
@@ -71,10 +71,10 @@ describe("npm run import", () => {
       { id: `${prefix}-e3`, type: "nps", customerExternalId: "nobody", at: daysAgo(1), score: 5 },
     ];
     writeFileSync(file, [...events.map((e) => JSON.stringify(e)), "{ not json", ""].join("\n"));
-    const first = await importEventsNdjson(t.database.db, file);
+    const first = await importEventsNdjson(t.app.serviceContext, file);
     expect(first).toMatchObject({ rows: 4, created: 2, unchanged: 0, rejected: 2 });
     expect(first.errors.map((e) => e.line)).toEqual([3, 4]);
-    const again = await importEventsNdjson(t.database.db, file);
+    const again = await importEventsNdjson(t.app.serviceContext, file);
     expect(again).toMatchObject({ created: 0, unchanged: 2, rejected: 2 });
     expect(await count("nps_responses", sql`score = 10 and customer_id in (select id from customers where external_id = ${prefix + "-1"})`)).toBe(1);
   });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { createMailer } from "../src/email/mailer.js";
 import { createWorker } from "../src/jobs/worker.js";
+import { ChangeChannel } from "../src/common/changes.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "./helpers/app.js";
 import { ManualClock, startTestSmtp, type TestSmtp } from "./helpers/smtp.js";
 
@@ -208,7 +209,7 @@ describe("drip journeys", () => {
     const email = `${unique("byers")}@example.com`.toLowerCase();
     const id = await customer("Epsilon Freight", niche, { email });
     // Worker A: a second runner on the same database, as another instance would be.
-    const a = await createWorker(t.database.db, { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }), emailFrom: FROM, publicUrl: "http://advocate.test" });
+    const a = await createWorker({ db: t.database.db, changes: new ChangeChannel() }, { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }), emailFrom: FROM, publicUrl: "http://advocate.test" });
     const held = smtp.holdNext();
     await t.admin(`mutation($c: String!, $id: ID!) { attributeReferral(affiliateCode: $c, customerId: $id) { id } }`, { c: code, id });
     const running = a.runner.drain();

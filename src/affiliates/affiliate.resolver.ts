@@ -53,8 +53,8 @@ export class AffiliateResolver {
 
   @Mutation(() => Affiliate)
   @Allow(Role.ADMIN)
-  createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() { db }: Context) {
-    return affiliatesService.createAffiliate(db, input);
+  createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() ctx: Context) {
+    return affiliatesService.createAffiliate(ctx, input);
   }
 
   @Mutation(() => Affiliate, { description: "Changes an affiliate's commission plan for the periods that accrue from now on." })

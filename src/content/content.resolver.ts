@@ -46,8 +46,8 @@ export class ContentResolver {
 
   @Mutation(() => ContentAsset)
   @Allow(Role.ADMIN)
-  createContentAsset(@Arg("input", () => ContentAssetInput) input: ContentAssetInput, @Ctx() { db }: Context) {
-    return contentService.createContentAsset(db, input);
+  createContentAsset(@Arg("input", () => ContentAssetInput) input: ContentAssetInput, @Ctx() ctx: Context) {
+    return contentService.createContentAsset(ctx, input);
   }
 
   @Mutation(() => ContentAsset)
@@ -55,15 +55,15 @@ export class ContentResolver {
   updateContentAsset(
     @Arg("id", () => ID) id: string,
     @Arg("input", () => ContentAssetUpdate) input: ContentAssetUpdate,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
   ) {
-    return contentService.updateContentAsset(db, id, input);
+    return contentService.updateContentAsset(ctx, id, input);
   }
 
   @Mutation(() => ContentAsset)
   @Allow(Role.ADMIN)
-  archiveContentAsset(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
-    return contentService.archiveContentAsset(db, id);
+  archiveContentAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return contentService.archiveContentAsset(ctx, id);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: "The customer a case study is about." })

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { parseDatabaseUrl } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
+import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { importCustomersCsv, importEventsNdjson, type ImportOptions, type ImportSummary, type RowError } from "./import.service.js";
 
 const USAGE = `Usage: npm run import -- [--customers customers.csv] [--events events.ndjson] [--errors report.txt]
@@ -39,6 +40,7 @@ async function main(): Promise<number> {
     else if (shown++ < 20) console.error(`  line ${e.line}: ${e.reason}`);
   };
   const handle = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL));
+  const context = serviceContextWithoutServer(handle.db);
   let refused = 0;
   try {
     await handle.migrate();
@@ -52,7 +54,7 @@ async function main(): Promise<number> {
       const progress = progressFor(file);
       let summary: ImportSummary;
       try {
-        summary = await run(handle.db, file, { ...progress.options, onError });
+        summary = await run(context, file, { ...progress.options, onError });
       } finally {
         progress.stop();
       }
@@ -65,6 +67,7 @@ async function main(): Promise<number> {
       );
     }
   } finally {
+    await context.settled();
     await handle.close();
   }
   if (values.errors) {

@@ -3,13 +3,13 @@ import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { toAppError } from "../common/errors.js";
 import { validateCustomerInput } from "../customers/customer.service.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { refreshScores } from "../intelligence/scores.service.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { isCaseStudySubject } from "../landing/landing.repository.js";
 import { ingestEvents } from "./ingestion.service.js";
 import { drainScoreQueue } from "../intelligence/score-queue.js";
@@ -172,7 +172,7 @@ async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Da
  * required). A refused row is reported with its line and reason and skipped; a later row with the
  * same external_id in one batch wins.
  */
-export async function importCustomersCsv(db: Database, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importCustomersCsv({ db, changes }: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 2_000;
   const { summary, reject, input } = startImport(file, options);
@@ -207,7 +207,7 @@ export async function importCustomersCsv(db: Database, file: string, options: Im
     if (batch.size >= batchSize) await flush();
   }
   await flush();
-  if (featured) landingChanged(db, { scope: "all" });
+  if (featured) changes.publish({ kind: "landing", scope: "all" });
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }
@@ -217,7 +217,7 @@ export async function importCustomersCsv(db: Database, file: string, options: Im
  * ingestion as POST /webhooks/events: idempotent by event id, each event validated on its own.
  * `created` counts events stored, `unchanged` events already stored.
  */
-export async function importEventsNdjson(db: Database, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importEventsNdjson(context: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = Math.min(options.batchSize ?? 500, 1_000);
   const { summary, reject, input } = startImport(file, options);
   let batch: { line: number; event: unknown }[] = [];
@@ -225,7 +225,7 @@ export async function importEventsNdjson(db: Database, file: string, options: Im
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    const result = await ingestEvents(db, { events: current.map((b) => b.event) }, options.now);
+    const result = await ingestEvents(context, { events: current.map((b) => b.event) }, options.now);
     result.events.forEach((outcome, i) => {
       if (outcome.status === "accepted") summary.created++;
       else if (outcome.status === "duplicate") summary.unchanged++;
@@ -247,7 +247,7 @@ export async function importEventsNdjson(db: Database, file: string, options: Im
   }
   await flush();
   // The webhook path queues rescoring for the job runner; an import rescores before it reports.
-  await drainScoreQueue(db, options.now);
+  await drainScoreQueue(context, options.now);
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }

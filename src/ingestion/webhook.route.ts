@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
-import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { describeError, log } from "../common/log.js";
 import { ingestEvents, IngestRequestError } from "./ingestion.service.js";
 
@@ -28,7 +28,7 @@ const fail = (res: Response, status: number, code: string, message: string) => r
  * WEBHOOK_SECRET. The signature is checked on the raw bytes before anything is parsed; a bad or
  * missing one is 401 and nothing is stored.
  */
-export function webhookRouter(db: Database, options: WebhookOptions): Router {
+export function webhookRouter(context: ServiceContext, options: WebhookOptions): Router {
   const router = express.Router();
   router.post("/webhooks/events", express.raw({ type: () => true, limit: options.maxBytes }), async (req: Request, res: Response) => {
     if (!options.secret) return void fail(res, 503, "NOT_CONFIGURED", "webhooks are not configured (set WEBHOOK_SECRET)");
@@ -43,7 +43,7 @@ export function webhookRouter(db: Database, options: WebhookOptions): Router {
       return void fail(res, 400, "BAD_REQUEST", "the body is not valid JSON");
     }
     try {
-      res.json(await ingestEvents(db, parsed));
+      res.json(await ingestEvents(context, parsed));
     } catch (error) {
       if (error instanceof IngestRequestError) return void fail(res, 400, "BAD_REQUEST", error.message);
       log.error("webhook ingestion failed", describeError(error));

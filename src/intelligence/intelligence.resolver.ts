@@ -89,8 +89,8 @@ export class IntelligenceResolver {
 
   @Mutation(() => ChurnModel, { description: "Trains the churn model on the history stored now and puts it in use." })
   @Allow(Role.ADMIN)
-  async trainChurnModel(@Ctx() { db }: Context) {
-    return toChurnModel(await trainChurnModel(db));
+  async trainChurnModel(@Ctx() ctx: Context) {
+    return toChurnModel(await trainChurnModel(ctx));
   }
 
   @FieldResolver(() => Float)

@@ -1,11 +1,11 @@
 import { and, asc, gt, isNull, sql } from "drizzle-orm";
 import { syncLandingSubjects } from "../landing/landing.repository.js";
-import type { Database, Executor } from "../db/client.js";
+import type { Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1 } from "./health.js";
 import { scoringConfig, type ScoringConfig } from "./scoring.config.js";
@@ -95,7 +95,7 @@ export interface RecomputeOptions {
 }
 
 /** Recomputes every customer's scores in batches (set-based: a few statements per batch). */
-export async function recomputeAllScores(db: Database, now = new Date(), options: RecomputeOptions = {}): Promise<number> {
+export async function recomputeAllScores({ db, changes }: ServiceContext, now = new Date(), options: RecomputeOptions = {}): Promise<number> {
   const batchSize = options.batchSize ?? 2_000;
   const model = await activeModel(db);
   let afterId: string | null = null;
@@ -111,7 +111,7 @@ export async function recomputeAllScores(db: Database, now = new Date(), options
       .orderBy(asc(customers.id))
       .limit(batchSize);
     if (page.length === 0) {
-      if (done > 0) landingChanged(db, { scope: "all" });
+      if (done > 0) changes.publish({ kind: "landing", scope: "all" });
       return done;
     }
     await db.transaction((tx) => refreshScores(tx, page.map((r) => r.id), now, model));

@@ -55,8 +55,9 @@ export function retryDelayMs(attempt: number, options: Pick<JobRunnerOptions, "b
 
 /**
  * Runs the jobs of the `jobs` table: polls for due ones (and is kicked when this process enqueues
- * some), runs a batch concurrently, renews their leases while they run, and records each
- * outcome under the claim's fencing token. Any number of runners may share one database.
+ * some: createApp subscribes kick() to the change channel), runs a batch concurrently, renews
+ * their leases while they run, and records each outcome under the claim's fencing token. Any
+ * number of runners may share one database.
  */
 export class JobRunner {
   readonly options: JobRunnerOptions;
@@ -205,19 +206,4 @@ export class JobRunner {
       this.wake = undefined;
     }
   }
-}
-
-// Code that enqueues work inside a request kicks this process's runner once its transaction
-// commits, instead of leaving the job to the next poll; other instances find it when they poll.
-const runners = new WeakMap<Database, JobRunner>();
-
-export function registerJobRunner(db: Database, runner: JobRunner): () => void {
-  runners.set(db, runner);
-  return () => {
-    if (runners.get(db) === runner) runners.delete(db);
-  };
-}
-
-export function jobsEnqueued(db: Database): void {
-  runners.get(db)?.kick();
 }

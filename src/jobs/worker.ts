@@ -1,9 +1,9 @@
-import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { createMailer, DEFAULT_EMAIL_FROM, type Mailer } from "../email/mailer.js";
 import { journeyJobHandler } from "../journeys/journey.runner.js";
 import { JOURNEY_JOB } from "../journeys/journey.repository.js";
 import { SCORE_QUEUE_JOB, scoreQueueJobHandler } from "../intelligence/score-queue.js";
-import { JobRunner, registerJobRunner, systemClock, type Clock, type JobRunnerOptions } from "./job.runner.js";
+import { JobRunner, systemClock, type Clock, type JobRunnerOptions } from "./job.runner.js";
 import { ensureSchedules, SCHEDULE_JOB, scheduleJobHandler, type Schedule } from "./schedules.js";
 
 export interface WorkerOptions {
@@ -30,7 +30,8 @@ export interface Worker {
 const domainOf = (from: string) => /@([^>\s]+)/.exec(from)?.[1] ?? "advocate.localhost";
 
 /** The process's job runner with every job kind registered, its schedules queued, polling if asked. */
-export async function createWorker(db: Database, options: WorkerOptions = {}): Promise<Worker> {
+export async function createWorker(context: ServiceContext, options: WorkerOptions = {}): Promise<Worker> {
+  const { db } = context;
   const clock = options.clock ?? systemClock;
   const mailer = options.mailer ?? createMailer({ smtpUrl: undefined, from: options.emailFrom ?? DEFAULT_EMAIL_FROM });
   const runner = new JobRunner(db, { ...options.runner, clock, pollMs: options.poll ? (options.runner?.pollMs ?? 1_000) : 0 });
@@ -46,15 +47,13 @@ export async function createWorker(db: Database, options: WorkerOptions = {}): P
     }),
   );
   runner.register(SCHEDULE_JOB, scheduleJobHandler(db, schedules));
-  runner.register(SCORE_QUEUE_JOB, scoreQueueJobHandler(db));
+  runner.register(SCORE_QUEUE_JOB, scoreQueueJobHandler(context));
   if (schedules.length > 0) await ensureSchedules(db, schedules, clock.now());
-  const unregister = registerJobRunner(db, runner);
   runner.start();
   return {
     runner,
     mailer,
     stop: async (timeoutMs) => {
-      unregister();
       await runner.stop(timeoutMs);
       mailer.close();
     },

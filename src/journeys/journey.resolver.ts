@@ -71,38 +71,38 @@ export class JourneyResolver {
 
   @Mutation(() => Journey, { description: "No step runs while paused; enrollments wait where they are." })
   @Allow(Role.ADMIN)
-  pauseJourney(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setJourneyStatus(db, id, "PAUSED", now);
+  pauseJourney(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setJourneyStatus(ctx, id, "PAUSED", ctx.now);
   }
 
   @Mutation(() => Journey, { description: "Steps that came due while paused run now." })
   @Allow(Role.ADMIN)
-  resumeJourney(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setJourneyStatus(db, id, "ACTIVE", now);
+  resumeJourney(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setJourneyStatus(ctx, id, "ACTIVE", ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  enrollCustomer(@Arg("journeyId", () => ID) journeyId: string, @Arg("customerId", () => ID) customerId: string, @Ctx() { db, now }: Context) {
-    return journeys.enrollCustomer(db, journeyId, customerId, now);
+  enrollCustomer(@Arg("journeyId", () => ID) journeyId: string, @Arg("customerId", () => ID) customerId: string, @Ctx() ctx: Context) {
+    return journeys.enrollCustomer(ctx, journeyId, customerId, ctx.now);
   }
 
   @Mutation(() => Int, { description: "Enrolls the segment's current members (not churned, not opted out, not enrolled yet); returns how many." })
   @Allow(Role.ADMIN)
-  enrollSegment(@Arg("journeyId", () => ID) journeyId: string, @Arg("segmentId", () => ID) segmentId: string, @Ctx() { db, now }: Context) {
-    return journeys.enrollSegment(db, journeyId, segmentId, now);
+  enrollSegment(@Arg("journeyId", () => ID) journeyId: string, @Arg("segmentId", () => ID) segmentId: string, @Ctx() ctx: Context) {
+    return journeys.enrollSegment(ctx, journeyId, segmentId, ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  pauseEnrollment(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setEnrollmentStatus(db, id, true, now);
+  pauseEnrollment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setEnrollmentStatus(ctx, id, true, ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  resumeEnrollment(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setEnrollmentStatus(db, id, false, now);
+  resumeEnrollment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setEnrollmentStatus(ctx, id, false, ctx.now);
   }
 
   @FieldResolver(() => [JourneyStepView])

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client.js";
+import type { ChangeOf } from "../common/changes.js";
 import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
@@ -48,8 +49,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * The landing-page cache: bounded by entries and bytes, with a TTL; one database computation
  * for concurrent misses of a key (lru-cache's fetch is single-flight); on a database failure or
  * timeout the last answer is served even past its TTL (stale-if-error), else a built-in default.
- * Writes that can change an answer invalidate entries before the mutation returns
- * (landing.invalidation.ts).
+ * Writes that can change an answer announce it on the app's change channel, which this cache
+ * hears synchronously (server/app.ts): it forgets the entries before the mutation returns.
  */
 export class LandingCache {
   private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
@@ -129,6 +130,12 @@ export class LandingCache {
       this.stats.fallbacks++;
       return { entry: toEntry(defaultLandingPage()), source: "default" };
     }
+  }
+
+  /** Forget the answers a change may have changed. */
+  apply(change: ChangeOf<"landing">): void {
+    if (change.scope === "all") this.invalidateAll();
+    else this.invalidateAffiliate(change.code);
   }
 
   /** Forget every answer. */

@@ -4,12 +4,14 @@ import express from "express";
 import type { IncomingMessage, RequestListener, ServerResponse } from "node:http";
 import { randomUUID } from "node:crypto";
 import type { DatabaseHandle } from "../db/client.js";
+import { shareChanges } from "../db/change-bridge.js";
+import { ChangeChannel, SHARED_CHANGE_KINDS } from "../common/changes.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
 import { createContext, type Context } from "./context.js";
 import { getSchema } from "./schema.js";
 import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
-import { applyLandingChange, LANDING_CHANNEL, parseLandingNotification, registerLandingCache } from "../landing/landing.invalidation.js";
 import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath, isGraphQLRequest, prereadBodyErrors } from "../landing/landing.fast-path.js";
@@ -21,6 +23,7 @@ import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.co
 import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
 import { createWorker, type WorkerOptions } from "../jobs/worker.js";
 import type { JobRunner } from "../jobs/job.runner.js";
+import type { Schedule } from "../jobs/schedules.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
@@ -51,7 +54,9 @@ export interface AppOptions {
   /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
   webhook?: Partial<WebhookOptions>;
   /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
-  jobs?: WorkerOptions;
+  jobs?: Omit<WorkerOptions, "schedules">;
+  /** Recurring jobs, made with the app's service context (their writes announce changes too). */
+  schedules?: (context: ServiceContext) => Schedule[];
   /** Depth, cost, alias, directive and token limits of a document; introspection and suggestions. */
   graphqlLimits?: Partial<GraphQLLimits>;
   /** With it, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
@@ -64,6 +69,9 @@ export interface App {
   /** The request handler: give it to http.createServer, or to supertest. */
   handler: RequestListener;
   landing: LandingCache;
+  /** The change channel of this app, and what services called outside a request (tests, tools) work with. */
+  changes: ChangeChannel;
+  serviceContext: ServiceContext;
   /** Counts the assets landing pages show; flush() writes what is pending. */
   impressions: ImpressionBuffer;
   jobs: JobRunner;
@@ -125,26 +133,25 @@ export async function createApp({
   program: programOptions,
   webhook,
   jobs: jobOptions,
+  schedules,
   graphqlLimits,
   requestRateLimit: rateLimits,
   metricsToken,
 }: AppOptions): Promise<App> {
   const limits: GraphQLLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...graphqlLimits };
   const armor = armorFor(limits);
-  const worker = await createWorker(database.db, jobOptions);
+  // Writes announce what they changed here, after commit; what reacts is subscribed below.
+  const changes = new ChangeChannel();
+  const serviceContext: ServiceContext = { db: database.db, changes };
+  const worker = await createWorker(serviceContext, { ...jobOptions, schedules: schedules?.(serviceContext) });
   const impressions = new ImpressionBuffer(database.db, impressionOptions);
   const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
-  const unregister = registerLandingCache(database.db, landing);
+  // The landing cache forgets changed pages before the mutation answers; queued jobs wake the
+  // runner; landing changes go to (and come from) the other instances on the database.
+  changes.subscribe("landing", (change) => landing.apply(change));
+  changes.subscribe("jobs", () => worker.runner.kick());
+  const bridge = await shareChanges(database, changes, SHARED_CHANGE_KINDS);
   const metrics = new Metrics({ database, landing, jobs: worker.runner });
-  // Other instances' writes arrive by NOTIFY; after a reconnection, what was missed is unknown.
-  const unlisten = await database.listen(
-    LANDING_CHANNEL,
-    (payload) => {
-      const change = parseLandingNotification(database.db, payload);
-      if (change) applyLandingChange(landing, change);
-    },
-    () => landing.invalidateAll(),
-  );
   const schema = await getSchema();
   const apollo = new ApolloServer<Context>({
     schema,
@@ -183,7 +190,7 @@ export async function createApp({
 
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
-  app.use(webhookRouter(database.db, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
+  app.use(webhookRouter(serviceContext, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
 
   let draining = false;
   app.get("/readyz", async (_req, res) => {
@@ -209,7 +216,7 @@ export async function createApp({
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { db: database.db, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
+          { db: database.db, changes, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),
@@ -253,6 +260,8 @@ export async function createApp({
   return {
     handler,
     landing,
+    changes,
+    serviceContext,
     impressions,
     jobs: worker.runner,
     metrics,
@@ -261,8 +270,7 @@ export async function createApp({
     },
     stop: async ({ timeoutMs }: { timeoutMs?: number } = {}) => {
       await worker.stop(timeoutMs);
-      unregister();
-      await unlisten().catch(() => undefined);
+      await bridge.close();
       await impressions.stop();
       await apollo.stop();
     },

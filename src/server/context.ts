@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { Database } from "../db/client.js";
+import type { ChangePublisher } from "../common/changes.js";
+import type { ServiceContext } from "../common/service-context.js";
 import type { LandingCache } from "../landing/landing.cache.js";
 import { Role, type Caller } from "../auth/roles.js";
 import { bearerToken, hashApiKey, looksLikeAffiliateKey, sameSecret } from "../auth/api-keys.js";
@@ -34,8 +36,8 @@ export function createLoaders(db: Database, now: Date) {
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-export interface Context {
-  db: Database;
+/** A resolver's view of a request; services take it as their ServiceContext (db, changes). */
+export interface Context extends ServiceContext {
   landing: LandingCache;
   caller: Caller;
   loaders: Loaders;
@@ -74,6 +76,7 @@ export async function resolveCaller(db: Database, authorization: string | undefi
 
 export interface ContextOptions {
   db: Database;
+  changes: ChangePublisher;
   landing: LandingCache;
   adminApiKey: string | undefined;
   visitLimiter: VisitRateLimiter;
@@ -89,12 +92,13 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
+  { db, changes, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
   return {
     db,
+    changes,
     landing,
     caller: await resolveCaller(db, authorization, adminApiKey),
     loaders: createLoaders(db, now),

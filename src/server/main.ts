@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { generateAdminKey } from "../auth/api-keys.js";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
+import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { describeError, log } from "../common/log.js";
 import { loadDemoDataIfEmpty } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
@@ -33,7 +34,7 @@ async function main() {
     if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
   }
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
-  const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });
+  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db), new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const mailer = createMailer({ smtpUrl: config.email.smtpUrl, from: config.email.from });
   if (mailer.transport === "log") log.warn("SMTP_URL is unset: journey emails are written to the log, not sent");
@@ -57,12 +58,12 @@ async function main() {
       publicUrl: config.email.publicUrl,
       emailFrom: config.email.from,
       runner: { pollMs: config.jobs.pollMs, batchSize: config.jobs.batchSize, leaseMs: config.jobs.leaseMs },
-      // Nightly (and more often) recomputation as durable jobs: one run per slot across instances.
-      schedules: [
-        ...intelligenceSchedules(database.db, config),
-        commissionLedgerSchedule(database.db, config.commissionLedgerHours, config.program.holdDays),
-      ],
     },
+    // Nightly (and more often) recomputation as durable jobs: one run per slot across instances.
+    schedules: (context) => [
+      ...intelligenceSchedules(context, config),
+      commissionLedgerSchedule(context.db, config.commissionLedgerHours, config.program.holdDays),
+    ],
   });
   // Slow or stalled clients (slowloris) are cut off instead of holding sockets.
   const server = createHttpServer(app.handler, config.requestTimeoutMs);
