@@ -28,7 +28,7 @@ import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
-import type { LandingCacheOptions } from "../src/landing/landing.cache.js";
+import type { LandingCacheOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { NICHES } from "../src/seed/catalog.js";
 import { SEED_TABLE_NAMES, zeroCounts, type RowCounts } from "../src/seed/dataset.js";

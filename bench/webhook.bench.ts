@@ -21,6 +21,7 @@ import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
 import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
 import { createApp } from "../src/server/app.js";
+import { testConfig } from "../test/helpers/config.js";
 import { BENCH_ADMIN_KEY } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
@@ -62,7 +63,7 @@ async function main() {
     signedUpAt: new Date(c.signedUpAt).getTime(),
   }));
   // The job runner polls as in production: the queued rescoring runs while batches arrive.
-  const app = await createApp({ database: handle, adminApiKey: BENCH_ADMIN_KEY, webhook: { secret: SECRET, maxBytes: 4 * 1024 * 1024 }, jobs: { poll: true, runner: { pollMs: 200 } } });
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, webhook: { secret: SECRET, maxBytes: 4 * 1024 * 1024 }, jobs: { pollMs: 200 } }), { database: handle });
   const queued = async () => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from score_refresh_queue`))[0]!.n;
   const server = createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,17 +1,9 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import express, { type Request, type Response, type Router } from "express";
 import type { ServiceContext } from "../common/service-context.js";
+import type { WebhookOptions } from "../config/config.js";
 import { describeError, log } from "../common/log.js";
 import { ingestEvents, IngestRequestError } from "./ingestion.service.js";
-
-export interface WebhookOptions {
-  /** The shared secret of X-Advocate-Signature; unset: the endpoint answers 503. */
-  secret: string | undefined;
-  /** Largest body accepted (413 past it). */
-  maxBytes: number;
-}
-
-export const DEFAULT_WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 /** `sha256=<hex HMAC-SHA256 of the raw body>`, compared in constant time. */
 export function validSignature(header: string | undefined, body: Buffer, secret: string): boolean {

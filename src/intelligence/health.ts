@@ -1,5 +1,5 @@
 import type { CustomerFeatures } from "./features.js";
-import type { HealthFactorName, ScoringConfig } from "./scoring.config.js";
+import type { HealthFactorName, ScoringConfig } from "../config/config.js";
 import type { HealthBand } from "./intelligence.enums.js";
 
 export type Band = `${HealthBand}`;

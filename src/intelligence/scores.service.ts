@@ -8,7 +8,8 @@ import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1 } from "./health.js";
-import { scoringConfig, type ScoringConfig } from "./scoring.config.js";
+import { scoringConfig } from "./scoring.config.js";
+import type { ScoringConfig } from "../config/config.js";
 import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
 
 export const TREND_DAYS = 30;

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client.js";
+import type { JobsOptions } from "../config/config.js";
 import { describeError, log } from "../common/log.js";
 import { claimJobs, completeJob, failJob, queueDepth, renewLease, rescheduleJob, type ClaimedJob, type QueueDepth } from "./job.queue.js";
 
@@ -23,29 +24,11 @@ export interface JobHandler {
 /** An error retrying cannot fix: the job fails at once. */
 export class PermanentJobError extends Error {}
 
-export interface JobRunnerOptions {
+export interface JobRunnerOptions extends JobsOptions {
   /** Unique per process: shows in jobs.locked_by. */
   workerId: string;
   clock: Clock;
-  /** Milliseconds between polls when idle; 0: never poll (tests call drain()). */
-  pollMs: number;
-  /** Jobs claimed, and run concurrently, at a time. */
-  batchSize: number;
-  /** A claim lasts this long unless renewed; renewed every third of it while the job runs. */
-  leaseMs: number;
-  /** Retry delays: base × 2^(attempt−1), at most max. */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
 }
-
-export const DEFAULT_JOB_RUNNER: Omit<JobRunnerOptions, "workerId"> = {
-  clock: systemClock,
-  pollMs: 1_000,
-  batchSize: 10,
-  leaseMs: 60_000,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 3_600_000,
-};
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -74,9 +57,9 @@ export class JobRunner {
 
   constructor(
     private readonly db: Database,
-    options: Partial<JobRunnerOptions> = {},
+    options: JobsOptions & { clock: Clock },
   ) {
-    this.options = { ...DEFAULT_JOB_RUNNER, workerId: newWorkerId(), ...options };
+    this.options = { ...options, workerId: newWorkerId() };
   }
 
   register(kind: string, handler: JobHandler): this {

@@ -1,20 +1,11 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client.js";
+import type { LandingCacheOptions } from "../config/config.js";
 import type { ChangeOf } from "../common/changes.js";
 import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
-
-export interface LandingCacheOptions {
-  maxEntries: number;
-  maxBytes: number;
-  ttlMs: number;
-  /** A database answer slower than this is treated as a failure (stale or default served). */
-  dbTimeoutMs: number;
-}
-
-export const DEFAULT_LANDING_CACHE: LandingCacheOptions = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, dbTimeoutMs: 1_500 };
 
 /** A cached answer: the object for GraphQL, its JSON bytes and strong ETag for HTTP. */
 export interface LandingEntry {
@@ -61,7 +52,7 @@ export class LandingCache {
 
   constructor(
     private readonly db: Database,
-    private readonly options: LandingCacheOptions = DEFAULT_LANDING_CACHE,
+    private readonly options: LandingCacheOptions,
     /** Counts the assets of every page served (not the built-in default: it has none). */
     private readonly impressions?: ImpressionBuffer,
   ) {

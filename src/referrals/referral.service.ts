@@ -41,8 +41,6 @@ export async function trackReferralVisit(
   return true;
 }
 
-export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
-
 const DAY_MS = 86_400_000;
 
 export interface AttributionRequest {
@@ -62,7 +60,7 @@ export interface AttributionRequest {
 export async function attributeReferral(
   { db, changes }: ServiceContext,
   request: AttributionRequest,
-  windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+  windowDays: number,
   now = new Date(),
 ): Promise<ReferralRow> {
   const referredAt = v.pastDate("at", request.at, now);

@@ -1,14 +1,6 @@
 import { isIPv6 } from "node:net";
 import { LRUCache } from "lru-cache";
-
-export interface VisitRateLimitOptions {
-  /** Visits one client address may record per minute; 0 turns the limit off. */
-  perMinute: number;
-  /** Addresses remembered at once: the bound on the limiter's memory. */
-  maxAddresses: number;
-}
-
-export const DEFAULT_VISIT_RATE_LIMIT: VisitRateLimitOptions = { perMinute: 60, maxAddresses: 100_000 };
+import type { VisitRateLimitOptions } from "../config/config.js";
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
@@ -56,7 +48,7 @@ export class VisitRateLimiter {
   private readonly capacity: number;
   private readonly tokensPerMs: number;
 
-  constructor(options: VisitRateLimitOptions = DEFAULT_VISIT_RATE_LIMIT) {
+  constructor(options: VisitRateLimitOptions) {
     this.capacity = options.perMinute;
     this.tokensPerMs = options.perMinute / 60_000;
     this.buckets = options.perMinute > 0 ? new LRUCache({ max: Math.max(1, options.maxAddresses) }) : undefined;

@@ -11,58 +11,30 @@ import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
 import { createContext, type Context } from "./context.js";
 import { getSchema } from "./schema.js";
-import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../landing/landing.cache.js";
+import { LandingCache } from "../landing/landing.cache.js";
 import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath, isGraphQLRequest, prereadBodyErrors } from "../landing/landing.fast-path.js";
-import { ImpressionBuffer, type ImpressionBufferOptions } from "../landing/impressions.js";
-import { DEFAULT_VISIT_RATE_LIMIT, VisitRateLimiter, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
-import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
-import type { TrustProxy } from "../config/env.js";
-import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
-import { DEFAULT_WEBHOOK_MAX_BYTES, webhookRouter, type WebhookOptions } from "../ingestion/webhook.route.js";
-import { createWorker, type WorkerOptions } from "../jobs/worker.js";
-import type { JobRunner } from "../jobs/job.runner.js";
-import type { Schedule } from "../jobs/schedules.js";
+import { ImpressionBuffer } from "../landing/impressions.js";
+import { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
+import type { AppConfig } from "../config/config.js";
+import { webhookRouter } from "../ingestion/webhook.route.js";
+import { appSchedules, createWorker } from "./worker.js";
+import type { Clock, JobRunner } from "../jobs/job.runner.js";
+import type { Mailer } from "../email/mailer.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
-import { requestRateLimit, type RequestRateLimitOptions } from "./request-rate-limit.js";
-import { armorFor, DEFAULT_GRAPHQL_LIMITS, validationRulesOf, type GraphQLLimits } from "./limits.js";
+import { requestRateLimit } from "./request-rate-limit.js";
+import { armorFor, validationRulesOf } from "./limits.js";
 
-export interface AppOptions {
+/** What the app works with that is not configuration. */
+export interface AppDeps {
   database: DatabaseHandle;
-  adminApiKey: string | undefined;
-  landingCache?: Partial<LandingCacheOptions>;
-  impressions?: Partial<ImpressionBufferOptions>;
-  /** Origins allowed to call GET /landing from browsers. */
-  corsOrigins?: string[];
-  /** Serve anonymous landingPage queries before Apollo (default on; off to compare). */
-  graphqlFastPath?: boolean;
-  /** Per-address limit of trackReferralVisit (default 60 a minute). */
-  visitRateLimit?: Partial<VisitRateLimitOptions>;
-  /** Days before an attribution in which its visitor must have visited (default 30). */
-  attributionWindowDays?: number;
-  /**
-   * Which proxies may report the client address in X-Forwarded-For (express "trust proxy").
-   * Default false: the socket's peer is the client. Behind a proxy, without it every visit
-   * seems to come from the proxy and shares one rate limit.
-   */
-  trustProxy?: TrustProxy;
-  /** Commission hold, target ROI, tracking-link site (defaults: 30 days, 3, the demo page). */
-  program?: Partial<ProgramSettings>;
-  /** POST /webhooks/events: its HMAC secret (unset: 503) and body bound. */
-  webhook?: Partial<WebhookOptions>;
-  /** The job runner: journeys' steps, emails and schedules (tests leave polling off and drain by hand). */
-  jobs?: Omit<WorkerOptions, "schedules">;
-  /** Recurring jobs, made with the app's service context (their writes announce changes too). */
-  schedules?: (context: ServiceContext) => Schedule[];
-  /** Depth, cost, alias, directive and token limits of a document; introspection and suggestions. */
-  graphqlLimits?: Partial<GraphQLLimits>;
-  /** With it, GET /metrics needs `Authorization: Bearer <metricsToken>`. */
-  metricsToken?: string;
-  /** Per-key and per-address limits of /graphql (default: none; main.ts sets the configured ones). */
-  requestRateLimit?: RequestRateLimitOptions;
+  /** Default: the system clock (tests move one by hand: journey waits, backoff, schedules). */
+  clock?: Clock;
+  /** Default: one made from config.email. */
+  mailer?: Mailer;
 }
 
 export interface App {
@@ -119,33 +91,19 @@ function bodyErrorMessage(status: number): string {
   return "the request body is not valid JSON";
 }
 
-/** Builds the HTTP application without listening, so tests drive it in-process. */
-export async function createApp({
-  database,
-  adminApiKey,
-  landingCache,
-  impressions: impressionOptions,
-  corsOrigins = [],
-  graphqlFastPath = true,
-  visitRateLimit,
-  attributionWindowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
-  trustProxy = false,
-  program: programOptions,
-  webhook,
-  jobs: jobOptions,
-  schedules,
-  graphqlLimits,
-  requestRateLimit: rateLimits,
-  metricsToken,
-}: AppOptions): Promise<App> {
-  const limits: GraphQLLimits = { ...DEFAULT_GRAPHQL_LIMITS, ...graphqlLimits };
+/**
+ * Builds the HTTP application without listening, so tests drive it in-process. `config` is
+ * complete (loadConfig() in main.ts, testConfig() in tests): nothing here has a default.
+ */
+export async function createApp(config: AppConfig, { database, clock, mailer }: AppDeps): Promise<App> {
+  const { graphqlLimits: limits, requestRateLimit: rateLimits, adminApiKey, attributionWindowDays, program, metricsToken } = config;
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
   const changes = new ChangeChannel();
   const serviceContext: ServiceContext = { db: database.db, changes };
-  const worker = await createWorker(serviceContext, { ...jobOptions, schedules: schedules?.(serviceContext) });
-  const impressions = new ImpressionBuffer(database.db, impressionOptions);
-  const landing = new LandingCache(database.db, { ...DEFAULT_LANDING_CACHE, ...landingCache }, impressions);
+  const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
+  const impressions = new ImpressionBuffer(database.db, config.impressions);
+  const landing = new LandingCache(database.db, config.landingCache, impressions);
   // The landing cache forgets changed pages before the mutation answers; queued jobs wake the
   // runner; landing changes go to (and come from) the other instances on the database.
   changes.subscribe("landing", (change) => landing.apply(change));
@@ -172,9 +130,8 @@ export async function createApp({
 
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", trustProxy);
-  const program: ProgramSettings = { ...DEFAULT_PROGRAM, ...programOptions };
-  const visitLimiter = new VisitRateLimiter({ ...DEFAULT_VISIT_RATE_LIMIT, ...visitRateLimit });
+  app.set("trust proxy", config.trustProxy);
+  const visitLimiter = new VisitRateLimiter(config.visitRateLimit);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
@@ -190,7 +147,7 @@ export async function createApp({
 
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
-  app.use(webhookRouter(serviceContext, { secret: webhook?.secret, maxBytes: webhook?.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }));
+  app.use(webhookRouter(serviceContext, config.webhook));
 
   let draining = false;
   app.get("/readyz", async (_req, res) => {
@@ -210,7 +167,7 @@ export async function createApp({
 
   app.use(
     "/graphql",
-    ...(rateLimits ? [requestRateLimit(rateLimits)] : []),
+    ...(rateLimits.perKeyPerMinute > 0 || rateLimits.perAddressPerMinute > 0 ? [requestRateLimit(rateLimits)] : []),
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
@@ -230,8 +187,8 @@ export async function createApp({
     res.status(status).json({ errors: [{ message: bodyErrorMessage(status), extensions: { code: status === 413 ? "PAYLOAD_TOO_LARGE" : "BAD_REQUEST" } }] });
   });
 
-  const serveLanding = createLandingHandler(landing, { corsOrigins });
-  const landingGraphQL = graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens }) : undefined;
+  const serveLanding = createLandingHandler(landing, { corsOrigins: config.corsOrigins });
+  const landingGraphQL = config.graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens }) : undefined;
   // The landing page is every page view's request: GET /landing and anonymous landingPage
   // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {

@@ -16,7 +16,7 @@ import { createContentLoaders } from "../content/content.loaders.js";
 import { createCommissionLoaders } from "../commissions/commission.loaders.js";
 import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
 import { createJourneyLoaders } from "../journeys/journey.loaders.js";
-import type { ProgramSettings } from "../commissions/program.config.js";
+import type { ProgramSettings } from "../config/config.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */

@@ -2,16 +2,7 @@ import { createHash } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
 import { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 import { ErrorCode } from "../common/errors.js";
-
-export interface RequestRateLimitOptions {
-  /** Requests a minute one API key (admin or affiliate) may make; 0: no limit. */
-  perKeyPerMinute: number;
-  /** Requests a minute one client address may make without a key; 0: no limit. */
-  perAddressPerMinute: number;
-}
-
-/** Generous for dashboards; an abusive client is held to about 5 requests a second. */
-export const DEFAULT_REQUEST_RATE_LIMIT: RequestRateLimitOptions = { perKeyPerMinute: 1_200, perAddressPerMinute: 300 };
+import type { RequestRateLimitOptions } from "../config/config.js";
 
 /**
  * Token buckets for POST/GET /graphql: per API key when the request carries one (by a hash of
