@@ -6,6 +6,7 @@ import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 import { createApp } from "../src/server/app.js";
@@ -98,6 +99,6 @@ export async function benchDataset(customers: number): Promise<{ url: string; ha
   const handle = await openDatabase(parseDatabaseUrl(url));
   await handle.migrate();
   await loadDataset(handle.db, { customers, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-  await recomputeAllScores(serviceContextWithoutServer(handle.db), BENCH_NOW);
+  await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
   return { url, handle };
 }

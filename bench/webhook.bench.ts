@@ -18,6 +18,7 @@ import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
 import { createApp } from "../src/server/app.js";
@@ -56,7 +57,7 @@ async function main() {
   const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
   await handle.migrate();
   await loadDataset(handle.db, { customers: Number(values.customers), seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-  await recomputeAllScores(serviceContextWithoutServer(handle.db), BENCH_NOW);
+  await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
   await handle.db.execute(sql`vacuum analyze`);
   const customers = (await queryRows<{ externalId: string; signedUpAt: string }>(handle.db, sql`select external_id as "externalId", signed_up_at as "signedUpAt" from customers where status <> 'CHURNED'`)).map((c) => ({
     externalId: c.externalId,

@@ -59,10 +59,10 @@ export async function upsertCustomer(context: ServiceContext, input: CustomerInp
  * scores in that same transaction, and after commit invalidates the landing pages when the
  * customer is the subject of a live case study (its story may now appear, move or go).
  */
-async function customerWrite({ db, changes }: ServiceContext, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
+async function customerWrite({ db, changes, scoring }: ServiceContext, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
   const { customer, featured } = await db.transaction(async (tx) => {
     const customer = await work(tx);
-    await refreshScores(tx, [customer.id], now);
+    await refreshScores(tx, [customer.id], now, scoring);
     return { customer, featured: await isCaseStudySubject(tx, [customer.id]) };
   });
   if (featured) changes.publish({ kind: "landing", scope: "all" });

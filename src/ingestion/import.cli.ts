@@ -2,7 +2,7 @@ import "reflect-metadata";
 import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { parseDatabaseUrl } from "../config/env.js";
+import { parseDatabaseUrl, parseScoringConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
 import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { importCustomersCsv, importEventsNdjson, type ImportOptions, type ImportSummary, type RowError } from "./import.service.js";
@@ -40,7 +40,7 @@ async function main(): Promise<number> {
     else if (shown++ < 20) console.error(`  line ${e.line}: ${e.reason}`);
   };
   const handle = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL));
-  const context = serviceContextWithoutServer(handle.db);
+  const context = serviceContextWithoutServer(handle.db, parseScoringConfig(process.env));
   let refused = 0;
   try {
     await handle.migrate();

@@ -4,6 +4,7 @@ import { parse } from "csv-parse";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
+import type { ScoringConfig } from "../config/config.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { toAppError } from "../common/errors.js";
@@ -99,7 +100,7 @@ type CustomerValues = ReturnType<typeof validateCustomerInput>;
  * active customer adds a plan change, as upsertCustomer does), the rest left alone; the customers
  * written are rescored. Status and signup of existing customers are left to events.
  */
-async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date): Promise<{ created: number; updated: number; featured: boolean }> {
+async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date, scoring: ScoringConfig): Promise<{ created: number; updated: number; featured: boolean }> {
   return db.transaction(async (tx) => {
     const existing = await queryRows<{ id: string; external_id: string; name: string; niche: string | null; plan: string | null; mrr_cents: number; acquisition_channel: string | null; retention_cost_cents: number; status: string }>(
       tx,
@@ -161,7 +162,7 @@ async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Da
       }
       written.push(...ids);
     }
-    await refreshScores(tx, written, now);
+    await refreshScores(tx, written, now, scoring);
     return { created: fresh.length, updated: changed.length, featured: await isCaseStudySubject(tx, written) };
   });
 }
@@ -172,7 +173,7 @@ async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Da
  * required). A refused row is reported with its line and reason and skipped; a later row with the
  * same external_id in one batch wins.
  */
-export async function importCustomersCsv({ db, changes }: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importCustomersCsv({ db, changes, scoring }: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 2_000;
   const { summary, reject, input } = startImport(file, options);
@@ -183,7 +184,7 @@ export async function importCustomersCsv({ db, changes }: ServiceContext, file: 
     if (batch.size === 0) return;
     const values = [...batch.values()];
     batch = new Map();
-    const written = await writeCustomerBatch(db, values, now);
+    const written = await writeCustomerBatch(db, values, now, scoring);
     summary.created += written.created;
     summary.updated += written.updated;
     summary.unchanged += values.length - written.created - written.updated;

@@ -4,7 +4,6 @@ import { openDatabase } from "../db/client.js";
 import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { AppError } from "../common/errors.js";
 import { trainChurnModel } from "./churn.service.js";
-import { useScoringConfig } from "./scoring.config.js";
 import { recomputeAllScores } from "./scores.service.js";
 
 // npm run scores:recompute   every customer's scores, in batches
@@ -16,9 +15,8 @@ if (command !== "recompute" && command !== "train") {
   process.exit(2);
 }
 const config = loadConfig();
-useScoringConfig(config.scoring);
 const database = await openDatabase(config.database);
-const context = serviceContextWithoutServer(database.db);
+const context = serviceContextWithoutServer(database.db, config.scoring);
 try {
   await database.migrate();
   const started = Date.now();

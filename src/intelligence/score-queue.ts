@@ -38,7 +38,7 @@ export async function queueScoreRefresh(ex: Executor, customerIds: readonly stri
  * (locking the queue rows made every webhook request wait ~40 ms for the drain). At most
  * `maxBatches` a call, so a job under a constant feed ends and lets others run.
  */
-export async function drainScoreQueue({ db, changes }: ServiceContext, now = new Date(), maxBatches = Infinity): Promise<DrainResult> {
+export async function drainScoreQueue({ db, changes, scoring }: ServiceContext, now = new Date(), maxBatches = Infinity): Promise<DrainResult> {
   const model = await activeModel(db);
   let refreshed = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
@@ -50,7 +50,7 @@ export async function drainScoreQueue({ db, changes }: ServiceContext, now = new
         sql`select customer_id, queued_at::text from score_refresh_queue order by queued_at limit ${BATCH}`,
       );
       const list = taken.map((r) => r.customer_id);
-      await refreshScores(tx, list, now, model);
+      await refreshScores(tx, list, now, scoring, model);
       if (list.length > 0) {
         // Rows are locked in id order, as writers upsert them, so the two never deadlock.
         await tx.execute(sql`delete from score_refresh_queue where customer_id in (

@@ -100,7 +100,7 @@ export async function createApp(config: AppConfig, { database, clock, mailer }: 
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
   const changes = new ChangeChannel();
-  const serviceContext: ServiceContext = { db: database.db, changes };
+  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring };
   const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
   const impressions = new ImpressionBuffer(database.db, config.impressions);
   const landing = new LandingCache(database.db, config.landingCache, impressions);
@@ -173,7 +173,7 @@ export async function createApp(config: AppConfig, { database, clock, mailer }: 
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { db: database.db, changes, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
+          { ...serviceContext, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),

@@ -16,27 +16,27 @@ import { createContentLoaders } from "../content/content.loaders.js";
 import { createCommissionLoaders } from "../commissions/commission.loaders.js";
 import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
 import { createJourneyLoaders } from "../journeys/journey.loaders.js";
-import type { ProgramSettings } from "../config/config.js";
+import type { ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
 
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
-export function createLoaders(db: Database, now: Date) {
+export function createLoaders(db: Database, now: Date, scoring: ScoringConfig) {
   return {
     ...createCustomerLoaders(db),
-    ...createScoreLoaders(db, now),
+    ...createScoreLoaders(db, now, scoring),
     ...createSegmentLoaders(db),
     ...createContentLoaders(db),
     ...createAffiliateLoaders(db, now),
     ...createReferralLoaders(db),
     ...createCommissionLoaders(db),
-    ...createMilestoneLoaders(db, now),
+    ...createMilestoneLoaders(db, now, scoring),
     ...createJourneyLoaders(db),
   };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
 
-/** A resolver's view of a request; services take it as their ServiceContext (db, changes). */
+/** A resolver's view of a request; services take it as their ServiceContext (db, changes, scoring). */
 export interface Context extends ServiceContext {
   landing: LandingCache;
   caller: Caller;
@@ -77,6 +77,7 @@ export async function resolveCaller(db: Database, authorization: string | undefi
 export interface ContextOptions {
   db: Database;
   changes: ChangePublisher;
+  scoring: ScoringConfig;
   landing: LandingCache;
   adminApiKey: string | undefined;
   visitLimiter: VisitRateLimiter;
@@ -92,16 +93,17 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, changes, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
   return {
     db,
     changes,
+    scoring,
     landing,
     caller: await resolveCaller(db, authorization, adminApiKey),
-    loaders: createLoaders(db, now),
+    loaders: createLoaders(db, now, scoring),
     now,
     requestId,
     clientIp: clientIp ?? "unknown",

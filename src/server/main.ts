@@ -7,7 +7,6 @@ import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { describeError, log } from "../common/log.js";
 import { loadDemoDataIfEmpty } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
-import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
 import { createMailer } from "../email/mailer.js";
@@ -26,13 +25,12 @@ async function main() {
 
   const database = await openDatabase(config.database);
   await database.migrate();
-  useScoringConfig(config.scoring);
   if (config.seedDemo) {
     const loaded = await loadDemoDataIfEmpty(database.db);
     if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
   }
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
-  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db), new Date(), { onlyMissing: true });
+  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db, config.scoring), new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const mailer = createMailer(config.email);
   if (mailer.transport === "log") log.warn("SMTP_URL is unset: journey emails are written to the log, not sent");

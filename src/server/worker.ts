@@ -43,7 +43,14 @@ export async function createWorker(context: ServiceContext, config: Pick<AppConf
   const schedules = deps.schedules ?? [];
   runner.register(
     JOURNEY_JOB,
-    journeyJobHandler({ db, mailer, publicUrl: config.email.publicUrl, messageIdDomain: domainOf(config.email.from), claimMs: runner.options.leaseMs }),
+    journeyJobHandler({
+      db,
+      scoring: context.scoring,
+      mailer,
+      publicUrl: config.email.publicUrl,
+      messageIdDomain: domainOf(config.email.from),
+      claimMs: runner.options.leaseMs,
+    }),
   );
   runner.register(SCHEDULE_JOB, scheduleJobHandler(db, schedules));
   runner.register(SCORE_QUEUE_JOB, scoreQueueJobHandler(context));
