@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
 import { maskName } from "../common/mask.js";
 import { pageArgs } from "../common/pagination.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput, forbidden } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { assembleAffiliateStats } from "./affiliate-stats.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
 import type { Database } from "../db/client.js";
 import { getSegmentOrThrow } from "../segments/segment.service.js";

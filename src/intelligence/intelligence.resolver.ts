@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import * as v from "../common/validate.js";
 import { Customer, HealthFactor, Stakeholder } from "../customers/customer.type.js";
 import { HealthBand } from "./intelligence.enums.js";

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from "type
 import { Allow, Role } from "../auth/roles.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { Customer } from "../customers/customer.type.js";
 import { successMilestones } from "./milestones.service.js";
 import { MilestoneProgress, SuccessMilestone } from "./milestones.type.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { tooManyRequests } from "../common/errors.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";

@@ -9,14 +9,15 @@ import { ChangeChannel, SHARED_CHANGE_KINDS } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
-import { createContext, type Context } from "./context.js";
+import { createContext } from "./context.js";
+import type { Context } from "../graphql/context.js";
 import { getSchema } from "./schema.js";
 import { LandingCache } from "../landing/landing.cache.js";
 import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath, isGraphQLRequest, prereadBodyErrors } from "../landing/landing.fast-path.js";
 import { ImpressionBuffer } from "../landing/impressions.js";
-import { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
+import { RateLimiter } from "../common/rate-limit.js";
 import type { AppConfig } from "../config/config.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
 import { appSchedules, createWorker } from "./worker.js";
@@ -131,7 +132,7 @@ export async function createApp(config: AppConfig, { database, clock, mailer }: 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  const visitLimiter = new VisitRateLimiter(config.visitRateLimit);
+  const visitLimiter = new RateLimiter(config.visitRateLimit);
 
   app.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
+import { RateLimiter } from "../common/rate-limit.js";
 import { ErrorCode } from "../common/errors.js";
 import type { RequestRateLimitOptions } from "../config/config.js";
 
@@ -12,8 +12,8 @@ import type { RequestRateLimitOptions } from "../config/config.js";
  * its own, stricter limit. Per process, like the visit limit.
  */
 export function requestRateLimit(options: RequestRateLimitOptions) {
-  const byKey = new VisitRateLimiter({ perMinute: options.perKeyPerMinute, maxAddresses: 100_000 });
-  const byAddress = new VisitRateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
+  const byKey = new RateLimiter({ perMinute: options.perKeyPerMinute, maxAddresses: 100_000 });
+  const byAddress = new RateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
   return (req: Request, res: Response, next: NextFunction) => {
     const authorization = req.headers.authorization?.trim();
     const decision = authorization
