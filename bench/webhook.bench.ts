@@ -8,7 +8,6 @@
  * CSAT 8%, tickets 10%, plan changes 2%. It empties the database it runs on.
  */
 import "reflect-metadata";
-import { createHmac } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -23,6 +22,7 @@ import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
 import { createApp } from "../src/server/app.js";
 import { testConfig } from "../test/helpers/config.js";
+import { signWebhookBody } from "../src/ingestion/webhook.signature.js";
 import { BENCH_ADMIN_KEY } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
@@ -64,7 +64,7 @@ async function main() {
     signedUpAt: new Date(c.signedUpAt).getTime(),
   }));
   // The job runner polls as in production: the queued rescoring runs while batches arrive.
-  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, webhook: { secret: SECRET, maxBytes: 4 * 1024 * 1024 }, jobs: { pollMs: 200 } }), { database: handle });
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, webhook: { secrets: [SECRET], maxBytes: 4 * 1024 * 1024 }, jobs: { pollMs: 200 } }), { database: handle });
   const queued = async () => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from score_refresh_queue`))[0]!.n;
   const server = createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -74,7 +74,7 @@ async function main() {
   const batches = Number(values.batches);
   const bodies = Array.from({ length: batches * 2 + 2 }, (_, i) => batchOf(rng, customers, size, i));
   const send = async (body: string) => {
-    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-advocate-signature": `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}` }, body });
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-advocate-signature": signWebhookBody(body, SECRET) }, body });
     const answer = (await res.json()) as { accepted: number };
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer)}`);
     return answer.accepted;

@@ -104,6 +104,59 @@ describe("rate limits", () => {
   });
 });
 
+describe("rate limits by the parsed key and failed authentications", () => {
+  it("counts every spelling of one key (Bearer, bearer, extra spaces) against the same bucket", async () => {
+    const created = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "S", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: unique("spell").toLowerCase() });
+    const key = (await t.admin(`mutation($id: ID!) { createAffiliateApiKey(affiliateId: $id) }`, { id: created.data!.createAffiliate.id })).data!.createAffiliateApiKey as string;
+    const spellings = [`Bearer ${key}`, `bearer ${key}`, `Bearer    ${key}`, `BEARER\t${key}`];
+    const statuses = [];
+    // 30 a minute per key: spread over four spellings, 40 requests are still one key's 40.
+    for (let i = 0; i < 40; i++) {
+      const res = await t.http
+        .post("/graphql")
+        .set("content-type", "application/json")
+        .set("x-forwarded-for", "198.51.100.20")
+        .set("authorization", spellings[i % spellings.length]!)
+        .send({ query: "{ myAffiliate { code } }" });
+      statuses.push(res.status);
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 200)).toBe(true);
+    expect(statuses.slice(30)).toContain(429);
+  });
+
+  it("refuses keys from an address whose failed authentications used up its allowance, with 429 and Retry-After, before any lookup", async () => {
+    const withKey = (address: string, key: string) =>
+      t.http.post("/graphql").set("content-type", "application/json").set("x-forwarded-for", address).set("authorization", `Bearer ${key}`).send({ query: "{ myAffiliate { code } }" });
+    const randomKey = () => `adv_aff_${unique("guess")}`;
+    // 4 a minute per address: four wrong keys are looked up and refused as unauthenticated…
+    for (let i = 0; i < 4; i++) {
+      const queries = t.database.queryCount();
+      const res = await withKey("198.51.100.30", randomKey());
+      expect(res.status).toBe(401);
+      expect(res.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
+      expect(t.database.queryCount()).toBeGreaterThan(queries);
+    }
+    // …the next is refused before the database is asked.
+    const queries = t.database.queryCount();
+    const refused = await withKey("198.51.100.30", randomKey());
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+    expect(refused.body.errors[0].extensions.code).toBe("TOO_MANY_REQUESTS");
+    expect(t.database.queryCount()).toBe(queries);
+    // Another address is not held back.
+    expect((await withKey("198.51.100.31", randomKey())).status).toBe(401);
+  });
+
+  it("counts malformed Authorization headers as failed authentications", async () => {
+    const from = (authorization: string) =>
+      t.http.post("/graphql").set("content-type", "application/json").set("x-forwarded-for", "198.51.100.40").set("authorization", authorization).send({ query: "{ __typename }" });
+    for (let i = 0; i < 4; i++) expect((await from(`Basic ${unique("b")}`)).status).toBe(401);
+    const refused = await from(`Bearer adv_aff_${unique("guess")}`);
+    expect(refused.status).toBe(429);
+    expect(refused.body.errors[0].message).toMatch(/failed authentications/);
+  });
+});
+
 describe("errors", () => {
   it("masks an unexpected error (no SQL, no stack) and logs it with the request id the client sees", async () => {
     const logged: string[] = [];

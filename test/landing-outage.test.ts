@@ -57,7 +57,12 @@ describe.skipIf(!postgresUrl() || !canRunPrivatePostgres())("landing pages throu
     expect(graphql.status).toBe(200);
     expect(graphql.body.data.landingPage.painPoints).toEqual([{ title: "Before the outage" }]);
 
-    expect((await request(app.handler).get("/readyz")).status).toBe(503);
+    const unready = await request(app.handler).get("/readyz");
+    expect(unready.status).toBe(503);
+    // What fails, never where the database is (the driver says "connect ECONNREFUSED host:port").
+    expect(unready.body).toMatchObject({ status: "unavailable", reason: "database unreachable" });
+    expect(unready.text).not.toContain(new URL(pg.url).port);
+    expect(unready.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
     expect((await request(app.handler).get("/healthz")).status).toBe(200);
 
     pg.start();

@@ -1,7 +1,7 @@
-import { createHmac } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
+import { signWebhookBody } from "../src/ingestion/webhook.signature.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
 import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
@@ -21,12 +21,12 @@ const post = (events: object[]) => {
   return t.http
     .post("/webhooks/events")
     .set("content-type", "application/json")
-    .set("x-advocate-signature", `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`)
+    .set("x-advocate-signature", signWebhookBody(body, SECRET))
     .send(body);
 };
 
 beforeAll(async () => {
-  t = await startTestApp({ webhook: { secret: SECRET } });
+  t = await startTestApp({ webhook: { secrets: [SECRET] } });
   await loadDataset(t.database.db, { customers: 600, seed: "milestones", now, reset: true });
   await recomputeAllScores(t.app.serviceContext, now);
   const customers = await queryRows<{ external_id: string; signed_up_at: string; successful: boolean }>(

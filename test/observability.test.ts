@@ -64,6 +64,39 @@ describe("GET /metrics", () => {
   });
 });
 
+describe("GraphQL requests by route and outcome", () => {
+  it("counts POST /graphql under route graphql, and logs and counts a FORBIDDEN and a BAD_USER_INPUT operation with those codes", async () => {
+    const code = `obs-${Date.now().toString(36)}`;
+    const created = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "O", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code });
+    const key = (await t.admin(`mutation($id: ID!) { createAffiliateApiKey(affiliateId: $id) }`, { id: created.data!.createAffiliate.id })).data!.createAffiliateApiKey as string;
+    const graphqlPosts = async () => metric((await t.http.get("/metrics")).text, "advocate_http_requests_total", { route: "graphql", method: "POST", status: "200" }) ?? 0;
+    const before = await graphqlPosts();
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((line) => (lines.push(String(line)), true));
+    setLogLevel("info");
+    try {
+      const forbidden = await t.http.post("/graphql").set("authorization", `Bearer ${key}`).set("x-request-id", "obs-forbidden").send({ query: "{ customers(first: 1) { totalCount } }" });
+      expect(forbidden.body.errors[0].extensions.code).toBe("FORBIDDEN");
+      const bad = await t.http
+        .post("/graphql")
+        .set("authorization", `Bearer ${ADMIN_KEY}`)
+        .set("x-request-id", "obs-bad-input")
+        .send({ query: `mutation { upsertCustomer(input: {externalId: "", name: "x", mrrCents: 1}) { id } }` });
+      expect(bad.body.errors[0].extensions.code).toBe("BAD_USER_INPUT");
+    } finally {
+      setLogLevel("warn");
+      spy.mockRestore();
+    }
+    expect(await graphqlPosts()).toBe(before + 2);
+    const records = lines.flatMap((l) => l.split("\n")).filter(Boolean).map((l) => JSON.parse(l));
+    expect(records.find((r) => r.requestId === "obs-forbidden" && r.message === "graphql request")).toMatchObject({ status: "FORBIDDEN", role: "AFFILIATE" });
+    expect(records.find((r) => r.requestId === "obs-bad-input" && r.message === "graphql request")).toMatchObject({ status: "BAD_USER_INPUT", role: "ADMIN" });
+    const text = (await t.http.get("/metrics")).text;
+    expect(metric(text, "advocate_graphql_requests_total", { operation: "query customers", status: "FORBIDDEN" })).toBe(1);
+    expect(metric(text, "advocate_graphql_requests_total", { operation: "mutation upsertCustomer", status: "BAD_USER_INPUT" })).toBeGreaterThanOrEqual(1);
+  });
+});
+
 describe("GET /metrics with a token", () => {
   it("answers 401 without the token and the metrics with it", async () => {
     const guarded = await startTestApp({ metricsToken: "metrics-token-0123456789" });

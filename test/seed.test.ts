@@ -248,14 +248,12 @@ describe("loadDataset on PGlite", () => {
 });
 
 describe("loadDemoData", () => {
-  it("loads the demo set into an empty in-memory database in under 2 seconds", async () => {
+  it("loads the demo set into an empty in-memory database", async () => {
     const handle = await openMemoryDatabase();
     try {
-      const started = performance.now();
+      // Its speed is a benchmark's (bench/seed.bench.ts, BENCHMARKS.md), not a timed test's.
       const result = await loadDemoData(handle.db, NOW);
-      const seconds = (performance.now() - started) / 1000;
       expect(result).toEqual({ customers: DEMO_CUSTOMERS });
-      expect(seconds).toBeLessThan(2);
       const [row] = await queryRows<{ count: number }>(handle.db, sql`select count(*)::int as count from customers`);
       expect(row!.count).toBe(DEMO_CUSTOMERS);
     } finally {

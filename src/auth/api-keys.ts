@@ -22,8 +22,20 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(createHash("sha256").update(given).digest(), createHash("sha256").update(expected).digest());
 }
 
+/**
+ * What an Authorization header carries: nothing (absent or blank), a bearer token ("Bearer" in
+ * any case, any spacing), or something else. Authentication and the rate limiter both read the
+ * header here, so every spelling of one key is one key to both.
+ */
+export type Credential = { kind: "none" } | { kind: "bearer"; token: string } | { kind: "malformed" };
+
+export function parseAuthorization(header: string | undefined): Credential {
+  if (header === undefined || header.trim() === "") return { kind: "none" };
+  const match = /^\s*Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? { kind: "bearer", token: match[1]! } : { kind: "malformed" };
+}
+
 export function bearerToken(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  return match?.[1];
+  const credential = parseAuthorization(header);
+  return credential.kind === "bearer" ? credential.token : undefined;
 }

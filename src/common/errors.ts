@@ -84,6 +84,18 @@ export function toAppError(error: unknown): AppError | undefined {
   return undefined;
 }
 
+/**
+ * The AppError a scalar threw when it refused an input value (DateTime), which graphql-js and
+ * Apollo carry in their own validation or variable errors: the code is the AppError's, the
+ * message theirs (it names the variable, or points at the literal).
+ */
+function carriedAppError(error: unknown): AppError | undefined {
+  for (let e = error, depth = 0; e instanceof GraphQLError && depth < 4; e = e.originalError, depth++) {
+    if (e.originalError instanceof AppError) return e.originalError;
+  }
+  return undefined;
+}
+
 export type ErrorLogger = (error: unknown) => void;
 
 /**
@@ -105,10 +117,11 @@ export function isUnexpectedError(error: unknown): boolean {
 export function createErrorFormatter(log: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
-    const appError = toAppError(original);
+    const carried = carriedAppError(original);
+    const appError = toAppError(original) ?? carried;
     if (appError) {
       return {
-        message: appError.message,
+        message: carried ? formatted.message : appError.message,
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: appError.code, ...(appError.field ? { field: appError.field } : {}) },

@@ -1,8 +1,13 @@
 import { pino } from "pino";
+import { describeError } from "./describe-error.js";
+
+export { describeError } from "./describe-error.js";
 
 /**
  * Structured logs (pino): one JSON object per line on stderr, `{level, time, message, …fields}`.
- * Anything that could carry a secret is redacted by path wherever it appears in a record.
+ * Anything that could carry a secret is redacted by path wherever it appears in a record; errors
+ * are logged through describeError, which keeps a failed query's SQL text and code but never its
+ * parameters (personal data: stakeholders' emails, customers' names).
  */
 type Fields = Record<string, unknown>;
 
@@ -25,7 +30,16 @@ export const REDACTED_PATHS = [
   "*.smtpUrl",
   "databaseUrl",
   "*.databaseUrl",
+  // The values of a failed statement (drizzle's `params`, postgres.js's `parameters`), should
+  // an error object ever be logged as it is.
+  "params",
+  "*.params",
+  "parameters",
+  "*.parameters",
 ];
+
+/** An Error logged as a field (`{ error }`, `{ err }`) is described, never dumped with its properties. */
+const errorSerializer = (value: unknown) => (value instanceof Error ? describeError(value) : value);
 
 const logger = pino(
   {
@@ -35,6 +49,7 @@ const logger = pino(
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    serializers: { err: errorSerializer, error: errorSerializer, cause: errorSerializer },
   },
   // Through process.stderr (not fd 2 directly), so a test can watch what is logged.
   { write: (line: string) => void process.stderr.write(line) },
@@ -50,12 +65,4 @@ export const log = {
 /** Changes the level at run time (tests that read info lines; an operator's LOG_LEVEL is read at start). */
 export function setLogLevel(level: "debug" | "info" | "warn" | "error"): void {
   logger.level = level;
-}
-
-export function describeError(error: unknown): Fields {
-  // Messages of failed queries carry the whole statement and its parameters: keep the start.
-  if (error instanceof Error) {
-    return { error: error.message.slice(0, 300), stack: error.stack?.split("\n").slice(1, 6).join("\n"), cause: String(error.cause ?? "") || undefined };
-  }
-  return { error: String(error) };
 }

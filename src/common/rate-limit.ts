@@ -58,13 +58,26 @@ export class RateLimiter {
   take(address: string, now = Date.now()): RateDecision {
     if (!this.buckets) return { allowed: true };
     const key = rateLimitKey(address);
-    const bucket = this.buckets.get(key);
-    const tokens = bucket ? Math.min(this.capacity, bucket.tokens + Math.max(0, now - bucket.at) * this.tokensPerMs) : this.capacity;
-    if (tokens < 1) {
-      return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.tokensPerMs / 1000)) };
-    }
+    const tokens = this.tokensOf(key, now);
+    if (tokens < 1) return this.refusal(tokens);
     this.buckets.set(key, { tokens: tokens - 1, at: now });
     return { allowed: true };
+  }
+
+  /** What take() would answer, taking nothing (a bucket charged only by what happens later). */
+  peek(address: string, now = Date.now()): RateDecision {
+    if (!this.buckets) return { allowed: true };
+    const tokens = this.tokensOf(rateLimitKey(address), now);
+    return tokens < 1 ? this.refusal(tokens) : { allowed: true };
+  }
+
+  private tokensOf(key: string, now: number): number {
+    const bucket = this.buckets?.get(key);
+    return bucket ? Math.min(this.capacity, bucket.tokens + Math.max(0, now - bucket.at) * this.tokensPerMs) : this.capacity;
+  }
+
+  private refusal(tokens: number): RateDecision {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - tokens) / this.tokensPerMs / 1000)) };
   }
 
   /** Addresses currently remembered (for tests and metrics). */

@@ -25,6 +25,13 @@ const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(1990, 0, 1);
 
 /**
+ * A GraphQL field extension (type-graphql's `@Extensions`): the resolver reads its string
+ * arguments as public input that is never an error (landingPage: a niche with a NUL byte matches
+ * nothing), so server/storable-input.ts does not refuse them.
+ */
+export const ANY_TEXT_ARGUMENTS = "anyTextArguments";
+
+/**
  * Why `text` cannot be stored, or null when it can: PostgreSQL refuses NUL in text, and a lone
  * UTF-16 surrogate has no UTF-8 form (it would be stored as U+FFFD and compare equal to others).
  */
@@ -113,11 +120,17 @@ export function httpUrl(field: string, value: string | null | undefined): string
   return text;
 }
 
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// One plain mailbox (RFC 5321/5322 addr-spec, ASCII): a dot-atom local part and a domain of
+// letter-digit-hyphen labels. No quoted strings, comments, display names, lists or domain
+// literals: mailers parse those ("a,b@x" is two recipients, "x(c)@y" has a comment, "n<e@z>" is
+// e@z), so the address stored would not be the one mail goes to.
+const ATOM = "[a-z0-9!#$%&'*+/=?^_`{|}~-]+";
+const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const EMAIL = new RegExp(`^(?=[^@]{1,64}@)${ATOM}(?:\\.${ATOM})*@(?:${LABEL}\\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$`);
 
 export function email(field: string, value: string): string {
   const text = requiredText(field, value, LIMITS.email).toLowerCase();
-  if (!EMAIL.test(text)) throw badInput(field, "must be an email address");
+  if (!EMAIL.test(text)) throw badInput(field, "must be one plain email address like name@example.com (no display name, comment, list or quotes)");
   return text;
 }
 

@@ -60,8 +60,8 @@ export interface ProgramSettings {
 }
 
 export interface WebhookOptions {
-  /** The shared secret of X-Advocate-Signature; unset: the endpoint answers 503. */
-  secret: string | undefined;
+  /** WEBHOOK_SECRET, comma-separated: the secrets of X-Advocate-Signature (more than one while rotating); none: the endpoint answers 503. */
+  secrets: string[];
   /** Largest body accepted (413 past it). */
   maxBytes: number;
 }
@@ -99,7 +99,10 @@ export interface GraphQLLimits {
 export interface RequestRateLimitOptions {
   /** Requests a minute one API key (admin or affiliate) may make; 0: no limit. */
   perKeyPerMinute: number;
-  /** Requests a minute one client address may make without a key; 0: no limit. */
+  /**
+   * Requests a minute one client address may make without a key, and, counted apart, failed
+   * authentications a minute it may cause; 0: no limit.
+   */
   perAddressPerMinute: number;
 }
 
@@ -197,7 +200,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     trustProxy: false,
     program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing` },
     commissionLedgerHours: 6,
-    webhook: { secret: undefined, maxBytes: 1024 * 1024 },
+    webhook: { secrets: [], maxBytes: 1024 * 1024 },
     email: { smtpUrl: undefined, from: "Advocate <no-reply@advocate.localhost>", publicUrl: localUrl },
     graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production },
     // Generous for dashboards; an abusive client is held to about 5 requests a second.

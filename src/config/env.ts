@@ -7,6 +7,9 @@ import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type Ap
 
 export class ConfigError extends Error {}
 
+/** A comma-separated list, each item trimmed, empty ones dropped. */
+const listVar = (raw: string | undefined) => (raw ?? "").split(",").map((item) => item.trim()).filter(Boolean);
+
 function intVar(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -90,7 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", d.landingCache.dbTimeoutMs, 50, 60_000),
     },
     impressions: d.impressions,
-    corsOrigins: (env.LANDING_CORS_ORIGINS ?? "").split(",").map((o) => o.trim()).filter(Boolean),
+    corsOrigins: listVar(env.LANDING_CORS_ORIGINS),
     graphqlFastPath: d.graphqlFastPath,
     visitRateLimit: {
       ...d.visitRateLimit,
@@ -105,7 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", d.commissionLedgerHours, 0, 24 * 30),
     webhook: {
-      secret: env.WEBHOOK_SECRET?.trim() ? env.WEBHOOK_SECRET.trim() : undefined,
+      secrets: listVar(env.WEBHOOK_SECRET),
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.webhook.maxBytes / 1024, 1, 64 * 1024) * 1024,
     },
     email: {

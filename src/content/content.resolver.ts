@@ -27,7 +27,7 @@ export class ContentResolver {
   @Query(() => [ContentPerformance], { description: "Content assets by impressions, with the referrals and retention that followed." })
   @Allow(Role.ADMIN)
   async contentPerformance(
-    @Ctx() { db, loaders, now }: Context,
+    @Ctx() { db, loaders, now, attributionWindowDays }: Context,
     @Arg("from", () => Date, { nullable: true, description: "Inclusive day (UTC); default: 90 days ago." }) from?: Date | null,
     @Arg("to", () => Date, { nullable: true, description: "Exclusive day (UTC); default: tomorrow." }) to?: Date | null,
     @Arg("limit", () => Int, { nullable: true, defaultValue: 50 }) limit?: number,
@@ -35,7 +35,8 @@ export class ContentResolver {
     const end = to == null ? new Date(now.getTime() + 86_400_000) : v.pastDate("to", to, now);
     const start = from == null ? new Date(end.getTime() - 91 * 86_400_000) : v.pastDate("from", from, now);
     if (start >= end) throw badInput("from", "must be before to");
-    const rows = await contentPerformance(db, start.toISOString().slice(0, 10), end.toISOString().slice(0, 10), v.intInRange("limit", limit ?? 50, 1, 500));
+    const range = { from: start.toISOString().slice(0, 10), to: end.toISOString().slice(0, 10) };
+    const rows = await contentPerformance(db, range, attributionWindowDays, v.intInRange("limit", limit ?? 50, 1, 500));
     const assets = await loaders.contentAssetById.loadMany(rows.map((r) => r.assetId));
     return rows.map((r, i) => ({
       ...r,

@@ -44,7 +44,7 @@ export class ContentPerformance {
   @Field(() => Int, { description: "Times landing pages showed it in the window." })
   impressions: number;
 
-  @Field(() => Int, { description: "Customers referred, within 30 days, by affiliates whose pages showed it." })
+  @Field(() => Int, { description: "Customers referred by affiliates whose pages showed it, after it was shown: at most ATTRIBUTION_WINDOW_DAYS (default 30) after its last impression on the affiliate's pages before the referral." })
   referredCustomers: number;
 
   @Field(() => Int, { description: "How many of those are still customers." })

@@ -2,7 +2,7 @@ import { eq, sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor, type Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { voidChurnedPending } from "../commissions/commission.repository.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
+import { isLandingSubject } from "../landing/landing.repository.js";
 import {
   csatResponses,
   customers,
@@ -57,13 +57,13 @@ export async function upsertCustomer(context: ServiceContext, input: CustomerInp
 /**
  * A write to a customer's history: runs `work` in a transaction, refreshes the customer's stored
  * scores in that same transaction, and after commit invalidates the landing pages when the
- * customer is the subject of a live case study (its story may now appear, move or go).
+ * customer is the subject of a live asset (its story may now appear, move or go, its name show or hide).
  */
 async function customerWrite({ db, changes, scoring }: ServiceContext, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
   const { customer, featured } = await db.transaction(async (tx) => {
     const customer = await work(tx);
     await refreshScores(tx, [customer.id], now, scoring);
-    return { customer, featured: await isCaseStudySubject(tx, [customer.id]) };
+    return { customer, featured: await isLandingSubject(tx, [customer.id]) };
   });
   if (featured) changes.publish({ kind: "landing", scope: "all" });
   return customer;

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config/config.js";
 import * as schema from "./schema/index.js";
+import { lockDataDirectory } from "./data-dir-lock.js";
 
 export type Schema = typeof schema;
 /** The one database type the code uses, whichever driver is behind it. */
@@ -48,8 +49,13 @@ class CountingLogger implements Logger {
 export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   const logger = new CountingLogger();
   if (config.kind === "pglite") {
+    // One process at a time on a data directory (data-dir-lock.ts); in memory, nothing to share.
+    const unlock = config.dataDir === undefined ? () => {} : lockDataDirectory(config.dataDir);
     const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
-    await client.waitReady;
+    await client.waitReady.catch((error: unknown) => {
+      unlock();
+      throw error;
+    });
     const db = drizzlePglite({ client, schema, logger });
     return {
       db: db as unknown as Database,
@@ -62,7 +68,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
         return () => unlisten();
       },
       migrate: () => migratePglite(db, { migrationsFolder }),
-      close: () => client.close(),
+      close: () => client.close().finally(unlock),
     };
   }
   const client = postgres(config.url, {

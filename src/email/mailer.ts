@@ -32,7 +32,8 @@ export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {
     transport: smtpUrl ? "smtp" : "log",
     async send(email) {
       const info = await transporter.sendMail({
-        to: email.to,
+        // An address object, never a string nodemailer would parse (a list, a display name).
+        to: { name: "", address: email.to },
         subject: email.subject,
         text: email.text,
         html: email.html,
@@ -40,9 +41,10 @@ export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {
         list: { unsubscribe: { url: email.unsubscribeUrl, comment: "Unsubscribe" } },
         headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
       });
-      if (!smtpUrl) log.info("email not delivered (SMTP_URL is unset)", { to: email.to, subject: email.subject, messageId: email.messageId });
+      // Logs carry no personal data: the Message-ID names the enrollment and step, not the recipient.
+      if (!smtpUrl) log.info("email not delivered (SMTP_URL is unset)", { messageId: email.messageId });
       const rejected = (info as { rejected?: unknown[] }).rejected ?? [];
-      if (rejected.length > 0) throw new Error(`the SMTP server rejected ${rejected.map(String).join(", ")}`);
+      if (rejected.length > 0) throw new Error("the SMTP server rejected the recipient");
     },
     close: () => transporter.close(),
   };

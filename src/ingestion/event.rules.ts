@@ -1,4 +1,5 @@
 import { AppError } from "../common/errors.js";
+import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
 import * as v from "../common/validate.js";
 
 // What a webhook event may say, checked on its own, before any database work (pure functions).
@@ -27,11 +28,22 @@ export type Checked = { ok: true; event: IngestEvent } | { ok: false; id: string
 
 const ACTION_NAME = /^[a-z0-9][a-z0-9_.:-]{0,99}$/;
 
+/**
+ * Every string an event carries goes through here: one the database cannot hold (a NUL byte, a
+ * lone surrogate) is this event's refusal, not a failure of the whole batch's transaction.
+ */
 function text(raw: Record<string, unknown>, field: string, max: number): string {
   const value = raw[field];
   if (typeof value !== "string" || value.trim() === "") throw new Error(`${field}: required text`);
   if (value.length > max) throw new Error(`${field}: at most ${max} characters`);
-  return value.trim();
+  return v.storableText(field, value).trim();
+}
+
+/** The event id is the idempotency key, compared as sent: not trimmed. */
+function eventId(raw: Record<string, unknown>): string {
+  const value = raw.id;
+  if (typeof value !== "string" || value.length === 0 || value.length > 200) throw new Error("id: required text of at most 200 characters");
+  return v.storableText("id", value);
 }
 
 function integer(raw: Record<string, unknown>, field: string, min: number, max: number): number {
@@ -44,14 +56,16 @@ function integer(raw: Record<string, unknown>, field: string, min: number, max: 
 export function checkEvent(raw: unknown, now: Date): Checked {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, id: null, reason: "an event must be a JSON object" };
   const r = raw as Record<string, unknown>;
-  const id = typeof r.id === "string" && r.id.length > 0 && r.id.length <= 200 ? r.id : null;
+  // Reported with a refusal as sent (when it is a plausible id), so the sender can match it.
+  const reported = typeof r.id === "string" && r.id.length > 0 && r.id.length <= 200 ? r.id : null;
   try {
-    if (id === null) throw new Error("id: required text of at most 200 characters");
+    const id = eventId(r);
     const type = r.type;
     if (typeof type !== "string" || !(EVENT_TYPES as readonly string[]).includes(type)) throw new Error(`type: must be one of ${EVENT_TYPES.join(", ")}`);
     const customerExternalId = text(r, "customerExternalId", v.LIMITS.externalId);
-    if (typeof r.at !== "string" || Number.isNaN(Date.parse(r.at))) throw new Error("at: must be an ISO-8601 date-time");
-    const at = v.pastDate("at", new Date(r.at), now);
+    const parsed = typeof r.at === "string" ? parseRfc3339(r.at) : null;
+    if (!parsed) throw new Error(`at: must be an ISO-8601 date-time: ${RFC3339_HINT}`);
+    const at = v.pastDate("at", parsed, now);
     const base = { id, customerExternalId, at };
     switch (type as EventType) {
       case "usage":
@@ -75,6 +89,6 @@ export function checkEvent(raw: unknown, now: Date): Checked {
       }
     }
   } catch (error) {
-    return { ok: false, id, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) };
+    return { ok: false, id: reported, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) };
   }
 }

@@ -10,11 +10,14 @@ import { importCustomersCsv, importEventsNdjson, type ImportOptions, type Import
 const USAGE = `Usage: npm run import -- [--customers customers.csv] [--events events.ndjson] [--errors report.txt]
 
 Imports into the database of DATABASE_URL (unset: PGlite in ./data), streaming and in batches:
-  --customers FILE  CSV with a header: external_id, name, niche, plan, mrr_cents, acquisition_channel,
-                    status, signed_up_at, retention_cost_cents (external_id and name required)
-  --events FILE     one webhook event (JSON) per line, as POST /webhooks/events takes them
-  --errors FILE     write every refused row there ("line N: reason"); default: the first 20 on stderr
-Re-running the same file changes nothing. Exit status 0 when every row was taken, 1 when some were refused.`;
+  --customers FILE  CSV (UTF-8) with a header: external_id, name, niche, plan, mrr_cents, acquisition_channel,
+                    status, signed_up_at, churned_at, retention_cost_cents (external_id and name required;
+                    dates RFC 3339 with Z or an offset; status CHURNED needs churned_at)
+  --events FILE     one webhook event (JSON) per line, as POST /webhooks/events takes them, applied in time order
+  --errors FILE     write every refused row there ("FILE:LINE: column: reason"); default: the first 20 on stderr
+Re-running the same files changes nothing. Exit status 0 when every row was taken, 1 when some were refused.`;
+
+const MAX_SHOWN = 20;
 
 function progressFor(file: string): { options: Pick<ImportOptions, "onProgress">; stop(): void } {
   if (!process.stderr.isTTY) return { options: {}, stop: () => undefined };
@@ -33,11 +36,13 @@ async function main(): Promise<number> {
   }
   if (values.help) return console.log(USAGE), 0;
   if (!values.customers && !values.events) return console.error(USAGE), 2;
+  // Events are judged in time order, so their errors come out of line order: each file's are sorted.
   const errorLines: string[] = [];
-  let shown = 0;
-  const onError = (e: RowError) => {
-    if (values.errors) errorLines.push(`line ${e.line}: ${e.reason}`);
-    else if (shown++ < 20) console.error(`  line ${e.line}: ${e.reason}`);
+  const shown: string[] = [];
+  const report = (file: string, errors: RowError[]) => {
+    const lines = errors.sort((a, b) => a.line - b.line).map((e) => `${file}:${e.line}: ${e.reason}`);
+    if (values.errors) errorLines.push(...lines);
+    else shown.push(...lines.slice(0, MAX_SHOWN - shown.length));
   };
   const handle = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL));
   const context = serviceContextWithoutServer(handle.db, parseScoringConfig(process.env));
@@ -53,11 +58,20 @@ async function main(): Promise<number> {
       const started = performance.now();
       const progress = progressFor(file);
       let summary: ImportSummary;
+      const errors: RowError[] = [];
+      // Without --errors only the first lines are shown: keep the MAX_SHOWN lowest, not every error.
+      const onError = (e: RowError) => {
+        errors.push(e);
+        if (!values.errors && errors.length > 2 * MAX_SHOWN) errors.sort((a, b) => a.line - b.line).splice(MAX_SHOWN);
+      };
       try {
         summary = await run(context, file, { ...progress.options, onError });
+      } catch (error) {
+        throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
       } finally {
         progress.stop();
       }
+      report(file, errors);
       refused += summary.rejected;
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       console.log(
@@ -73,7 +87,10 @@ async function main(): Promise<number> {
   if (values.errors) {
     const { writeFileSync } = await import("node:fs");
     writeFileSync(values.errors, errorLines.join("\n") + (errorLines.length ? "\n" : ""));
-  } else if (shown > 20) console.error(`  … and ${shown - 20} more (use --errors FILE for all)`);
+  } else {
+    for (const line of shown) console.error(`  ${line}`);
+    if (refused > shown.length) console.error(`  … and ${refused - shown.length} more (use --errors FILE for all)`);
+  }
   return refused > 0 ? 1 : 0;
 }
 

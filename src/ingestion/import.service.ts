@@ -1,26 +1,19 @@
 import { createReadStream } from "node:fs";
-import { createInterface } from "node:readline";
-import { parse } from "csv-parse";
-import { sql } from "drizzle-orm";
-import type { Database } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
-import type { ScoringConfig } from "../config/config.js";
-import { queryRows } from "../db/client.js";
-import { pgArrayLiteral } from "../db/arrays.js";
-import { toAppError } from "../common/errors.js";
-import { validateCustomerInput } from "../customers/customer.service.js";
-import { CustomerStatus } from "../customers/customer.enums.js";
-import { refreshScores } from "../intelligence/scores.service.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
+import { parseRfc3339 } from "../common/dates.js";
 import { ingestEvents } from "./ingestion.service.js";
 import { drainScoreQueue } from "../intelligence/score-queue.js";
+import { byteLines, csvRecords, MAX_LINE_BYTES, strictUtf8, type CsvRecord } from "./file-lines.js";
+import { sortedByTime, type TimedLine } from "./events-by-time.js";
+import { COLUMNS, customerFromRow, rowProblem, writeCustomerBatch, type CustomerValues } from "./import.customers.js";
 
 // Bulk import from files, streamed: rows are read, validated and written in batches, so a file of
 // any size never sits in memory whole. Re-running a file changes nothing.
 
 export interface RowError {
-  /** 1-based line (CSV: data rows after the header count from line 2). */
+  /** 1-based line (CSV: data rows after the header count from line 2; a record spanning lines, its first). */
   line: number;
+  /** "column: problem" (CSV: the file's column; events: the event's field), or a problem of the whole line. */
   reason: string;
 }
 
@@ -40,10 +33,11 @@ export interface ImportOptions {
   /** Called for each refused row (the summary keeps the first 1,000). */
   onError?: (error: RowError) => void;
   now?: Date;
+  /** Events sorted in memory at once before the sort spills to temporary files (events-by-time.ts). */
+  sortRunLines?: number;
 }
 
 const MAX_KEPT_ERRORS = 1_000;
-const COLUMNS = ["external_id", "name", "niche", "plan", "mrr_cents", "acquisition_channel", "status", "signed_up_at", "retention_cost_cents"] as const;
 
 /** The file as a stream reporting its progress, and the summary that refused rows go into. */
 function startImport(file: string, options: ImportOptions) {
@@ -62,122 +56,39 @@ function startImport(file: string, options: ImportOptions) {
   return { summary, reject, input };
 }
 
-const emptyToNull = (value: string | undefined) => (value === undefined || value.trim() === "" ? null : value.trim());
-
-function integerCell(field: string, raw: string | null): number | null {
-  if (raw === null) return null;
-  if (!/^-?\d+$/.test(raw)) throw new Error(`${field}: must be a whole number of cents`);
-  return Number(raw);
-}
-
-/** A CSV row as upsertCustomer's input, validated by the same rules; throws "field: problem". */
-function customerFromRow(row: Record<string, string>, now: Date) {
-  const status = emptyToNull(row.status)?.toUpperCase() ?? null;
-  if (status !== null && !(status in CustomerStatus)) throw new Error(`status: must be TRIAL, ACTIVE or CHURNED`);
-  const signedUp = emptyToNull(row.signed_up_at);
-  if (signedUp !== null && Number.isNaN(Date.parse(signedUp))) throw new Error("signed_up_at: must be an ISO-8601 date");
-  return validateCustomerInput(
-    {
-      externalId: row.external_id ?? "",
-      name: row.name ?? "",
-      niche: emptyToNull(row.niche),
-      plan: emptyToNull(row.plan),
-      mrrCents: integerCell("mrr_cents", emptyToNull(row.mrr_cents)) ?? 0,
-      acquisitionChannel: emptyToNull(row.acquisition_channel),
-      status: status as CustomerStatus | null,
-      signedUpAt: signedUp === null ? null : new Date(signedUp),
-      retentionCostCents: integerCell("retention_cost_cents", emptyToNull(row.retention_cost_cents)),
-    },
-    now,
-  );
-}
-
-type CustomerValues = ReturnType<typeof validateCustomerInput>;
-
-/**
- * Writes one batch in one transaction: new customers are inserted (with their first billing row
- * unless on trial), existing ones updated only where a field differs (a billing change of an
- * active customer adds a plan change, as upsertCustomer does), the rest left alone; the customers
- * written are rescored. Status and signup of existing customers are left to events.
- */
-async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date, scoring: ScoringConfig): Promise<{ created: number; updated: number; featured: boolean }> {
-  return db.transaction(async (tx) => {
-    const existing = await queryRows<{ id: string; external_id: string; name: string; niche: string | null; plan: string | null; mrr_cents: number; acquisition_channel: string | null; retention_cost_cents: number; status: string }>(
-      tx,
-      sql`select id, external_id, name, niche, plan, mrr_cents, acquisition_channel, retention_cost_cents, status
-            from customers where external_id = any(${pgArrayLiteral(batch.map((b) => b.externalId))}::text[]) order by id for no key update`,
-    );
-    const byExternalId = new Map(existing.map((r) => [r.external_id, r]));
-    const fresh = batch.filter((b) => !byExternalId.has(b.externalId));
-    const changed = batch.filter((b) => {
-      const row = byExternalId.get(b.externalId);
-      return (
-        row !== undefined &&
-        (row.name !== b.name || row.niche !== b.niche || row.plan !== b.plan || Number(row.mrr_cents) !== b.mrrCents ||
-          row.acquisition_channel !== b.acquisitionChannel || (b.retentionCostCents !== undefined && Number(row.retention_cost_cents) !== b.retentionCostCents))
-      );
-    });
-    const written: string[] = [];
-    if (fresh.length > 0) {
-      const status = fresh.map((b) => b.status ?? "ACTIVE");
-      const signedUp = fresh.map((b) => b.signedUpAt ?? now);
-      const rows = await queryRows<{ id: string; status: string; signed_up_at: string; plan: string | null; mrr_cents: number }>(
-        tx,
-        sql`insert into customers (external_id, name, niche, plan, mrr_cents, acquisition_channel, status, signed_up_at, churned_at, retention_cost_cents)
-            select * from unnest(${pgArrayLiteral(fresh.map((b) => b.externalId))}::text[], ${pgArrayLiteral(fresh.map((b) => b.name))}::text[],
-              ${pgArrayLiteral(fresh.map((b) => b.niche))}::text[], ${pgArrayLiteral(fresh.map((b) => b.plan))}::text[],
-              ${pgArrayLiteral(fresh.map((b) => b.mrrCents))}::int[], ${pgArrayLiteral(fresh.map((b) => b.acquisitionChannel))}::text[],
-              ${pgArrayLiteral(status)}::customer_status[], ${pgArrayLiteral(signedUp)}::timestamptz[],
-              ${pgArrayLiteral(status.map((s) => (s === "CHURNED" ? now : null)))}::timestamptz[],
-              ${pgArrayLiteral(fresh.map((b) => b.retentionCostCents ?? 0))}::int[])
-            returning id, status, signed_up_at, plan, mrr_cents`,
-      );
-      const paying = rows.filter((r) => r.status !== "TRIAL");
-      if (paying.length > 0) {
-        await tx.execute(sql`insert into plan_changes (customer_id, at, plan, mrr_cents)
-          select * from unnest(${pgArrayLiteral(paying.map((r) => r.id))}::uuid[], ${pgArrayLiteral(paying.map((r) => new Date(r.signed_up_at)))}::timestamptz[],
-            ${pgArrayLiteral(paying.map((r) => r.plan))}::text[], ${pgArrayLiteral(paying.map((r) => Number(r.mrr_cents)))}::int[])`);
-      }
-      written.push(...rows.map((r) => r.id));
-    }
-    if (changed.length > 0) {
-      const ids = changed.map((b) => byExternalId.get(b.externalId)!.id);
-      await tx.execute(sql`
-        update customers c set name = u.name, niche = u.niche, plan = u.plan, mrr_cents = u.mrr_cents,
-               acquisition_channel = u.channel, retention_cost_cents = coalesce(u.retention, c.retention_cost_cents), updated_at = ${now.toISOString()}::timestamptz
-          from unnest(${pgArrayLiteral(ids)}::uuid[], ${pgArrayLiteral(changed.map((b) => b.name))}::text[], ${pgArrayLiteral(changed.map((b) => b.niche))}::text[],
-                      ${pgArrayLiteral(changed.map((b) => b.plan))}::text[], ${pgArrayLiteral(changed.map((b) => b.mrrCents))}::int[],
-                      ${pgArrayLiteral(changed.map((b) => b.acquisitionChannel))}::text[], ${pgArrayLiteral(changed.map((b) => b.retentionCostCents ?? null))}::int[])
-               as u(id, name, niche, plan, mrr_cents, channel, retention)
-         where c.id = u.id`);
-      const billing = changed.filter((b) => {
-        const row = byExternalId.get(b.externalId)!;
-        return row.status === "ACTIVE" && (row.plan !== b.plan || Number(row.mrr_cents) !== b.mrrCents);
-      });
-      if (billing.length > 0) {
-        await tx.execute(sql`insert into plan_changes (customer_id, at, plan, mrr_cents, previous_mrr_cents)
-          select * from unnest(${pgArrayLiteral(billing.map((b) => byExternalId.get(b.externalId)!.id))}::uuid[], ${pgArrayLiteral(billing.map(() => now))}::timestamptz[],
-            ${pgArrayLiteral(billing.map((b) => b.plan))}::text[], ${pgArrayLiteral(billing.map((b) => b.mrrCents))}::int[],
-            ${pgArrayLiteral(billing.map((b) => Number(byExternalId.get(b.externalId)!.mrr_cents)))}::int[])`);
-      }
-      written.push(...ids);
-    }
-    await refreshScores(tx, written, now, scoring);
-    return { created: fresh.length, updated: changed.length, featured: await isCaseStudySubject(tx, written) };
+/** A CSV record as a row by column name, each cell decoded strictly as UTF-8; throws "column: problem". */
+function rowOf(header: string[], record: CsvRecord): Record<string, string> {
+  if ("reason" in record) throw new Error(record.field === null ? record.reason : `${header[record.field] ?? `field ${record.field + 1}`}: ${record.reason}`);
+  if (record.fields.length > header.length) throw new Error(`${record.fields.length} fields where the header names ${header.length} columns (a comma in an unquoted value?)`);
+  const row: Record<string, string> = {};
+  record.fields.forEach((bytes, i) => {
+    const text = strictUtf8(bytes);
+    if (text === null) throw new Error(`${header[i]}: not valid UTF-8 (the file must be UTF-8)`);
+    row[header[i]!] = text;
   });
+  return row;
+}
+
+function headerOf(record: CsvRecord): string[] {
+  if ("reason" in record) throw new Error(`the header (line ${record.line}): ${record.reason}`);
+  const header = record.fields.map((bytes) => strictUtf8(bytes)?.trim().toLowerCase());
+  if (header.includes(undefined)) throw new Error(`the header (line ${record.line}) is not valid UTF-8`);
+  const missing = (["external_id", "name"] as const).filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`the header (line ${record.line}) must name ${missing.join(" and ")} (columns: ${COLUMNS.join(", ")})`);
+  return header as string[];
 }
 
 /**
- * Imports customers from a CSV file with a header row (external_id, name, niche, plan, mrr_cents,
- * acquisition_channel, status, signed_up_at, retention_cost_cents; only external_id and name are
- * required). A refused row is reported with its line and reason and skipped; a later row with the
- * same external_id in one batch wins.
+ * Imports customers from a CSV file (RFC 4180, UTF-8) with a header row naming any of COLUMNS;
+ * only external_id and name are required. A refused row (malformed quoting, invalid UTF-8, a bad
+ * value) is reported with its line and reason and skipped, and the rows after it are still read;
+ * a later row with the same external_id in one batch wins. See import.customers.ts for what a row
+ * writes to a customer that exists.
  */
 export async function importCustomersCsv({ db, changes, scoring }: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 2_000;
   const { summary, reject, input } = startImport(file, options);
-  const parser = input.pipe(parse({ columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), skip_empty_lines: true, relax_column_count: true, trim: true, info: true }));
   let batch = new Map<string, CustomerValues>();
   let featured = false;
   const flush = async () => {
@@ -190,19 +101,18 @@ export async function importCustomersCsv({ db, changes, scoring }: ServiceContex
     summary.unchanged += values.length - written.created - written.updated;
     featured ||= written.featured;
   };
-  let checkedHeader = false;
-  for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
-    if (!checkedHeader) {
-      const missing = (["external_id", "name"] as const).filter((c) => !(c in record));
-      if (missing.length > 0) throw new Error(`the header must name ${missing.join(" and ")} (columns: ${COLUMNS.join(", ")})`);
-      checkedHeader = true;
+  let header: string[] | undefined;
+  for await (const record of csvRecords(byteLines(input))) {
+    if (header === undefined) {
+      header = headerOf(record);
+      continue;
     }
     summary.rows++;
     try {
-      const values = customerFromRow(record, now);
+      const values = customerFromRow(rowOf(header, record), now);
       batch.set(values.externalId, values);
     } catch (error) {
-      reject({ line: info.lines, reason: toAppError(error)?.message ?? (error as Error).message });
+      reject({ line: record.line, reason: rowProblem(error) });
       continue;
     }
     if (batch.size >= batchSize) await flush();
@@ -213,9 +123,33 @@ export async function importCustomersCsv({ db, changes, scoring }: ServiceContex
   return summary;
 }
 
+/** The file's events as JSON text with their time; a line that is not UTF-8 or not JSON is refused here. */
+async function* eventLines(input: AsyncIterable<Buffer>, summary: ImportSummary, reject: (error: RowError) => void): AsyncGenerator<TimedLine> {
+  for await (const { line, bytes, tooLong } of byteLines(input)) {
+    const text = tooLong ? undefined : strictUtf8(bytes);
+    if (text?.trim() === "") continue;
+    summary.rows++;
+    if (text === undefined) reject({ line, reason: `the line is longer than ${MAX_LINE_BYTES} bytes` });
+    else if (text === null) reject({ line, reason: "not valid UTF-8 (the file must be UTF-8)" });
+    else {
+      let event: unknown;
+      try {
+        event = JSON.parse(text);
+      } catch (error) {
+        reject({ line, reason: `not valid JSON (${(error as Error).message})` });
+        continue;
+      }
+      const at = (event as { at?: unknown } | null)?.at;
+      yield { key: (typeof at === "string" ? parseRfc3339(at)?.getTime() : undefined) ?? -Infinity, line, text };
+    }
+  }
+}
+
 /**
- * Imports webhook events from an NDJSON file (one event a line), in batches through the same
- * ingestion as POST /webhooks/events: idempotent by event id, each event validated on its own.
+ * Imports webhook events from an NDJSON file (one event a line, UTF-8) through the same ingestion
+ * as POST /webhooks/events: idempotent by event id, each event validated on its own. The events
+ * are ingested in time order (`at`) across the whole file, in batches, so each is judged against
+ * the customer's state as the file's earlier events left it, wherever the batches split.
  * `created` counts events stored, `unchanged` events already stored.
  */
 export async function importEventsNdjson(context: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -233,17 +167,8 @@ export async function importEventsNdjson(context: ServiceContext, file: string, 
       else reject({ line: current[i]!.line, reason: outcome.reason ?? "rejected" });
     });
   };
-  let line = 0;
-  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
-    line++;
-    if (text.trim() === "") continue;
-    summary.rows++;
-    try {
-      batch.push({ line, event: JSON.parse(text) });
-    } catch {
-      reject({ line, reason: "not valid JSON" });
-      continue;
-    }
+  for await (const { line, text } of sortedByTime(eventLines(input, summary, reject), options.sortRunLines)) {
+    batch.push({ line, event: JSON.parse(text) });
     if (batch.length >= batchSize) await flush();
   }
   await flush();

@@ -3,7 +3,7 @@ import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import type { JobHandler } from "../jobs/job.runner.js";
-import { isCaseStudySubject } from "../landing/landing.repository.js";
+import { isLandingSubject } from "../landing/landing.repository.js";
 import { activeModel, refreshScores } from "./scores.service.js";
 
 export const SCORE_QUEUE_JOB = "scores.queued";
@@ -64,8 +64,8 @@ export async function drainScoreQueue({ db, changes, scoring }: ServiceContext, 
     if (ids === null) return { refreshed, busy: true, more: true };
     if (ids.length === 0) return { refreshed, busy: false, more: false };
     refreshed += ids.length;
-    // Landing pages rank case studies by these scores.
-    if (await isCaseStudySubject(db, ids)) changes.publish({ kind: "landing", scope: "all" });
+    // Landing pages rank case studies by these scores, and name customers only while live.
+    if (await isLandingSubject(db, ids)) changes.publish({ kind: "landing", scope: "all" });
   }
   return { refreshed, busy: false, more: true };
 }

@@ -23,10 +23,14 @@ interface Pending {
   niche: string | null;
   day: string;
   count: number;
+  /** When the first and the last of `count` were recorded (epoch ms). */
+  firstAt: number;
+  lastAt: number;
 }
 
 /**
- * Counts which assets landing pages showed, per affiliate, niche and UTC day, off the hot path:
+ * Counts which assets landing pages showed, per affiliate, niche and UTC day (with the times of
+ * the first and last impression of each, for content performance), off the hot path:
  * record() only adds to an in-memory map (synchronous, never throws, never waits); a timer
  * writes the map in one statement every flushIntervalMs. The map is bounded by maxPending keys,
  * so a slow or failing database costs dropped impressions, never memory or request latency.
@@ -71,7 +75,8 @@ export class ImpressionBuffer {
    */
   record(page: LandingPageData): void {
     try {
-      const day = this.utcDay(Date.now());
+      const now = Date.now();
+      const day = this.utcDay(now);
       if (day !== this.plansDay) {
         this.plans.clear();
         this.plansDay = day;
@@ -80,10 +85,13 @@ export class ImpressionBuffer {
       // interval, and each further view is a few increments (this is every page view's cost).
       let plan = this.plans.get(page);
       if (!plan) {
-        plan = this.plan(page, day);
+        plan = this.plan(page, day, now);
         if (this.plans.size < this.options.maxPending) this.plans.set(page, plan);
       }
-      for (const target of plan.targets) target.count++;
+      for (const target of plan.targets) {
+        target.count++;
+        target.lastAt = now;
+      }
       this.counters.recorded += plan.targets.length + plan.rejected;
       this.counters.dropped += plan.rejected;
     } catch (error) {
@@ -93,7 +101,7 @@ export class ImpressionBuffer {
   }
 
   /** The pending counters a view of `page` adds to, creating them while the buffer has room. */
-  private plan(page: LandingPageData, day: string): { targets: Pending[]; rejected: number } {
+  private plan(page: LandingPageData, day: string, now: number): { targets: Pending[]; rejected: number } {
     const affiliateCode = page.affiliate?.code ?? null;
     const niche = page.niche;
     const prefix = `${day}|${affiliateCode ?? ""}|${niche ?? ""}|`;
@@ -104,7 +112,7 @@ export class ImpressionBuffer {
         const key = prefix + item.id;
         let entry = this.pending.get(key);
         if (!entry && this.pending.size < this.options.maxPending) {
-          entry = { assetId: item.id, affiliateCode, niche, day, count: 0 };
+          entry = { assetId: item.id, affiliateCode, niche, day, count: 0, firstAt: now, lastAt: now };
           this.pending.set(key, entry);
         }
         if (entry) targets.push(entry);
@@ -177,20 +185,24 @@ export class ImpressionBuffer {
  */
 function upsertStatement(rows: readonly Pending[]) {
   return sql`
-    insert into content_impressions (asset_id, affiliate_id, niche, day, impressions)
-    select b.asset_id, a.id, b.niche, b.day, sum(b.n)::int
+    insert into content_impressions (asset_id, affiliate_id, niche, day, impressions, first_shown_at, last_shown_at)
+    select b.asset_id, a.id, b.niche, b.day, sum(b.n)::int, min(b.first_at), max(b.last_at)
       from unnest(
         ${pgArrayLiteral(rows.map((r) => r.assetId))}::uuid[],
         ${pgArrayLiteral(rows.map((r) => r.affiliateCode))}::text[],
         ${pgArrayLiteral(rows.map((r) => r.niche))}::text[],
         ${pgArrayLiteral(rows.map((r) => r.day))}::date[],
-        ${pgArrayLiteral(rows.map((r) => r.count))}::int[]
-      ) as b(asset_id, affiliate_code, niche, day, n)
+        ${pgArrayLiteral(rows.map((r) => r.count))}::int[],
+        ${pgArrayLiteral(rows.map((r) => new Date(r.firstAt)))}::timestamptz[],
+        ${pgArrayLiteral(rows.map((r) => new Date(r.lastAt)))}::timestamptz[]
+      ) as b(asset_id, affiliate_code, niche, day, n, first_at, last_at)
       join content_assets c on c.id = b.asset_id
       left join affiliates a on a.code = b.affiliate_code
      where b.affiliate_code is null or a.id is not null
      group by b.asset_id, a.id, b.niche, b.day
      order by b.asset_id, a.id, b.niche, b.day
     on conflict (asset_id, affiliate_id, niche, day)
-      do update set impressions = content_impressions.impressions + excluded.impressions`;
+      do update set impressions = content_impressions.impressions + excluded.impressions,
+                    first_shown_at = least(content_impressions.first_shown_at, excluded.first_shown_at),
+                    last_shown_at = greatest(content_impressions.last_shown_at, excluded.last_shown_at)`;
 }

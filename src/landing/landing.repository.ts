@@ -4,12 +4,15 @@ import { queryRows, type Executor } from "../db/client.js";
 
 export type Level = 1 | 2 | 3 | 4;
 
-/** Whether a live case study is about any of these customers: then their changes can move landing pages. */
-export async function isCaseStudySubject(ex: Executor, customerIds: readonly string[]): Promise<boolean> {
+/**
+ * Whether a live asset of any kind is about any of these customers: then their changes can move
+ * landing pages (a case study appears or goes, any asset shows or hides the customer's name).
+ */
+export async function isLandingSubject(ex: Executor, customerIds: readonly string[]): Promise<boolean> {
   if (customerIds.length === 0) return false;
   const rows = await queryRows<{ one: number }>(
     ex,
-    sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(customerIds)}::uuid[]) and kind = 'CASE_STUDY' and not archived limit 1`,
+    sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(customerIds)}::uuid[]) and not archived limit 1`,
   );
   return rows.length > 0;
 }
@@ -58,7 +61,9 @@ export interface LandingCandidate {
  * - Use cases: by how many successful customers (of the niche, when one is given) are linked
  *   to a use case of the same title, then newest first.
  * - Pain points: newest first.
- * An asset made for one affiliate's audience never shows on another affiliate's page.
+ * An asset made for one affiliate's audience never shows on another affiliate's page. A customer
+ * is named (customerName) only while it is live, ACTIVE and not RED, whatever the asset's kind:
+ * a use case or pain point about a churned or RED customer shows without the name.
  *
  * The cost must not grow with the customer base (BENCHMARKS.md, "Landing page"): only the assets
  * that can match a level are read (one bitmap over the niche GIN index, the affiliate and customer
@@ -95,7 +100,7 @@ export async function findLandingCandidates(
        group by lower(u.title)
     ),
     candidates as (
-      select a.id, a.kind, a.title, a.body, a.url, a.created_at, a.subject_name as customer_name,
+      select a.id, a.kind, a.title, a.body, a.url, a.created_at, case when a.subject_live then a.subject_name end as customer_name,
              a.subject_advocacy as advocacy_score, a.subject_health as health_score, coalesce(p.successful, 0) as popularity,
              case
                when ${affiliateId}::uuid is not null and ${niche}::text is not null and (

@@ -1,6 +1,6 @@
 import type { Executor } from "../db/client.js";
 import { normalizeCode, normalizeNiche } from "../common/normalize.js";
-import { LIMITS } from "../common/validate.js";
+import { LIMITS, textProblem } from "../common/validate.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { findLandingCandidates, type LandingCandidate, type Level } from "./landing.repository.js";
 import type { LandingMatch } from "./landing.enums.js";
@@ -40,7 +40,9 @@ const LEVEL_NAMES: Record<Level, LandingMatchName> = { 1: "AFFILIATE_AND_NICHE",
 
 /**
  * Public input is never an error: a malformed code is no code, an over-long niche is no niche,
- * and the limit is brought into 1..10 (a marketing page must render whatever the URL says).
+ * and the limit is brought into 1..10 (a marketing page must render whatever the URL says). A
+ * niche no row can hold (a NUL byte, which PostgreSQL refuses in text, or a lone surrogate)
+ * matches nothing and never reaches the database; codes are limited to [a-z0-9_-] already.
  */
 export function normalizeLandingInput(raw: { affiliateCode?: string | null; niche?: string | null; limit?: number | string | null }): LandingInput {
   const code = raw.affiliateCode ? normalizeCode(raw.affiliateCode) : "";
@@ -48,7 +50,7 @@ export function normalizeLandingInput(raw: { affiliateCode?: string | null; nich
   const limit = Math.trunc(Number(raw.limit ?? DEFAULT_LIMIT));
   return {
     affiliateCode: /^[a-z0-9_-]{2,64}$/.test(code) ? code : null,
-    niche: niche !== "" && niche.length <= LIMITS.niche ? niche : null,
+    niche: niche !== "" && niche.length <= LIMITS.niche && textProblem(niche) === null ? niche : null,
     limit: Number.isFinite(limit) ? Math.min(MAX_LIMIT, Math.max(1, limit)) : DEFAULT_LIMIT,
   };
 }

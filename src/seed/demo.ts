@@ -1,6 +1,6 @@
 import { createJourney, type JourneyInput } from "../journeys/journey.service.js";
-import { count } from "drizzle-orm";
-import type { Database } from "../db/client.js";
+import { count, sql } from "drizzle-orm";
+import { queryRows, type Database } from "../db/client.js";
 import { customers } from "../db/schema/index.js";
 import { DatabaseNotEmptyError, loadDataset } from "./load.js";
 
@@ -53,4 +53,31 @@ export async function loadDemoDataIfEmpty(db: Database, now = new Date()): Promi
   const [existing] = await db.select({ n: count() }).from(customers);
   if (existing?.n !== 0) return { customers: 0 };
   return loadDemoData(db, now);
+}
+
+/** An affiliate and niche whose landing page shows the most specific content (AFFILIATE_AND_NICHE). */
+export interface LandingExample {
+  affiliateCode: string;
+  niche: string;
+}
+
+/**
+ * The affiliate and niche a newcomer is shown first (start-up log, GET /, README): of the loaded
+ * data, the affiliate with the most live content of its own in one niche (so its page there
+ * matches AFFILIATE_AND_NICHE), then the one with the most referrals; null without such content.
+ * Taken from the data, so it is whatever the demo dataset (or real data) holds.
+ */
+export async function findLandingExample(db: Database): Promise<LandingExample | null> {
+  const [row] = await queryRows<{ code: string; niche: string }>(
+    db,
+    sql`select f.code, n.niche
+          from content_assets a
+          join affiliates f on f.id = a.affiliate_id
+          cross join lateral unnest(a.niches) as n(niche)
+         where not a.archived
+         group by f.id, f.code, n.niche
+         order by count(*) desc, (select count(*) from referrals r where r.affiliate_id = f.id) desc, f.code, n.niche
+         limit 1`,
+  );
+  return row ? { affiliateCode: row.code, niche: row.niche } : null;
 }

@@ -9,7 +9,7 @@ import { ChangeChannel, SHARED_CHANGE_KINDS } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { createErrorFormatter } from "../common/errors.js";
 import { describeError, log } from "../common/log.js";
-import { createContext } from "./context.js";
+import { createContext, type ContextOptions } from "./context.js";
 import type { Context } from "../graphql/context.js";
 import { getSchema } from "./schema.js";
 import { LandingCache } from "../landing/landing.cache.js";
@@ -21,21 +21,26 @@ import { RateLimiter } from "../common/rate-limit.js";
 import type { AppConfig } from "../config/config.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
 import { appSchedules, createWorker } from "./worker.js";
-import type { Clock, JobRunner } from "../jobs/job.runner.js";
+import { systemClock, type Clock, type JobRunner } from "../jobs/job.runner.js";
 import type { Mailer } from "../email/mailer.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { Metrics, observabilityPlugin } from "./observability.js";
 import { bearerToken, sameSecret } from "../auth/api-keys.js";
 import { requestRateLimit } from "./request-rate-limit.js";
 import { armorFor, validationRulesOf } from "./limits.js";
+import { homeRouter } from "./home.js";
+import type { LandingExample } from "../seed/demo.js";
+import { storableInputPlugin } from "./storable-input.js";
 
 /** What the app works with that is not configuration. */
 export interface AppDeps {
   database: DatabaseHandle;
-  /** Default: the system clock (tests move one by hand: journey waits, backoff, schedules). */
+  /** Default: the system clock (tests move one by hand: journey waits, backoff, schedules, webhook signatures). */
   clock?: Clock;
   /** Default: one made from config.email. */
   mailer?: Mailer;
+  /** The affiliate and niche GET / links to (main.ts finds them in the data). */
+  landingExample?: LandingExample | null;
 }
 
 export interface App {
@@ -96,7 +101,7 @@ function bodyErrorMessage(status: number): string {
  * Builds the HTTP application without listening, so tests drive it in-process. `config` is
  * complete (loadConfig() in main.ts, testConfig() in tests): nothing here has a default.
  */
-export async function createApp(config: AppConfig, { database, clock, mailer }: AppDeps): Promise<App> {
+export async function createApp(config: AppConfig, { database, clock = systemClock, mailer, landingExample = null }: AppDeps): Promise<App> {
   const { graphqlLimits: limits, requestRateLimit: rateLimits, adminApiKey, attributionWindowDays, program, metricsToken } = config;
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
@@ -121,7 +126,7 @@ export async function createApp(config: AppConfig, { database, clock, mailer }: 
     // requests were still arriving, then re-raised the signal and killed the process.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    plugins: [...armor.plugins, observabilityPlugin(metrics)],
+    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin()],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.
@@ -146,35 +151,54 @@ export async function createApp(config: AppConfig, { database, clock, mailer }: 
     res.set("content-type", metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
+  app.use(homeRouter(landingExample));
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
-  app.use(webhookRouter(serviceContext, config.webhook));
+  app.use(webhookRouter(serviceContext, config.webhook, clock));
 
   let draining = false;
+  // Readiness is public: it says what fails, never the driver's message (the database's address,
+  // SQL). The detail goes to the log, once per new detail, not once per probe.
+  let lastUnready: string | undefined;
   app.get("/readyz", async (_req, res) => {
     if (draining) return res.status(503).json({ status: "unavailable", reason: "shutting down" });
     try {
       await withTimeout(database.ping(), READINESS_TIMEOUT_MS);
+      lastUnready = undefined;
       // The database answers again: landing pages will be fresh from the next miss on.
       landing.degraded = false;
       const runner = worker.runner;
       const jobs = !runner.polling ? "off" : runner.lastPollError ? "failing" : "running";
-      if (jobs === "failing") return res.status(503).json({ status: "unavailable", reason: `jobs: ${runner.lastPollError}`, database: database.kind, jobs });
+      // The poll's own error is logged by the runner ("job poll failed").
+      if (jobs === "failing") return res.status(503).json({ status: "unavailable", reason: "job polling fails", database: database.kind, jobs });
       res.json({ status: "ready", database: database.kind, jobs });
     } catch (error) {
-      res.status(503).json({ status: "unavailable", reason: `database: ${describeError(error).error}`, landing: landing.degraded ? "fallback" : "ok" });
+      const detail = describeError(error);
+      if (detail.error !== lastUnready) log.warn("not ready: database unreachable", detail);
+      lastUnready = detail.error as string;
+      res.status(503).json({ status: "unavailable", reason: "database unreachable", landing: landing.degraded ? "fallback" : "ok" });
     }
   });
 
+  const rateLimit = rateLimits.perKeyPerMinute > 0 || rateLimits.perAddressPerMinute > 0 ? requestRateLimit(rateLimits) : undefined;
+  const contextOptions: ContextOptions = {
+    ...serviceContext,
+    landing,
+    adminApiKey,
+    visitLimiter,
+    attributionWindowDays,
+    program,
+    onAuthenticationFailure: rateLimit?.authenticationFailed,
+  };
   app.use(
     "/graphql",
-    ...(rateLimits.perKeyPerMinute > 0 || rateLimits.perAddressPerMinute > 0 ? [requestRateLimit(rateLimits)] : []),
+    ...(rateLimit ? [rateLimit.handler] : []),
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
       context: ({ req }) =>
         createContext(
-          { ...serviceContext, landing, adminApiKey, visitLimiter, attributionWindowDays, program },
+          contextOptions,
           { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) },
         ),
     }),

@@ -5,7 +5,7 @@ import type { ChangePublisher } from "../common/changes.js";
 import type { LandingCache } from "../landing/landing.cache.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 import { Role, type Caller } from "../auth/roles.js";
-import { bearerToken, hashApiKey, looksLikeAffiliateKey, sameSecret } from "../auth/api-keys.js";
+import { hashApiKey, looksLikeAffiliateKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
 import type { ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { RateLimiter } from "../common/rate-limit.js";
@@ -19,9 +19,10 @@ function unauthenticatedRequest(message: string): GraphQLError {
  * refused outright, even for public operations, so a broken key is noticed at once.
  */
 export async function resolveCaller(db: Database, authorization: string | undefined, adminApiKey: string | undefined): Promise<Caller> {
-  if (authorization === undefined || authorization.trim() === "") return { role: Role.PUBLIC };
-  const token = bearerToken(authorization);
-  if (!token) throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
+  const credential = parseAuthorization(authorization);
+  if (credential.kind === "none") return { role: Role.PUBLIC };
+  if (credential.kind === "malformed") throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
+  const { token } = credential;
   if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN };
   if (looksLikeAffiliateKey(token)) {
     const affiliateId = await findAffiliateIdByKeyHash(db, hashApiKey(token));
@@ -39,6 +40,8 @@ export interface ContextOptions {
   visitLimiter: RateLimiter;
   attributionWindowDays: number;
   program: ProgramSettings;
+  /** Told of each request refused for its Authorization header (the rate limiter counts them per address). */
+  onAuthenticationFailure?: (clientIp: string | undefined) => void;
 }
 
 /** What a request brings to its context. */
@@ -49,16 +52,21 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program, onAuthenticationFailure }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
+  const caller = await resolveCaller(db, authorization, adminApiKey).catch((error: unknown) => {
+    // Only a refused header: a lookup the database failed says nothing about the key.
+    if (error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED") onAuthenticationFailure?.(clientIp);
+    throw error;
+  });
   return {
     db,
     changes,
     scoring,
     landing,
-    caller: await resolveCaller(db, authorization, adminApiKey),
+    caller,
     loaders: createLoaders(db, now, scoring),
     now,
     requestId,

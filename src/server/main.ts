@@ -1,30 +1,43 @@
 import "reflect-metadata";
 import type { AddressInfo } from "node:net";
 import { generateAdminKey } from "../auth/api-keys.js";
+import { embeddedAdminKey } from "../auth/admin-key-file.js";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
 import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { describeError, log } from "../common/log.js";
-import { loadDemoDataIfEmpty } from "../seed/demo.js";
+import { findLandingExample, loadDemoDataIfEmpty } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
 import { createApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
+import { startupGuide } from "./home.js";
 import { createMailer } from "../email/mailer.js";
 
 async function main() {
   const config = loadConfig();
-  let adminApiKey = config.adminApiKey;
-  if (adminApiKey === undefined) {
-    if (config.database.kind !== "pglite") {
-      throw new ConfigError("ADMIN_API_KEY is required with PostgreSQL (it is generated only for the embedded database)");
-    }
-    // A newcomer's `npm start` just works: a key for this run only, shown once, never logged.
-    adminApiKey = generateAdminKey();
-    process.stdout.write(`\nADMIN_API_KEY was not set; admin key for this run:\n\n  ${adminApiKey}\n\n`);
+  if (config.adminApiKey === undefined && config.database.kind !== "pglite") {
+    throw new ConfigError("ADMIN_API_KEY is required with PostgreSQL (it is generated only for the embedded database)");
   }
 
   const database = await openDatabase(config.database);
   await database.migrate();
+  let adminApiKey = config.adminApiKey;
+  if (adminApiKey === undefined && config.database.kind === "pglite") {
+    // A newcomer's `npm start` just works: a key kept beside the embedded database (the same at
+    // every start, readable by a shell), or for this run only in memory; shown, never logged.
+    const dataDir = config.database.dataDir;
+    if (dataDir === undefined) {
+      adminApiKey = generateAdminKey();
+      process.stdout.write(`\nADMIN_API_KEY was not set; admin key for this run:\n\n  ${adminApiKey}\n\n`);
+    } else {
+      const stored = embeddedAdminKey(dataDir);
+      adminApiKey = stored.key;
+      process.stdout.write(
+        `\nADMIN_API_KEY was not set; the admin key ${stored.created ? "generated for" : "kept with"} the embedded database (${stored.path}):\n\n` +
+          `  ${adminApiKey}\n\nIn another shell, here: export ADMIN_API_KEY="$(cat ${stored.path})"\n\n`,
+      );
+    }
+  }
   if (config.seedDemo) {
     const loaded = await loadDemoDataIfEmpty(database.db);
     if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
@@ -32,15 +45,18 @@ async function main() {
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
   const scored = await recomputeAllScores(serviceContextWithoutServer(database.db, config.scoring), new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
+  const landingExample = await findLandingExample(database.db);
   const mailer = createMailer(config.email);
   if (mailer.transport === "log") log.warn("SMTP_URL is unset: journey emails are written to the log, not sent");
 
-  const app = await createApp({ ...config, adminApiKey }, { database, mailer });
+  const app = await createApp({ ...config, adminApiKey }, { database, mailer, landingExample });
   // Slow or stalled clients (slowloris) are cut off instead of holding sockets.
   const server = createHttpServer(app.handler, config.requestTimeoutMs);
   server.listen(config.port, () => {
     const { port } = server.address() as AddressInfo;
-    log.info("Advocate is listening", { url: `http://localhost:${port}/graphql`, database: database.kind });
+    const base = `http://localhost:${port}`;
+    if (!config.production) process.stdout.write(startupGuide(base, landingExample));
+    log.info("Advocate is listening", { url: `${base}/graphql`, index: `${base}/`, database: database.kind, demo: landingExample });
   });
 
   // Graceful shutdown: report not-ready (the balancer stops sending), stop accepting, let the

@@ -117,7 +117,9 @@ export class Metrics {
 
   /** Counts and times one HTTP request when its response is done. */
   observe(req: IncomingMessage, res: ServerResponse, started = performance.now()): void {
-    res.once("finish", () => this.record(req, res, started));
+    // The route is read now: Express rewrites req.url under a mount path ("/graphql" → "/").
+    const route = routeOf(req.url);
+    res.once("finish", () => this.record(req, res, started, route));
   }
 
   /** Counts and times a request whose answer is written (or failed) now. */
@@ -170,7 +172,10 @@ export function observabilityPlugin(metrics: Metrics): ApolloServerPlugin<Contex
           }
           const seconds = (performance.now() - started) / 1000;
           const label = operationLabel(operation);
-          const status = errors?.length ? String(errors[0]!.extensions?.code ?? "ERROR") : "ok";
+          // The code the client sees: a domain error (FORBIDDEN, BAD_USER_INPUT) gets it in formatError.
+          const sent = response.body.kind === "single" ? response.body.singleResult.errors : undefined;
+          const first = sent?.[0] ?? errors?.[0];
+          const status = first ? String(first.extensions?.code ?? "ERROR") : "ok";
           metrics.graphql(label, status, seconds);
           log.info("graphql request", {
             requestId: contextValue.requestId,

@@ -22,6 +22,18 @@ export async function waitFor(predicate: () => boolean, ms: number, describe: ()
   }
 }
 
+/**
+ * Arguments and options to run one of the project's scripts with node and tsx, with only PATH
+ * and `env` in its environment, in `cwd` (default: the project).
+ */
+export function tsxProcess(script: string, args: string[], env: Record<string, string>, cwd?: string): [string[], { cwd: string; env: Record<string, string> }] {
+  const loader = cwd ? pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href : "tsx";
+  return [
+    ["--import", loader, resolve(script), ...args],
+    { cwd: cwd ?? process.cwd(), env: { PATH: process.env.PATH ?? "", ...(cwd ? { TSX_TSCONFIG_PATH: resolve("tsconfig.json") } : {}), ...env } },
+  ];
+}
+
 export interface ServerProcess {
   child: ChildProcess;
   output(): string;
@@ -37,12 +49,8 @@ export interface ServerProcess {
  * tsconfig is (it decides how decorators compile).
  */
 export function startServerProcess(env: Record<string, string>, cwd?: string): ServerProcess {
-  const loader = cwd ? pathToFileURL(resolve("node_modules/tsx/dist/loader.mjs")).href : "tsx";
-  const child = spawn(process.execPath, ["--import", loader, resolve("src/server/main.ts")], {
-    cwd: cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? "", ...(cwd ? { TSX_TSCONFIG_PATH: resolve("tsconfig.json") } : {}), ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const [args, options] = tsxProcess("src/server/main.ts", [], env, cwd);
+  const child = spawn(process.execPath, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

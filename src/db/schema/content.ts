@@ -26,7 +26,7 @@ export const contentAssets = pgTable(
     // 2.6-3× slower at 100,000 customers than at 1,000 (BENCHMARKS.md, "Landing page").
     subjectName: text("subject_name"),
     subjectNiche: text("subject_niche"),
-    /** ACTIVE and not RED: a case study of it may be shown. */
+    /** ACTIVE and not RED: a case study of it may be shown, and any asset about it may name it. */
     subjectLive: boolean("subject_live").notNull().default(false),
     subjectSuccessful: boolean("subject_successful").notNull().default(false),
     subjectAdvocacy: doublePrecision("subject_advocacy"),

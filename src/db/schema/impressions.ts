@@ -1,12 +1,13 @@
 import { sql } from "drizzle-orm";
 import { check, date, index, integer, pgTable, text, unique, uuid } from "drizzle-orm/pg-core";
-import { id } from "./columns.js";
+import { id, timestamptz } from "./columns.js";
 import { affiliates } from "./affiliates.js";
 import { contentAssets } from "./content.js";
 
 /**
  * How often each asset was shown on landing pages, per affiliate, niche and UTC day: aggregate
- * rows written in batches by src/landing/impressions.ts, one row per key, counts added up.
+ * rows written in batches by src/landing/impressions.ts, one row per key, counts added up, with
+ * the times of the first and last impression of the key.
  */
 export const contentImpressions = pgTable(
   "content_impressions",
@@ -25,6 +26,12 @@ export const contentImpressions = pgTable(
     niche: text("niche"),
     day: date("day", { mode: "string" }).notNull(),
     impressions: integer("impressions").notNull(),
+    /**
+     * When the first and the last of these impressions were counted: content performance credits
+     * a referral only to assets shown on the affiliate's pages before it (not merely the same day).
+     */
+    firstShownAt: timestamptz("first_shown_at").notNull(),
+    lastShownAt: timestamptz("last_shown_at").notNull(),
   },
   (t) => [
     // The upsert key of every flush (ON CONFLICT … DO UPDATE adds the counts). NULLS NOT
