@@ -15,7 +15,8 @@ import { getSchema } from "./schema.js";
 import { LandingCache } from "../landing/landing.cache.js";
 import { createLandingHandler, isLandingRequest } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
-import { createLandingFastPath, isGraphQLRequest, prereadBodyErrors } from "../landing/landing.fast-path.js";
+import { createLandingFastPath, isGraphQLRequest } from "../landing/fast-path/fast-path.js";
+import { prereadBodyErrors } from "../landing/fast-path/body.js";
 import { ImpressionBuffer } from "../landing/impressions.js";
 import { RateLimiter } from "../common/rate-limit.js";
 import type { AppConfig } from "../config/config.js";
@@ -215,7 +216,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const serveLanding = createLandingHandler(landing, { corsOrigins: config.corsOrigins });
   const landingGraphQL = config.graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens }) : undefined;
   // The landing page is every page view's request: GET /landing and anonymous landingPage
-  // queries are answered before Express (see landing.route.ts and landing.fast-path.ts).
+  // queries are answered before Express (see landing.route.ts and landing/fast-path/).
   const handler = ((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     if (draining) res.setHeader("connection", "close");
