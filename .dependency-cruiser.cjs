@@ -64,6 +64,13 @@ module.exports = {
       to: { path: "^src/graphql/" },
     },
     {
+      name: "resolvers-issue-no-sql",
+      severity: "error",
+      comment: "Resolvers read through repositories and loaders and write through services: SQL (drizzle, db/schema tables) stays below them; naming a stored type is fine.",
+      from: { path: "\\.resolver\\.ts$" },
+      to: { path: ["^src/db/schema/", "node_modules/drizzle-orm/"], dependencyTypesNot: ["type-only"] },
+    },
+    {
       name: "graphql-types-only-as-types",
       severity: "error",
       comment: "Services, repositories, rules and loaders may name a GraphQL type or input, never load one (enums come from *.enums.ts).",

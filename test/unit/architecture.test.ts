@@ -21,12 +21,13 @@ describe("the architecture rules", () => {
     expect(await violations(".")).toEqual([]);
   });
 
-  it("catch a bottom layer importing a domain, a type-only cycle, a domain importing the server, and db/schema importing more than enums", async () => {
+  it("catch a bottom layer importing a domain, a type-only cycle, a domain importing the server, a resolver reading a table, and db/schema importing more than enums", async () => {
     expect(await violations("test/fixtures/architecture")).toEqual([
       "foundation-imports-no-domain: src/common/clock.ts → src/customers/customer.service.ts",
       // One violation per cycle, reported at its first edge.
       "no-circular: src/customers/customer.model.ts → src/customers/customer.view.ts",
       "only-server-imports-server: src/customers/customer.resolver.ts → src/server/context.ts",
+      "resolvers-issue-no-sql: src/customers/customer.resolver.ts → src/db/schema/customers.ts",
       "schema-imports-only-enums: src/db/schema/customers.ts → src/customers/customer.service.ts",
     ]);
   });
