@@ -27,8 +27,8 @@ export interface AnalyserOptions {
   /** Distinct documents analysed and remembered. */
   maxDocuments: number;
   /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
-  validationRules?: readonly ValidationRule[];
-  maxTokens?: number;
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
 }
 
 /** Which documents the fast path may answer, each parsed and validated once (false: not one of them). */

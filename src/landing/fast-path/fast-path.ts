@@ -33,15 +33,16 @@ interface KnownRequest {
   pageEtag?: string;
 }
 
+/** Distinct documents analysed and remembered (persisted-query hashes included). */
+const MAX_DOCUMENTS = 1_000;
+/** Distinct raw requests (body or query string) remembered with their meaning and last answer, and their bytes. */
+const MAX_REQUESTS = 10_000;
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
 export interface FastPathOptions {
-  /** Distinct documents analysed and remembered (persisted-query hashes included). */
-  maxDocuments?: number;
-  /** Distinct raw requests (body or query string) remembered with their meaning and last answer. */
-  maxRequests?: number;
-  maxRequestBytes?: number;
   /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
-  validationRules?: readonly ValidationRule[];
-  maxTokens?: number;
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
 }
 
 function acceptsJson(accept: string | undefined): boolean {
@@ -58,18 +59,17 @@ export function isGraphQLRequest(req: IncomingMessage): boolean {
   return url === "/graphql" || url.startsWith("/graphql?");
 }
 
-export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCache, options: FastPathOptions = {}) {
-  const maxDocuments = options.maxDocuments ?? 1_000;
-  const analyse = createAnalyser(schema, { maxDocuments, validationRules: options.validationRules, maxTokens: options.maxTokens });
-  const documentOf = createPersistedQueries(maxDocuments);
+export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCache, options: FastPathOptions) {
+  const analyse = createAnalyser(schema, { maxDocuments: MAX_DOCUMENTS, ...options });
+  const documentOf = createPersistedQueries(MAX_DOCUMENTS);
   /**
    * Raw requests (a POST body, a GET query string) already understood, with their last answer:
    * a repeat skips JSON parsing, variable coercion and execution while the page is unchanged.
    * Only requests that teach no persisted-query hash are kept.
    */
   const known = new LRUCache<string, KnownRequest>({
-    max: options.maxRequests ?? 10_000,
-    maxSize: options.maxRequestBytes ?? 32 * 1024 * 1024,
+    max: MAX_REQUESTS,
+    maxSize: MAX_REQUEST_BYTES,
     sizeCalculation: (request, raw) => raw.length * 2 + (request.response?.body.length ?? 0) + 600,
   });
 
