@@ -174,3 +174,53 @@ describe("POST /webhooks/events", () => {
     expect(JSON.stringify(tooBig.body)).not.toMatch(/node_modules|at /);
   });
 });
+
+describe("POST /webhooks/events: late billing history", () => {
+  const MONTH_DAYS = 30.4375;
+  const DAY = 86_400_000;
+  const ltv = async (id: string) => (await t.admin(`query($id: ID!) { customer(id: $id) { lifetimeValueCents } }`, { id })).data!.customer.lifetimeValueCents;
+
+  it("stores a plan change dated before a churn but delivered after it (lifetime value and that period's commission follow), and refuses one dated after it", async () => {
+    const code = unique("hook").toLowerCase();
+    expect((await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Hooks", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code })).errors).toBeUndefined();
+    const externalId = unique("crm");
+    const id = (await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Late", mrrCents: 10_000, signedUpAt: daysAgo(100) } })).data!.upsertCustomer.id;
+    await t.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, { c: code, id, at: daysAgo(100) });
+    const event = (type: string, days: number, extra: object = {}) => ({ id: unique(type), type, customerExternalId: externalId, at: daysAgo(days), ...extra });
+
+    expect((await post(JSON.stringify({ events: [event("churn", 20, { reason: "budget" })] }))).body).toMatchObject({ accepted: 1 });
+    expect(await view(id)).toMatchObject({ status: "CHURNED", mrrCents: 10_000 });
+    expect(Math.abs((await ltv(id)) - (10_000 * 80) / MONTH_DAYS)).toBeLessThanOrEqual(1);
+
+    // Dated after the churn (no re-activation since): refused with the reason. Dated before it: history, stored.
+    const res = await post(JSON.stringify({ events: [event("plan_change", 10, { plan: "growth", mrrCents: 25_000 }), event("plan_change", 30, { plan: "growth", mrrCents: 25_000 })] }));
+    expect(res.body.events.map((o: any) => o.status)).toEqual(["rejected", "accepted"]);
+    expect(res.body.events[0].reason).toMatch(/^customerExternalId: the customer has churned .*re-activation/);
+    expect(await view(id)).toMatchObject({ status: "CHURNED", churnReason: "budget", plan: "growth", mrrCents: 25_000 });
+    expect(Math.abs((await ltv(id)) - (10_000 * 70 + 25_000 * 10) / MONTH_DAYS)).toBeLessThanOrEqual(1);
+
+    expect((await t.admin(`mutation { runCommissionLedger { accrued } }`)).errors).toBeUndefined();
+    const entries = (await t.admin(`query($c: String!) { affiliate(code: $c) { commissions { period periodStart revenueCents amountCents } } }`, { c: code })).data!.affiliate.commissions;
+    const p2 = entries.find((e: any) => e.period === 2);
+    // Period 2 (39 to 9 days ago) paid 10,000 a month until the change 30 days ago, then 25,000 until the churn.
+    const expected = (10_000 * (Date.now() - 30 * DAY - new Date(p2.periodStart).getTime())) / (MONTH_DAYS * DAY) + (25_000 * 10) / MONTH_DAYS;
+    expect(Math.abs(p2.revenueCents - expected)).toBeLessThanOrEqual(2);
+    expect(p2.amountCents).toBe(Math.floor(p2.revenueCents / 10));
+  });
+
+  it("judges a churn and an earlier plan change sent together in time order: both are stored", async () => {
+    const c = await customer();
+    const res = await post(
+      JSON.stringify({
+        events: [
+          { id: unique("ch"), type: "churn", customerExternalId: c.externalId, at: daysAgo(3) },
+          { id: unique("pc"), type: "plan_change", customerExternalId: c.externalId, at: daysAgo(13), plan: "pro", mrrCents: 20_000 },
+        ],
+      }),
+    );
+    expect(res.body.events.map((o: any) => o.status)).toEqual(["accepted", "accepted"]);
+    expect(await view(c.id)).toMatchObject({ status: "CHURNED", plan: "pro", mrrCents: 20_000, upsellCount: 1 });
+    // 47 days at 10,000 and 10 at 20,000 a month.
+    expect(Math.abs((await ltv(c.id)) - (10_000 * 47 + 20_000 * 10) / MONTH_DAYS)).toBeLessThanOrEqual(1);
+  });
+});

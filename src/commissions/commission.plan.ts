@@ -23,7 +23,8 @@ export function validateCommissionValue(type: CommissionTypeName, value: number,
   if (!Number.isFinite(value)) throw badInput(field, "must be a number");
   if (type === "PERCENT") {
     if (value <= 0 || value > 100) throw badInput(field, "a PERCENT commission must be above 0 and at most 100");
-    if (Math.round(value * 100) !== value * 100) throw badInput(field, "at most two decimals");
+    // Compared as numbers nearest to hundredths: 0.29 * 100 is 28.999999999999996 in binary.
+    if (Math.round(value * 100) / 100 !== value) throw badInput(field, "at most two decimals");
     return value;
   }
   return v.cents(field, value);

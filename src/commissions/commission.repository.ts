@@ -2,22 +2,24 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { commissionEntries, payouts } from "../db/schema/index.js";
+import { billingSegments, churnedAtMoment, MONTH_SECONDS, paidBetween } from "../customers/billing-periods.js";
 
 export type CommissionEntryRow = typeof commissionEntries.$inferSelect;
 export type PayoutRow = typeof payouts.$inferSelect;
 export type CommissionStatusName = CommissionEntryRow["status"];
 
 /** Seconds in a commission period (an average month of 30.4375 days). */
-const PERIOD = sql.raw("2629800");
+const PERIOD = sql.raw(String(MONTH_SECONDS));
 
 /**
  * Accrues every closed commission period that has no entry yet, in one statement: for each
  * referral (of one affiliate, or all), the periods after its last entry whose end is past, up to
  * the plan's months (PERCENT) or the first paying period (FLAT, once per referral), none starting
- * after the customer churned. A period's revenue is what the customer's billing rows paid in it,
- * pro rata; its rate is the plan's value or the tier reached by the affiliate's active referred
- * customers at the period's end. Periods that paid nothing get no entry. Idempotent: the
- * (referral, period) key takes each period once. Returns the entries added.
+ * after the churn the customer is in. A period's revenue is what the customer's billing periods
+ * paid in it, pro rata (billing-periods.ts: nothing while churned); its rate is the plan's value
+ * or the tier reached by the affiliate's referred customers active at the period's end. Periods
+ * that paid nothing get no entry. Idempotent: the (referral, period) key takes each period once.
+ * Returns the entries added.
  */
 export async function accrueCommissions(ex: Executor, now: Date, holdDays: number, affiliateId: string | null = null): Promise<number> {
   const rows = await queryRows<{ id: string }>(
@@ -47,16 +49,10 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
        where not (refs.commission_type = 'FLAT' and refs.has_flat)
          and (refs.churned_at is null or refs.referred_at + k * interval '${PERIOD} seconds' < refs.churned_at)
     ),
-    segments as (
-      select p.customer_id, p.mrr_cents, p.at as s_from,
-             least(coalesce(lead(p.at) over (partition by p.customer_id order by p.at, p.id), 'infinity'),
-                   coalesce(c.churned_at, 'infinity'), ${now.toISOString()}::timestamptz) as s_to
-        from plan_changes p join customers c on c.id = p.customer_id
-       where p.customer_id in (select customer_id from periods)
-    ),
+    segments as (${billingSegments(sql`p.customer_id in (select customer_id from periods)`, sql`${now.toISOString()}::timestamptz`)}),
     revenue as (
       select periods.referral_id, periods.period,
-             floor(coalesce(sum(s.mrr_cents * extract(epoch from least(s.s_to, periods.p_end) - greatest(s.s_from, periods.p_start)) / ${PERIOD}.0), 0) + 1e-6)::bigint as cents
+             floor(coalesce(sum(${paidBetween(sql`greatest(s.s_from, periods.p_start)`, sql`least(s.s_to, periods.p_end)`)}), 0) + 1e-6)::bigint as cents
         from periods
         left join segments s on s.customer_id = periods.customer_id and s.s_to > periods.p_start and s.s_from < periods.p_end
        group by periods.referral_id, periods.period
@@ -75,7 +71,7 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
                      where (t->>'minActiveCustomers')::int <= (
                        select count(*) from referrals r2 join customers c2 on c2.id = r2.customer_id
                         where r2.affiliate_id = paying.affiliate_id and r2.referred_at < paying.p_end
-                          and (c2.churned_at is null or c2.churned_at >= paying.p_end))
+                          and not ${churnedAtMoment("c2", sql`paying.p_end`)})
                      order by (t->>'minActiveCustomers')::int desc limit 1), paying.commission_value)
              end as rate
         from paying

@@ -8,6 +8,7 @@ import {
   customers,
   npsResponses,
   planChanges,
+  reactivations,
   stakeholders,
   supportTickets,
   usageSnapshots,
@@ -18,6 +19,7 @@ import { CustomerStatus, type StakeholderRole } from "./customer.enums.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";
+import { churnPeriodsOf, churnRefusal, churnSince, planChangeRefusal, type BillingRefusal } from "./billing-periods.js";
 
 // Every write validates all of its input first, then runs in one transaction: a refused or
 // failed request leaves the database as it was.
@@ -97,10 +99,15 @@ function writeCustomer(context: ServiceContext, values: ReturnType<typeof valida
     const reviving = status !== CustomerStatus.CHURNED && existing.status === CustomerStatus.CHURNED;
     const converting = existing.status === CustomerStatus.TRIAL && status === CustomerStatus.ACTIVE;
     const billingChanged = values.mrrCents !== existing.mrrCents || values.plan !== existing.plan;
+    // A re-activation ends the churn (kept in history) and starts a new billing period at its date.
+    const reactivatedAt = reviving && existing.churnedAt ? new Date(Math.max(now.getTime(), existing.churnedAt.getTime())) : now;
+    if (reviving && existing.churnedAt) {
+      await tx.insert(reactivations).values({ customerId: existing.id, churnedAt: existing.churnedAt, churnReason: existing.churnReason, reactivatedAt });
+    }
     if (status === CustomerStatus.ACTIVE && (converting || reviving || billingChanged)) {
       await tx.insert(planChanges).values({
         customerId: existing.id,
-        at: now,
+        at: reactivatedAt,
         plan: values.plan,
         mrrCents: values.mrrCents,
         previousMrrCents: converting || reviving ? null : existing.mrrCents,
@@ -161,9 +168,15 @@ export async function recordSupportTicket(context: ServiceContext, customerId: s
   });
 }
 
+/** A refusal from the billing history as a GraphQL error: `customerIdField` names the customer. */
+function billingError(refusal: BillingRefusal, customerIdField = "customerId") {
+  return badInput(refusal.field === "customer" ? customerIdField : "at", refusal.message);
+}
+
 /**
- * Records a change of plan at `at` (back-filled history allowed). The previous MRR is the one
- * in force at that moment; the customer's current plan moves only if this is the latest change.
+ * Records a change of plan at `at` (back-filled history allowed, also of a churned customer when
+ * dated before its churn). The previous MRR is the one in force at that moment; the customer's
+ * current plan moves only if this is the latest change.
  */
 export async function recordPlanChange(
   context: ServiceContext,
@@ -180,22 +193,25 @@ export async function recordPlanChange(
   };
   return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
-    if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has churned");
     if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
+    const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
+    if (refusal) throw billingError(refusal);
     return (await applyPlanChange(tx, customer.id, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
   });
 }
 
 /**
- * Stores a validated plan change of a customer that may take it (not churned, `at` not before its
- * signup): the previous MRR is the one in force at `at`; the customer's current plan moves (and a
- * trial becomes active) only if this is its latest change. Returns whether it moved.
- * Shared by the mutation and the webhook.
+ * Stores a validated plan change of a customer that may take it (planChangeRefusal: not dated
+ * while churned, nor before its signup): the previous MRR is the one in force at `at`. Only the
+ * latest change moves the customer's current plan; it also makes a trial active, unless a churn
+ * follows it (late history of a churned customer moves its last plan, not its status). Returns
+ * whether it moved. Shared by the mutation and the webhook.
  */
 export async function applyPlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<boolean> {
   // One round trip (the webhook applies many): the previous MRR and whether a later change
   // exists are read from the state before the insert, as separate statements did.
   const at = values.at.toISOString();
+  const churnFollows = churnSince("customers", sql`${at}::timestamptz`);
   const moved = await queryRows<{ id: string }>(
     tx,
     sql`with previous as (
@@ -205,9 +221,11 @@ export async function applyPlanChange(tx: Transaction, customerId: string, value
           values (${customerId}, ${values.plan}, ${values.mrrCents}, ${at}::timestamptz, (select mrr_cents from previous))
           returning id
         )
-        update customers set plan = ${values.plan}, mrr_cents = ${values.mrrCents}, status = 'ACTIVE', updated_at = ${now.toISOString()}::timestamptz
+        update customers set plan = ${values.plan}, mrr_cents = ${values.mrrCents}, updated_at = ${now.toISOString()}::timestamptz,
+               status = case when ${churnFollows} then status else 'ACTIVE' end
         where id = ${customerId} and exists (select 1 from inserted)
           and not exists (select 1 from plan_changes where customer_id = ${customerId} and at > ${at}::timestamptz)
+          and (status = 'CHURNED' or not ${churnFollows})
         returning id`,
   );
   return moved.length > 0;
@@ -229,7 +247,8 @@ export async function markChurned(context: ServiceContext, customerId: string, a
   const values = { churnedAt: v.pastDate("at", at, now), churnReason: v.optionalText("reason", reason, v.LIMITS.reason) };
   return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
-    if (customer.status === CustomerStatus.CHURNED) throw badInput("customerId", "the customer has already churned");
+    const refusal = churnRefusal(values.churnedAt, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
+    if (refusal) throw billingError(refusal);
     if (values.churnedAt < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
     return applyChurn(tx, customer.id, values, now);
   });

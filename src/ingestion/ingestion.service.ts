@@ -5,6 +5,7 @@ import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
+import { churnPeriodsOf, churnRefusal, planChangeRefusal, type ChurnPeriod } from "../customers/billing-periods.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
 
 export type EventOutcome = { id: string | null; status: "accepted" | "duplicate" | "rejected"; reason?: string };
@@ -21,8 +22,9 @@ export class IngestRequestError extends Error {}
 
 interface CustomerState {
   id: string;
-  status: string;
   signedUpAt: Date;
+  /** Its churns (billing-periods.ts), loaded for the customers a churn or plan change is judged against. */
+  churns: ChurnPeriod[];
 }
 
 /**
@@ -58,7 +60,8 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
     const byExternalId = await customerStates(tx, [...new Set(valid.map((v) => v.event.customerExternalId))], statusMatters);
 
     // Judge each new event against its customer, in time order within the batch (a churn makes a
-    // later plan change in the same batch invalid, as it would one sent after it).
+    // later plan change in the same batch invalid, as it would one sent after it; an earlier one,
+    // late history, is stored).
     const fresh = valid.filter(({ index, event }) => {
       if (!replayed.has(event.id)) return true;
       outcomes[index] = { id: event.id, status: "duplicate" };
@@ -72,8 +75,7 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
       if (reason) outcomes[item.index] = { id: item.event.id, status: "rejected", reason };
       else {
         accepted.push({ ...item, customer: customer! });
-        if (item.event.type === "churn") customer!.status = "CHURNED";
-        if (item.event.type === "plan_change") customer!.status = "ACTIVE";
+        if (item.event.type === "churn") customer!.churns.push({ churnedAt: item.event.at, reactivatedAt: null });
       }
     }
     if (accepted.length === 0) return [];
@@ -110,31 +112,30 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
 /** Why the customer's state refuses this event, the same rules as the mutations; null: none. */
 function refusal(event: IngestEvent, customer: CustomerState): string | null {
   if (event.at < customer.signedUpAt) return "at: must not be before the customer signed up";
-  if (event.type === "churn" && customer.status === "CHURNED") return "customerExternalId: the customer has already churned";
-  if (event.type === "plan_change" && customer.status === "CHURNED") return "customerExternalId: the customer has churned";
-  return null;
+  const billing =
+    event.type === "churn" ? churnRefusal(event.at, customer.churns) : event.type === "plan_change" ? planChangeRefusal(event.at, customer.churns) : null;
+  return billing && `${billing.field === "customer" ? "customerExternalId" : "at"}: ${billing.message}`;
 }
 
 /**
  * The customers of a batch by external id. Only those with a churn or plan change in the batch are
- * locked (those events are judged against the customer's status and move it), in id order so two
+ * locked (those events are judged against the customer's churns and move it), in id order so two
  * batches touching the same customers wait for each other, never deadlock; "no key update" leaves
  * foreign-key checks of concurrent inserts unblocked. Locking every customer of a batch wrote a
  * lock into ~450 rows a request, for events (usage, NPS, tickets…) no status decides.
  */
 async function customerStates(tx: Transaction, externalIds: string[], statusMatters: Set<string>): Promise<Map<string, CustomerState>> {
-  const rows = await queryRows<{ id: string; external_id: string; status: string; signed_up_at: string | Date }>(
+  const rows = await queryRows<{ id: string; external_id: string; signed_up_at: string | Date }>(
     tx,
-    sql`select id, external_id, status, signed_up_at from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[])`,
+    sql`select id, external_id, signed_up_at from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[])`,
   );
-  const states = new Map(rows.map((r) => [r.external_id, { id: r.id, status: r.status, signedUpAt: new Date(r.signed_up_at) }]));
+  const states = new Map(rows.map((r) => [r.external_id, { id: r.id, signedUpAt: new Date(r.signed_up_at), churns: [] as ChurnPeriod[] }]));
   const toLock = rows.filter((r) => statusMatters.has(r.external_id)).map((r) => r.id);
   if (toLock.length > 0) {
-    const locked = await queryRows<{ external_id: string; status: string }>(
-      tx,
-      sql`select external_id, status from customers where id = any(${pgArrayLiteral(toLock)}::uuid[]) order by id for no key update`,
-    );
-    for (const r of locked) states.get(r.external_id)!.status = r.status;
+    await tx.execute(sql`select id from customers where id = any(${pgArrayLiteral(toLock)}::uuid[]) order by id for no key update`);
+    // Read once locked: a concurrent batch's churn is seen.
+    const churns = await churnPeriodsOf(tx, toLock);
+    for (const state of states.values()) state.churns = churns.get(state.id) ?? [];
   }
   return states;
 }

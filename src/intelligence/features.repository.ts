@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
+import { billingSegments, paidBetween } from "../customers/billing-periods.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 
 export interface FeatureRequest {
@@ -32,8 +33,9 @@ const time = (v: string | Date) => new Date(v).getTime();
 /**
  * The CS features of many (customer, moment) pairs in one set-based statement: the same SQL
  * scores customers now and describes them as they were for training and trends.
- * Lifetime value: each billing row's MRR accrues pro rata (a month is 30.4375 days) until the
- * next row, the churn date or the moment. An upsell is a row whose MRR beats a paying one before it.
+ * Lifetime value: what the customer's billing periods paid up to the moment, pro rata (a month
+ * is 30.4375 days; billing-periods.ts: nothing while churned). An upsell is a row whose MRR
+ * beats a paying one before it.
  */
 export async function loadFeatures(ex: Executor, requests: readonly FeatureRequest[]): Promise<(CustomerFeatures & { asOf: Date })[]> {
   if (requests.length === 0) return [];
@@ -57,11 +59,8 @@ export async function loadFeatures(ex: Executor, requests: readonly FeatureReque
         and k.opened_at <= t.as_of and k.opened_at > t.as_of - interval '90 days') as tickets_90d,
       (select count(*)::int from plan_changes p where p.customer_id = t.customer_id and p.at <= t.as_of
         and p.previous_mrr_cents > 0 and p.mrr_cents > p.previous_mrr_cents) as upsells,
-      (select coalesce(floor(sum(p.mrr_cents * greatest(0, extract(epoch from
-                least(coalesce(p.next_at, e.end_at), e.end_at) - p.at)) / 2629800.0)), 0)
-         from (select pc.at, pc.mrr_cents, lead(pc.at) over (order by pc.at, pc.id) as next_at
-                 from plan_changes pc where pc.customer_id = t.customer_id and pc.at <= t.as_of) p,
-              (select least(coalesce(c.churned_at, t.as_of), t.as_of) as end_at) e) as ltv
+      (select coalesce(floor(sum(${paidBetween(sql`s.s_from`, sql`s.s_to`)})), 0)
+         from (${billingSegments(sql`p.customer_id = t.customer_id`, sql`t.as_of`)}) s) as ltv
     from t join customers c on c.id = t.customer_id`,
   );
   return rows.map((r) => {

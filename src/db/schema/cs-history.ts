@@ -86,3 +86,24 @@ export const planChanges = pgTable(
     check("plan_changes_mrr_check", sql`${t.mrrCents} >= 0`),
   ],
 );
+
+/**
+ * The churns a re-activation ended, one row per re-activation: the customer was churned from
+ * `churnedAt` until `reactivatedAt` and paid nothing in between. The churn still in force is
+ * customers.churned_at; together they are every churn of the customer (billing periods, README
+ * "Commissions").
+ */
+export const reactivations = pgTable(
+  "reactivations",
+  {
+    id: id(),
+    customerId: customerId(),
+    churnedAt: timestamptz("churned_at").notNull(),
+    churnReason: text("churn_reason"),
+    reactivatedAt: timestamptz("reactivated_at").notNull(),
+  },
+  (t) => [
+    index("reactivations_customer_churned_idx").on(t.customerId, t.churnedAt),
+    check("reactivations_order_check", sql`${t.reactivatedAt} >= ${t.churnedAt}`),
+  ],
+);
