@@ -93,12 +93,14 @@ export class LandingCache {
     const hit = this.getCached(input, key);
     if (hit) return { entry: hit, source: "cached" };
     this.stats.misses++;
-    // A clear() while a computation is in flight aborts it (its answer may predate the write):
-    // the second attempt computes afresh.
+    // An invalidation while a computation is in flight aborts it (its answer may predate the
+    // write): the second attempt computes afresh. lru-cache resolves an aborted fetch (undefined,
+    // or the entry it was replacing) rather than rejecting it, so the abort is read from status.
     for (let attempt = 0; ; attempt++) {
       const status: LRUCache.Status<string, LandingEntry, LandingInput> = {};
       try {
         const entry = await this.lru.fetch(key, { context: input, status });
+        if (status.fetchAborted && attempt === 0) continue;
         if (entry) {
           this.impressions?.record(entry.page);
           if (status.returnedStale) {
