@@ -13,10 +13,10 @@ export type Change =
   | { kind: "jobs" };
 
 export type ChangeKind = Change["kind"];
+export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 /** The kinds other instances on the database must hear of (their landing caches); jobs they find by polling. */
 export const SHARED_CHANGE_KINDS: readonly ChangeKind[] = ["landing"];
-export type ChangeOf<K extends ChangeKind> = Extract<Change, { kind: K }>;
 
 /** The change that covers every change of its kind: what to assume when changes may have been missed. */
 export function widestChange(kind: ChangeKind): Change {
