@@ -21,6 +21,8 @@ import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows, type DatabaseHandle } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
+import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { graphql, measure, serve, type Latency } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
@@ -91,7 +93,7 @@ async function runSize(databaseUrl: string, customers: number, referrals: number
     // Up to the numbers asked for, or down to them when the generator made more.
     await topUp(handle, referrals, visits);
     await trimTo(handle, referrals, visits);
-    await recomputeAllScores(handle.db, BENCH_NOW);
+    await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
     await handle.db.execute(sql`vacuum analyze`);
     const [counts] = await queryRows<{ visits: number; referrals: number; affiliates: number }>(
       handle.db,

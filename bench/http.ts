@@ -5,15 +5,18 @@ import { fileURLToPath } from "node:url";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
+import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 import { createApp } from "../src/server/app.js";
+import { testConfig } from "../test/helpers/config.js";
 
 export const BENCH_ADMIN_KEY = "bench-admin-key-0123456789";
 
 /** The real app on an ephemeral loopback port, for latency measurements over HTTP. */
 export async function serve(database: DatabaseHandle): Promise<{ url: string; close(): Promise<void> }> {
-  const app = await createApp({ database, adminApiKey: BENCH_ADMIN_KEY });
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY }), { database });
   const server: Server = createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -96,6 +99,6 @@ export async function benchDataset(customers: number): Promise<{ url: string; ha
   const handle = await openDatabase(parseDatabaseUrl(url));
   await handle.migrate();
   await loadDataset(handle.db, { customers, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-  await recomputeAllScores(handle.db, BENCH_NOW);
+  await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
   return { url, handle };
 }

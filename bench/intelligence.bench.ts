@@ -14,6 +14,8 @@ import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase } from "../src/db/client.js";
 import { trainChurnModel } from "../src/intelligence/churn.service.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
+import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { graphql, measure, serve, type Latency } from "./http.js";
 
@@ -36,10 +38,10 @@ export async function runIntelligenceBenchmark(databaseUrl: string, customers: n
     await handle.migrate();
     await loadDataset(handle.db, { customers, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
     let started = performance.now();
-    await recomputeAllScores(handle.db, BENCH_NOW);
+    await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
     const recomputeSeconds = (performance.now() - started) / 1000;
     started = performance.now();
-    const model = await trainChurnModel(handle.db, BENCH_NOW);
+    const model = await trainChurnModel(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
     const trainSeconds = (performance.now() - started) / 1000;
     const server = await serve(handle);
     try {

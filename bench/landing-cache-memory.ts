@@ -18,7 +18,8 @@ import { drizzle } from "drizzle-orm/pg-proxy";
 import { memoryUsage } from "node:process";
 import type { Database } from "../src/db/client.js";
 import * as schema from "../src/db/schema/index.js";
-import { DEFAULT_LANDING_CACHE, LandingCache, type LandingCacheOptions } from "../src/landing/landing.cache.js";
+import { LandingCache } from "../src/landing/landing.cache.js";
+import { defaultConfig, type LandingCacheOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 
 export interface MemorySpec {
@@ -78,7 +79,7 @@ export async function measureCacheMemory(spec: MemorySpec): Promise<MemoryResult
     },
     { schema },
   ) as unknown as Database;
-  const options: LandingCacheOptions = { ...DEFAULT_LANDING_CACHE, ...spec.cache };
+  const options: LandingCacheOptions = { ...defaultConfig().landingCache, ...spec.cache };
   const cache = new LandingCache(db, options);
 
   const before = settle();

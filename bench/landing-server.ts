@@ -19,9 +19,11 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
-import type { LandingCacheOptions, LandingSource } from "../src/landing/landing.cache.js";
+import type { LandingSource } from "../src/landing/landing.cache.js";
+import type { LandingCacheOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
+import { testConfig } from "../test/helpers/config.js";
 import { BENCH_ADMIN_KEY } from "./http.js";
 
 export type ServerSpec =
@@ -74,7 +76,7 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
     return { url: url.replace(/\/$/, ""), stats: () => ({ queries: 0, sources }), stop: () => apollo.stop() };
   }
   const database: DatabaseHandle = await openDatabase(parseDatabaseUrl(spec.databaseUrl));
-  const app = await createApp({ database, adminApiKey: BENCH_ADMIN_KEY, landingCache: spec.landingCache });
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, landingCache: spec.landingCache }), { database });
   // A probe, bench only: which answers were computed and which came from the cache, so the
   // report can show that the cached runs hit and the uncached run missed.
   // Hits are answered by getCached() (get() calls it too), the rest by get().

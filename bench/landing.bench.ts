@@ -27,7 +27,9 @@ import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
-import type { LandingCacheOptions } from "../src/landing/landing.cache.js";
+import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
+import type { LandingCacheOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { NICHES } from "../src/seed/catalog.js";
 import { SEED_TABLE_NAMES, zeroCounts, type RowCounts } from "../src/seed/dataset.js";
@@ -206,7 +208,7 @@ async function loadSize(databaseUrl: string, customers: number, contentAssets: n
       counts = await loadDataset(handle.db, { customers, contentAssets, seed: BENCH_SEED, now: BENCH_NOW, reset: true });
       loadSeconds = (performance.now() - started) / 1000;
       started = performance.now();
-      await recomputeAllScores(handle.db, BENCH_NOW);
+      await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
       scoreSeconds = (performance.now() - started) / 1000;
       // Autovacuum would otherwise visit the freshly loaded tables during the measurements.
       await handle.db.execute(sql`vacuum analyze`);

@@ -16,9 +16,12 @@ import { sql } from "drizzle-orm";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { recomputeAllScores } from "../src/intelligence/scores.service.js";
+import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
+import { DEFAULT_SCORING } from "../src/config/config.js";
 import { loadDataset } from "../src/seed/load.js";
 import { Random } from "../src/seed/random.js";
 import { createApp } from "../src/server/app.js";
+import { testConfig } from "../test/helpers/config.js";
 import { signWebhookBody } from "../src/ingestion/webhook.signature.js";
 import { BENCH_ADMIN_KEY } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
@@ -54,14 +57,14 @@ async function main() {
   const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
   await handle.migrate();
   await loadDataset(handle.db, { customers: Number(values.customers), seed: BENCH_SEED, now: BENCH_NOW, reset: true });
-  await recomputeAllScores(handle.db, BENCH_NOW);
+  await recomputeAllScores(serviceContextWithoutServer(handle.db, DEFAULT_SCORING), BENCH_NOW);
   await handle.db.execute(sql`vacuum analyze`);
   const customers = (await queryRows<{ externalId: string; signedUpAt: string }>(handle.db, sql`select external_id as "externalId", signed_up_at as "signedUpAt" from customers where status <> 'CHURNED'`)).map((c) => ({
     externalId: c.externalId,
     signedUpAt: new Date(c.signedUpAt).getTime(),
   }));
   // The job runner polls as in production: the queued rescoring runs while batches arrive.
-  const app = await createApp({ database: handle, adminApiKey: BENCH_ADMIN_KEY, webhook: { secrets: [SECRET], maxBytes: 4 * 1024 * 1024 }, jobs: { poll: true, runner: { pollMs: 200 } } });
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, webhook: { secrets: [SECRET], maxBytes: 4 * 1024 * 1024 }, jobs: { pollMs: 200 } }), { database: handle });
   const queued = async () => (await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from score_refresh_queue`))[0]!.n;
   const server = createServer(app.handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

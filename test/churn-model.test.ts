@@ -30,7 +30,7 @@ describe("churn model", () => {
 
   it("trains on generated history, separates churners from stayers on held-out customers, and rescores everyone", async () => {
     await loadDataset(t.database.db, { customers: 1500, seed: "churn-test", now, reset: true });
-    await recomputeAllScores(t.database.db, now);
+    await recomputeAllScores(t.app.serviceContext, now);
     const before = await t.admin(`{ customers(first: 100, filter: {status: ACTIVE}) { edges { node { churnRisk } } } }`);
 
     const trained = await t.admin(`mutation { trainChurnModel { version examples positives auc trainedAt features { name weight } } }`);

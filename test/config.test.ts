@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig, parseDatabaseUrl, parseTrustProxy } from "../src/config/env.js";
+import { defaultConfig } from "../src/config/config.js";
 
 describe("configuration", () => {
   it("picks the database from DATABASE_URL", () => {
@@ -13,6 +14,13 @@ describe("configuration", () => {
   it("has the documented defaults", () => {
     expect(loadConfig({})).toMatchObject({ port: 4000, seedDemo: true, production: false, adminApiKey: undefined });
     expect(loadConfig({ SEED_DEMO: "false", PORT: "8080" })).toMatchObject({ port: 8080, seedDemo: false });
+  });
+
+  it("takes every value the environment leaves unset from config.ts's defaults, the port-dependent ones included", () => {
+    expect(loadConfig({})).toEqual(defaultConfig());
+    const key = "k".repeat(20);
+    expect(loadConfig({ PORT: "8080", NODE_ENV: "production", ADMIN_API_KEY: key })).toEqual({ ...defaultConfig({ port: 8080, production: true }), adminApiKey: key });
+    expect(defaultConfig({ port: 8080 })).toMatchObject({ program: { siteUrl: "http://localhost:8080/demo/landing" }, email: { publicUrl: "http://localhost:8080" } });
   });
 
   it("refuses to run in production without an admin key, and refuses weak or malformed values", () => {

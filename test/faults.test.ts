@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, queryRows, type DatabaseHandle } from "../src/db/client.js";
 import { createApp, type App } from "../src/server/app.js";
 import { pgArrayLiteral } from "../src/db/arrays.js";
-import { ADMIN_KEY } from "./helpers/app.js";
+import { ADMIN_KEY, testConfig } from "./helpers/app.js";
 import { postgresUrl } from "./helpers/postgres.js";
 import { canRunPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from "./helpers/private-postgres.js";
 
@@ -21,7 +21,7 @@ describe.skipIf(!postgresUrl() || !canRunPrivatePostgres())("PostgreSQL restarti
     pg = startPrivatePostgres();
     database = await openDatabase({ kind: "postgres", url: pg.url, poolMax: 5 });
     await database.migrate();
-    app = await createApp({ database, adminApiKey: ADMIN_KEY, landingCache: { ttlMs: 200, dbTimeoutMs: 500 } });
+    app = await createApp(testConfig({ landingCache: { ttlMs: 200, dbTimeoutMs: 500 } }), { database });
     for (let i = 0; i < 5; i++) {
       await request(app.handler)
         .post("/graphql")

@@ -33,7 +33,7 @@ async function customer(externalId: string) {
 async function importCustomers(p: string, ids: string[]) {
   const csv = join(dir, `${p}.csv`);
   writeFileSync(csv, ["external_id,name,plan,mrr_cents,signed_up_at", ...ids.map((id) => `${p}-${id},Customer ${id},starter,10000,${daysAgo(100)}`)].join("\n"));
-  expect(await importCustomersCsv(t.database.db, csv)).toMatchObject({ created: ids.length, rejected: 0 });
+  expect(await importCustomersCsv(t.app.serviceContext, csv)).toMatchObject({ created: ids.length, rejected: 0 });
 }
 
 const ndjson = (name: string, lines: (object | string | Buffer)[]) => {
@@ -57,7 +57,7 @@ describe("npm run import: events", () => {
     ]);
     const before = sortDirs();
     // One event a batch, and a sort that spills runs of two lines to disk and merges them.
-    const summary = await importEventsNdjson(t.database.db, file, { batchSize: 1, sortRunLines: 2 });
+    const summary = await importEventsNdjson(t.app.serviceContext, file, { batchSize: 1, sortRunLines: 2 });
     expect(summary).toMatchObject({ rows: 6, created: 5, unchanged: 0, rejected: 1 });
     // The one refusal is the plan change dated after b's churn, wherever it sits in the file.
     expect(summary.errors).toEqual([{ line: 6, reason: expect.stringMatching(/^customerExternalId: the customer has churned .*needs a re-activation first$/) }]);
@@ -65,7 +65,7 @@ describe("npm run import: events", () => {
     expect(await customer(`${p}-b`)).toMatchObject({ status: "CHURNED", plan: "starter", nps: 9 });
     expect(sortDirs()).toEqual(before); // the sort's temporary files are gone
 
-    expect(await importEventsNdjson(t.database.db, file)).toMatchObject({ created: 0, unchanged: 5, rejected: 1 });
+    expect(await importEventsNdjson(t.app.serviceContext, file)).toMatchObject({ created: 0, unchanged: 5, rejected: 1 });
   });
 
   it("refuses a line that is not UTF-8 or not JSON on its own, replacing nothing", async () => {
@@ -78,7 +78,7 @@ describe("npm run import: events", () => {
       "",
       { id: `${p}-4`, type: "usage", customerExternalId: `${p}-a`, at: daysAgo(1), activeUsers: 3, licensedSeats: 5 },
     ]);
-    const summary = await importEventsNdjson(t.database.db, file);
+    const summary = await importEventsNdjson(t.app.serviceContext, file);
     expect(summary).toMatchObject({ rows: 4, created: 2, rejected: 2 });
     expect(summary.errors).toEqual([
       { line: 2, reason: "not valid UTF-8 (the file must be UTF-8)" },

@@ -46,7 +46,7 @@ describe("npm run import", () => {
     const file = join(dir, "customers.csv");
     writeFileSync(file, lines.join("\n") + "\n");
 
-    const first = await importCustomersCsv(t.database.db, file, { batchSize: 10 });
+    const first = await importCustomersCsv(t.app.serviceContext, file, { batchSize: 10 });
     expect(first).toMatchObject({ rows: 49, created: 46, updated: 0, unchanged: 0, rejected: 3 });
     expect(first.errors).toEqual([
       { line: 47, reason: expect.stringMatching(/^mrr_cents: must be a whole number/) },
@@ -61,15 +61,15 @@ describe("npm run import", () => {
       expect.objectContaining({ externalId: `${prefix}-7`, name: "Company 7, Inc", niche: "saas", mrrCents: 1007, healthScore: expect.any(Number) }),
     );
 
-    const again = await importCustomersCsv(t.database.db, file, { batchSize: 10 });
+    const again = await importCustomersCsv(t.app.serviceContext, file, { batchSize: 10 });
     expect(again).toMatchObject({ rows: 49, created: 0, updated: 0, unchanged: 46, rejected: 3 });
     expect(await count("plan_changes", imported)).toBe(45);
 
     // A changed row updates what describes the customer, once; its billing is history, left to
     // events: a different MRR in the file records no plan change at the import.
     writeFileSync(file, [lines[0], lines[1]!.replace(",1000,", ",5000,").replace("Company 0, Inc", "Company Zero")].join("\n"));
-    expect(await importCustomersCsv(t.database.db, file)).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
-    expect(await importCustomersCsv(t.database.db, file)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
+    expect(await importCustomersCsv(t.app.serviceContext, file)).toMatchObject({ created: 0, updated: 1, unchanged: 0 });
+    expect(await importCustomersCsv(t.app.serviceContext, file)).toMatchObject({ created: 0, updated: 0, unchanged: 1 });
     expect(await count("plan_changes", imported)).toBe(45);
     const zero = await customer(`${prefix}-0`);
     expect(zero).toMatchObject({ name: "Company Zero", mrrCents: 1000 });
@@ -90,7 +90,7 @@ describe("npm run import", () => {
         Buffer.from(`\n${p}-7,Last \u00e9t\u00e9,csvq\r\n`), // line 10, CRLF
       ]),
     );
-    const summary = await importCustomersCsv(t.database.db, file);
+    const summary = await importCustomersCsv(t.app.serviceContext, file);
     expect(summary).toMatchObject({ rows: 7, created: 3, rejected: 4 });
     expect(summary.errors).toEqual([
       { line: 3, reason: expect.stringMatching(/^name: a quote inside an unquoted field/) },
@@ -109,7 +109,7 @@ describe("npm run import", () => {
     const file = join(dir, "dates.csv");
     const rows = ["2026-01-31", "01/02/2025", "2025-01-31T12:00:00", "2025-02-30T12:00:00Z", "1738000000", "2025-01-31T12:00:00+02:00", "2025-01-31t10:00:00z"];
     writeFileSync(file, ["external_id,name,signed_up_at", ...rows.map((at, i) => `${p}-${i},Dated,${at}`)].join("\n"));
-    const summary = await importCustomersCsv(t.database.db, file);
+    const summary = await importCustomersCsv(t.app.serviceContext, file);
     expect(summary).toMatchObject({ rows: 7, created: 2, rejected: 5 });
     expect(summary.errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6]);
     for (const e of summary.errors) expect(e.reason).toBe("signed_up_at: must be an RFC 3339 date-time with Z or an offset, such as 2026-01-31T12:00:00Z");
@@ -133,7 +133,7 @@ describe("npm run import", () => {
         `${p}-5,Unknown Signup,growth,10000,CHURNED,,${daysAgo(10)}`,
       ].join("\n"),
     );
-    const summary = await importCustomersCsv(t.database.db, file);
+    const summary = await importCustomersCsv(t.app.serviceContext, file);
     expect(summary).toMatchObject({ created: 1, rejected: 4 });
     expect(summary.errors).toEqual([
       { line: 3, reason: "churned_at: required with status CHURNED (the date the customer churned)" },
@@ -160,7 +160,7 @@ describe("npm run import", () => {
         `${p}-gone,Churned Later,starter,10000,ACTIVE,${daysAgo(100)}`,
       ].join("\n"),
     );
-    expect(await importCustomersCsv(t.database.db, csv)).toMatchObject({ created: 2, rejected: 0 });
+    expect(await importCustomersCsv(t.app.serviceContext, csv)).toMatchObject({ created: 2, rejected: 0 });
     const events = join(dir, "reimport.ndjson");
     writeFileSync(
       events,
@@ -169,11 +169,11 @@ describe("npm run import", () => {
         { id: `${p}-e2`, type: "churn", customerExternalId: `${p}-gone`, at: daysAgo(5) },
       ].map((e) => JSON.stringify(e)).join("\n"),
     );
-    expect(await importEventsNdjson(t.database.db, events)).toMatchObject({ created: 2, rejected: 0 });
+    expect(await importEventsNdjson(t.app.serviceContext, events)).toMatchObject({ created: 2, rejected: 0 });
     const billing = sql`customer_id in (select id from customers where external_id like ${p + "%"})`;
     expect(await count("plan_changes", billing)).toBe(3);
 
-    expect(await importCustomersCsv(t.database.db, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 0 });
+    expect(await importCustomersCsv(t.app.serviceContext, csv)).toMatchObject({ created: 0, updated: 0, unchanged: 2, rejected: 0 });
     expect(await count("plan_changes", billing)).toBe(3);
     expect(await customer(`${p}-up`)).toMatchObject({ plan: "growth", mrrCents: 20000, status: "ACTIVE", upsellCount: 1 });
     expect(await customer(`${p}-gone`)).toMatchObject({ status: "CHURNED", churnedAt: expect.any(String) });
@@ -187,10 +187,10 @@ describe("npm run import", () => {
       { id: `${prefix}-e3`, type: "nps", customerExternalId: "nobody", at: daysAgo(1), score: 5 },
     ];
     writeFileSync(file, [...events.map((e) => JSON.stringify(e)), "{ not json", ""].join("\n"));
-    const first = await importEventsNdjson(t.database.db, file);
+    const first = await importEventsNdjson(t.app.serviceContext, file);
     expect(first).toMatchObject({ rows: 4, created: 2, unchanged: 0, rejected: 2 });
     expect(first.errors.map((e) => e.line)).toEqual([3, 4]);
-    const again = await importEventsNdjson(t.database.db, file);
+    const again = await importEventsNdjson(t.app.serviceContext, file);
     expect(again).toMatchObject({ created: 0, unchanged: 2, rejected: 2 });
     expect(await count("nps_responses", sql`score = 10 and customer_id in (select id from customers where external_id = ${prefix + "-1"})`)).toBe(1);
   });

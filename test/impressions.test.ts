@@ -4,11 +4,11 @@ import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { Database } from "../src/db/client.js";
 import { contentImpressions } from "../src/db/schema/index.js";
-import { DEFAULT_LANDING_CACHE, LandingCache } from "../src/landing/landing.cache.js";
+import { LandingCache } from "../src/landing/landing.cache.js";
 import { ImpressionBuffer } from "../src/landing/impressions.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
-import { ADMIN_KEY, startTestApp, unique, type TestApp, daysAgo } from "./helpers/app.js";
+import { startTestApp, testConfig, unique, type TestApp, daysAgo } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -123,7 +123,7 @@ describe("content impressions", () => {
   });
 
   it("writes on its own timer in an app configured with a short interval", async () => {
-    const app = await createApp({ database: t.database, adminApiKey: ADMIN_KEY, impressions: { flushIntervalMs: 20 } });
+    const app = await createApp(testConfig({ impressions: { flushIntervalMs: 20 } }), { database: t.database });
     try {
       const { niche, assetIds } = await nicheWithContent(t);
       expect((await request(app.handler).get(`/landing?niche=${niche}`)).status).toBe(200);
@@ -145,7 +145,7 @@ describe("content impressions", () => {
     const page = (await t.http.get(`/landing?niche=${niche}`)).body as LandingPageData;
     await t.app.impressions.flush();
     const [a, b, c] = shownIds(page);
-    const buffer = new ImpressionBuffer(t.database.db, { maxPending: 2, flushIntervalMs: 0 });
+    const buffer = new ImpressionBuffer(t.database.db, testConfig({ impressions: { maxPending: 2, flushIntervalMs: 0 } }).impressions);
     buffer.record(page);
     buffer.record(page);
     expect(buffer.pendingKeys).toBe(2);
@@ -190,8 +190,8 @@ describe("impressions never hold up or break a page", () => {
         return new Promise<never>(() => {});
       },
     } as unknown as Database;
-    const buffer = new ImpressionBuffer(hung, { flushIntervalMs: 0, stopTimeoutMs: 50 });
-    const cache = new LandingCache(t.database.db, DEFAULT_LANDING_CACHE, buffer);
+    const buffer = new ImpressionBuffer(hung, testConfig({ impressions: { flushIntervalMs: 0, stopTimeoutMs: 50 } }).impressions);
+    const cache = new LandingCache(t.database.db, testConfig().landingCache, buffer);
 
     await cache.get({ affiliateCode: null, niche, limit: 3 });
     expect(buffer.pendingKeys).toBe(3);
@@ -237,7 +237,7 @@ describe("impressions never hold up or break a page", () => {
   });
 
   it("never throws out of record(), whatever the page", () => {
-    const buffer = new ImpressionBuffer({} as Database, { flushIntervalMs: 0 });
+    const buffer = new ImpressionBuffer({} as Database, testConfig({ impressions: { flushIntervalMs: 0 } }).impressions);
     const stderr = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
     try {
       expect(() => buffer.record({ affiliate: null } as unknown as LandingPageData)).not.toThrow();
@@ -251,7 +251,7 @@ describe("impressions never hold up or break a page", () => {
     const code = unique("kim").toLowerCase();
     const affiliateId = await affiliate(t, code);
     const [x] = assetIds as [string];
-    const buffer = new ImpressionBuffer(t.database.db, { flushIntervalMs: 0 });
+    const buffer = new ImpressionBuffer(t.database.db, testConfig({ impressions: { flushIntervalMs: 0 } }).impressions);
     buffer.record(page([x, randomUUID()], code, niche));
     buffer.record(page([x], "deleted-affiliate", niche));
     await buffer.flush();
@@ -265,7 +265,7 @@ describe("impressions never hold up or break a page", () => {
     const code = unique("joe").toLowerCase();
     const affiliateId = await affiliate(t, code);
     const [x, y] = assetIds as [string, string];
-    const buffer = new ImpressionBuffer(t.database.db, { flushIntervalMs: 0 });
+    const buffer = new ImpressionBuffer(t.database.db, testConfig({ impressions: { flushIntervalMs: 0 } }).impressions);
 
     vi.useFakeTimers({ toFake: ["Date"] });
     vi.setSystemTime(new Date("2030-01-01T23:59:59.900Z"));

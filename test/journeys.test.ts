@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
 import { createMailer } from "../src/email/mailer.js";
-import { createWorker } from "../src/jobs/worker.js";
-import { startTestApp, unique, daysAgo, type TestApp } from "./helpers/app.js";
+import { createWorker } from "../src/server/worker.js";
+import { ChangeChannel } from "../src/common/changes.js";
+import { startTestApp, testConfig, unique, daysAgo, type TestApp } from "./helpers/app.js";
 import { ManualClock, startTestSmtp, type TestSmtp } from "./helpers/smtp.js";
 
 // Drip journeys end to end: a referred customer's emails arrive at a real SMTP server in this
@@ -16,15 +17,10 @@ const FROM = "Advocate <hello@advocate.test>";
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  t = await startTestApp({
-    jobs: {
-      clock,
-      mailer: createMailer({ smtpUrl: smtp.url, from: FROM }),
-      emailFrom: FROM,
-      publicUrl: "http://advocate.test",
-      runner: { backoffBaseMs: 60_000, leaseMs: 60_000 },
-    },
-  });
+  t = await startTestApp(
+    { email: { from: FROM, publicUrl: "http://advocate.test" }, jobs: { backoffBaseMs: 60_000, leaseMs: 60_000 } },
+    { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }) },
+  );
 });
 afterAll(async () => {
   await t?.close();
@@ -208,7 +204,10 @@ describe("drip journeys", () => {
     const email = `${unique("byers")}@example.com`.toLowerCase();
     const id = await customer("Epsilon Freight", niche, { email });
     // Worker A: a second runner on the same database, as another instance would be.
-    const a = await createWorker(t.database.db, { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }), emailFrom: FROM, publicUrl: "http://advocate.test" });
+    const a = await createWorker({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring }, testConfig({ email: { from: FROM, publicUrl: "http://advocate.test" } }), {
+      clock,
+      mailer: createMailer({ smtpUrl: smtp.url, from: FROM }),
+    });
     const held = smtp.holdNext();
     await t.admin(`mutation($c: String!, $id: ID!) { attributeReferral(affiliateCode: $c, customerId: $id) { id } }`, { c: code, id });
     const running = a.runner.drain();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { createApp, type App } from "../src/server/app.js";
 import { postgresUrl } from "./helpers/postgres.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "./helpers/app.js";
+import { startTestApp, testConfig, type TestApp } from "./helpers/app.js";
 
 // Two server instances on one PostgreSQL database: a write through one must reach the other's
 // landing cache (LISTEN/NOTIFY) within a second. Only meaningful on PostgreSQL.
@@ -16,7 +16,7 @@ describe.skipIf(!postgresUrl())("landing cache across instances", () => {
   beforeAll(async () => {
     first = await startTestApp();
     secondDb = await openDatabase({ kind: "postgres", url: first.database.url!, poolMax: 2 });
-    second = await createApp({ database: secondDb, adminApiKey: ADMIN_KEY });
+    second = await createApp(testConfig(), { database: secondDb });
   });
   afterAll(async () => {
     await second?.stop();

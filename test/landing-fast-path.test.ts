@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../src/server/app.js";
-import { ADMIN_KEY, startTestApp, type TestApp } from "./helpers/app.js";
+import { ADMIN_KEY, startTestApp, testConfig, type TestApp } from "./helpers/app.js";
 
 // The GraphQL fast path must be invisible: for every landingPage request it serves, the bytes
 // are exactly those Apollo sends (compared against an instance without the fast path).
@@ -13,7 +13,7 @@ const niche = "fastpath";
 
 beforeAll(async () => {
   fast = await startTestApp();
-  apolloOnly = await createApp({ database: fast.database, adminApiKey: ADMIN_KEY, graphqlFastPath: false });
+  apolloOnly = await createApp(testConfig({ graphqlFastPath: false }), { database: fast.database });
   await fast.admin(`mutation { createAffiliate(input: {code: "fast-aff", name: "Fast \\"Quoted\\" Affiliate", commissionType: PERCENT, commissionValue: 5}) { id } }`);
   for (const [kind, title] of [["USE_CASE", "Use it fast"], ["PAIN_POINT", "Slow pages – ünïcödé"], ["PAIN_POINT", "Another pain"]]) {
     await fast.admin(`mutation { createContentAsset(input: {kind: ${kind}, title: "${title}", body: "Body\\nwith lines", niches: ["${niche}"], affiliateCode: "fast-aff"}) { id } }`);

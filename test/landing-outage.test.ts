@@ -2,7 +2,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import { createApp, type App } from "../src/server/app.js";
-import { ADMIN_KEY } from "./helpers/app.js";
+import { ADMIN_KEY, testConfig } from "./helpers/app.js";
 import { postgresUrl } from "./helpers/postgres.js";
 import { canRunPrivatePostgres, startPrivatePostgres, type PrivatePostgres } from "./helpers/private-postgres.js";
 
@@ -23,7 +23,7 @@ describe.skipIf(!postgresUrl() || !canRunPrivatePostgres())("landing pages throu
     pg = startPrivatePostgres();
     database = await openDatabase({ kind: "postgres", url: pg.url, poolMax: 3 });
     await database.migrate();
-    app = await createApp({ database, adminApiKey: ADMIN_KEY, landingCache: { ttlMs: 300, dbTimeoutMs: 500 } });
+    app = await createApp(testConfig({ landingCache: { ttlMs: 300, dbTimeoutMs: 500 } }), { database });
     const res = await admin(`mutation { createContentAsset(input: {kind: PAIN_POINT, title: "Before the outage", body: "B", niches: ["${niche}"]}) { id } }`);
     expect(res.body.errors).toBeUndefined();
   }, 120_000);

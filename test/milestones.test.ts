@@ -28,7 +28,7 @@ const post = (events: object[]) => {
 beforeAll(async () => {
   t = await startTestApp({ webhook: { secrets: [SECRET] } });
   await loadDataset(t.database.db, { customers: 600, seed: "milestones", now, reset: true });
-  await recomputeAllScores(t.database.db, now);
+  await recomputeAllScores(t.app.serviceContext, now);
   const customers = await queryRows<{ external_id: string; signed_up_at: string; successful: boolean }>(
     t.database.db,
     sql`select c.external_id, c.signed_up_at, coalesce(s.successful, false) as successful

@@ -7,7 +7,7 @@ import { ADMIN_KEY, startTestApp, type TestApp } from "./helpers/app.js";
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ jobs: { poll: true, runner: { pollMs: 60_000 } } });
+  t = await startTestApp({ jobs: { pollMs: 60_000 } });
 });
 afterAll(async () => {
   await t?.close();

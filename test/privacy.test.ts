@@ -123,7 +123,7 @@ describe("readiness", () => {
   });
 
   it("says the job runner's polls fail, never their SQL", async () => {
-    const failing = await startTestApp({ jobs: { poll: true, runner: { pollMs: 60_000 } } });
+    const failing = await startTestApp({ jobs: { pollMs: 60_000 } });
     try {
       await failing.database.db.execute(sql`alter table jobs rename to jobs_gone`);
       failing.app.jobs.kick();

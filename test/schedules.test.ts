@@ -1,11 +1,12 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../src/db/client.js";
-import { createWorker } from "../src/jobs/worker.js";
+import { createWorker } from "../src/server/worker.js";
+import { ChangeChannel } from "../src/common/changes.js";
 import { intelligenceSchedules } from "../src/intelligence/schedule.js";
 import { commissionLedgerSchedule } from "../src/commissions/commission.schedule.js";
 import { nextSlot, type Schedule } from "../src/jobs/schedules.js";
-import { startTestApp, unique, daysAgo, type TestApp } from "./helpers/app.js";
+import { startTestApp, testConfig, unique, daysAgo, type TestApp } from "./helpers/app.js";
 import { ManualClock } from "./helpers/smtp.js";
 
 // Schedules are durable jobs: one pending run per schedule however many instances start, run by
@@ -15,11 +16,13 @@ let t: TestApp;
 const clock = new ManualClock();
 const runs: string[] = [];
 let schedules: Schedule[];
+/** A second server instance on the database: its own change channel. */
+const otherInstance = () => ({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring });
 
 beforeAll(async () => {
-  t = await startTestApp({ jobs: { clock } });
+  t = await startTestApp({}, { clock });
   schedules = [
-    ...intelligenceSchedules(t.database.db, { scoresRefreshHours: 6, churnTrainHours: 24 }),
+    ...intelligenceSchedules(t.app.serviceContext, { scoresRefreshHours: 6, churnTrainHours: 24 }),
     commissionLedgerSchedule(t.database.db, 6, 30),
     { name: "test.counter", everyHours: 1, run: async () => runs.push(clock.now().toISOString()) },
   ].map((s) => ({ ...s, run: async (now: Date) => (runs.push(s.name), s.run(now)) }));
@@ -36,8 +39,8 @@ const queued = () =>
 
 describe("scheduled recomputation as durable jobs", () => {
   it("queues one run per schedule for two instances, runs it once, and queues the next slot", async () => {
-    const a = await createWorker(t.database.db, { clock, schedules });
-    const b = await createWorker(t.database.db, { clock, schedules });
+    const a = await createWorker(otherInstance(), testConfig(), { clock, schedules });
+    const b = await createWorker(otherInstance(), testConfig(), { clock, schedules });
     const pending = await queued();
     expect(pending.map((p) => p.key)).toEqual(["schedule:churn.train", "schedule:commissions.ledger", "schedule:scores.refresh", "schedule:test.counter"]);
 
@@ -76,7 +79,7 @@ describe("scheduled recomputation as durable jobs", () => {
     // A restart with a schedule disabled drops its pending run; others keep theirs.
     await a.stop();
     await b.stop();
-    const restarted = await createWorker(t.database.db, { clock, schedules: schedules.map((s) => (s.name === "churn.train" ? { ...s, everyHours: 0 } : s)) });
+    const restarted = await createWorker(otherInstance(), testConfig(), { clock, schedules: schedules.map((s) => (s.name === "churn.train" ? { ...s, everyHours: 0 } : s)) });
     expect((await queued()).map((p) => p.key)).not.toContain("schedule:churn.train");
     expect(await queued()).toHaveLength(3);
     await restarted.stop();

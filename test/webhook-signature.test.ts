@@ -20,7 +20,7 @@ let t: TestApp;
 // The webhook's clock: moved by hand to deliver a captured request again later.
 const clock = new ManualClock();
 beforeAll(async () => {
-  t = await startTestApp({ webhook: { secrets: [SECRET, OLD_SECRET], clock } });
+  t = await startTestApp({ webhook: { secrets: [SECRET, OLD_SECRET] } }, { clock });
 });
 afterAll(async () => {
   await t?.close();

@@ -13,7 +13,7 @@ const SECRET = "webhook-secret-for-tests";
 let t: TestApp;
 const clock = new ManualClock();
 beforeAll(async () => {
-  t = await startTestApp({ webhook: { secrets: [SECRET], maxBytes: 64 * 1024 }, jobs: { clock } });
+  t = await startTestApp({ webhook: { secrets: [SECRET], maxBytes: 64 * 1024 } }, { clock });
 });
 afterAll(async () => {
   await t?.close();

@@ -1,12 +1,13 @@
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
 import { maskName } from "../common/mask.js";
 import { pageArgs } from "../common/pagination.js";
-import { CustomerStatus, HealthBand } from "../customers/customer.type.js";
-import { LandingMatch } from "../landing/landing.type.js";
-import { ContentKind } from "../content/content.type.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
+import { HealthBand } from "../intelligence/intelligence.enums.js";
+import { LandingMatch } from "../landing/landing.enums.js";
+import { ContentKind } from "../content/content.enums.js";
 import { Affiliate } from "./affiliate.type.js";
 import { MaskedReferral, MaterialsKitSection } from "./affiliate-portal.type.js";
 import { materialsKit } from "./materials.service.js";

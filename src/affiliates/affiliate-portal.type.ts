@@ -1,6 +1,8 @@
 import { Field, ID, ObjectType } from "type-graphql";
-import { LandingContent, LandingMatch } from "../landing/landing.type.js";
-import { CustomerStatus, HealthBand } from "../customers/customer.type.js";
+import { LandingContent } from "../landing/landing.type.js";
+import { LandingMatch } from "../landing/landing.enums.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
+import { HealthBand } from "../intelligence/intelligence.enums.js";
 
 @ObjectType({ description: "A referred customer as its affiliate sees it: masked name, status and health band only." })
 export class MaskedReferral {

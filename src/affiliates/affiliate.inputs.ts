@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int } from "type-graphql";
-import { CommissionType } from "./affiliate.type.js";
+import { CommissionType } from "./affiliate.enums.js";
 import { CommissionTierInput } from "../commissions/commission.type.js";
 
 @InputType()

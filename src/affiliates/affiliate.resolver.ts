@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput, forbidden } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { assembleAffiliateStats } from "./affiliate-stats.js";
@@ -53,8 +53,8 @@ export class AffiliateResolver {
 
   @Mutation(() => Affiliate)
   @Allow(Role.ADMIN)
-  createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() { db }: Context) {
-    return affiliatesService.createAffiliate(db, input);
+  createAffiliate(@Arg("input", () => AffiliateInput) input: AffiliateInput, @Ctx() ctx: Context) {
+    return affiliatesService.createAffiliate(ctx, input);
   }
 
   @Mutation(() => Affiliate, { description: "Changes an affiliate's commission plan for the periods that accrue from now on." })

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { affiliateApiKeys, affiliates } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -7,8 +8,7 @@ import { generateAffiliateKey } from "../auth/api-keys.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { findStakeholdersByCustomerIds } from "../customers/customer.repository.js";
 import { contactToApproach } from "../customers/contact-to-approach.js";
-import { CommissionType } from "./affiliate.type.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
+import { CommissionType } from "./affiliate.enums.js";
 import type { AffiliateInput, CommissionPlanInput } from "./affiliate.inputs.js";
 import { validatePlan } from "../commissions/commission.plan.js";
 import type { CommissionTier } from "../db/schema/affiliates.js";
@@ -36,7 +36,7 @@ export async function getAffiliateByCodeOrThrow(db: Executor, rawCode: string, f
  * A new affiliate; from a customer (an affiliate candidate), it keeps the customer and, as its
  * contact, the person the program approached: the champion, else the decision maker.
  */
-export async function createAffiliate(db: Database, input: AffiliateInput): Promise<AffiliateRow> {
+export async function createAffiliate({ db, changes }: ServiceContext, input: AffiliateInput): Promise<AffiliateRow> {
   const values = {
     code: v.affiliateCode("code", input.code),
     name: v.requiredText("name", input.name, v.LIMITS.name),
@@ -61,7 +61,7 @@ export async function createAffiliate(db: Database, input: AffiliateInput): Prom
     return created!;
   });
   // Pages for this code were cached as "unknown affiliate".
-  landingChanged(db, { scope: "affiliate", code: created.code });
+  changes.publish({ kind: "landing", scope: "affiliate", code: created.code });
   return created;
 }
 

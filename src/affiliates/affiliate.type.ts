@@ -1,10 +1,7 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionTypes } from "../common/connection.type.js";
+import { CommissionType } from "./affiliate.enums.js";
 
-export enum CommissionType {
-  PERCENT = "PERCENT",
-  FLAT = "FLAT",
-}
 registerEnumType(CommissionType, { name: "CommissionType" });
 
 @ObjectType()

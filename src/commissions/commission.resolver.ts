@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
@@ -9,7 +9,8 @@ import { maskName } from "../common/mask.js";
 import { recommendCommission, tierValue } from "./commission.plan.js";
 import { programMonthlyChurnRate, recommendationAggregates } from "./commission.repository.js";
 import * as commissions from "./commission.service.js";
-import { CommissionBalance, CommissionEntry, CommissionEntryKind, CommissionLedgerRun, CommissionRecommendation, CommissionStatus, CommissionTier, Payout } from "./commission.type.js";
+import { CommissionBalance, CommissionEntry, CommissionLedgerRun, CommissionRecommendation, CommissionTier, Payout } from "./commission.type.js";
+import { CommissionEntryKind, CommissionStatus } from "./commission.enums.js";
 
 /** Below this many referred customers an affiliate's own figures say too little: the program's are used. */
 export const MIN_REFERRED_FOR_OWN_RECOMMENDATION = 5;

@@ -7,8 +7,6 @@ import { getAffiliateOrThrow } from "../affiliates/affiliate.service.js";
 import { adjustAccruedPeriods } from "./commission.adjustments.js";
 import { accrueCommissions, approveDue, lockApproved, voidChurnedPending, type PayoutRow } from "./commission.repository.js";
 
-export const DEFAULT_HOLD_DAYS = 30;
-
 export interface LedgerRun {
   accrued: number;
   adjusted: number;
@@ -23,7 +21,7 @@ export interface LedgerRun {
  * customers left pending (clawback), approve what has been held long enough. Instances running it
  * at once take turns (a transaction-scoped advisory lock), and every step is idempotent.
  */
-export async function runCommissionLedger(db: Database, now = new Date(), holdDays = DEFAULT_HOLD_DAYS, affiliateId: string | null = null): Promise<LedgerRun> {
+export async function runCommissionLedger(db: Database, now: Date, holdDays: number, affiliateId: string | null = null): Promise<LedgerRun> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('advocate.commission_ledger'))`);
     const accrued = await accrueCommissions(tx, now, holdDays, affiliateId);

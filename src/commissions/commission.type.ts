@@ -1,20 +1,11 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
+import { CommissionEntryKind, CommissionStatus } from "./commission.enums.js";
 
-export enum CommissionStatus {
-  PENDING = "PENDING",
-  APPROVED = "APPROVED",
-  PAID = "PAID",
-  VOIDED = "VOIDED",
-}
 registerEnumType(CommissionStatus, {
   name: "CommissionStatus",
   description: "PENDING during the holding period, then APPROVED, then PAID by a payout; VOIDED by a clawback.",
 });
 
-export enum CommissionEntryKind {
-  ACCRUAL = "ACCRUAL",
-  ADJUSTMENT = "ADJUSTMENT",
-}
 registerEnumType(CommissionEntryKind, {
   name: "CommissionEntryKind",
   description: "ACCRUAL: a period's commission as it accrued; ADJUSTMENT: a later correction of that period (billing history that arrived late), possibly negative.",

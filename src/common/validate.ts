@@ -25,6 +25,13 @@ const FUTURE_TOLERANCE_MS = 24 * 3600 * 1000;
 const EARLIEST = Date.UTC(1990, 0, 1);
 
 /**
+ * A GraphQL field extension (type-graphql's `@Extensions`): the resolver reads its string
+ * arguments as public input that is never an error (landingPage: a niche with a NUL byte matches
+ * nothing), so server/storable-input.ts does not refuse them.
+ */
+export const ANY_TEXT_ARGUMENTS = "anyTextArguments";
+
+/**
  * Why `text` cannot be stored, or null when it can: PostgreSQL refuses NUL in text, and a lone
  * UTF-16 surrogate has no UTF-8 form (it would be stored as U+FFFD and compare equal to others).
  */

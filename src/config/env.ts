@@ -1,73 +1,11 @@
 import { isIP } from "node:net";
-import { DEFAULT_LANDING_CACHE, type LandingCacheOptions } from "../landing/landing.cache.js";
-import { DEFAULT_VISIT_RATE_LIMIT, type VisitRateLimitOptions } from "../referrals/visit-rate-limit.js";
-import { DEFAULT_ATTRIBUTION_WINDOW_DAYS } from "../referrals/referral.service.js";
-import { DEFAULT_PROGRAM, type ProgramSettings } from "../commissions/program.config.js";
-import { DEFAULT_EMAIL_FROM } from "../email/mailer.js";
-import { DEFAULT_GRAPHQL_LIMITS, type GraphQLLimits } from "../server/limits.js";
-import { DEFAULT_REQUEST_RATE_LIMIT, type RequestRateLimitOptions } from "../server/request-rate-limit.js";
-import { parseScoringConfig, ScoringConfigError, type ScoringConfig } from "../intelligence/scoring.config.js";
+import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type AppConfig, type DatabaseConfig, type HealthFactorName, type ScoringConfig, type TrustProxy } from "./config.js";
 
-/**
- * The process environment, parsed and validated once. Anything wrong fails at start-up with a
- * message that names the variable, never later in a request.
- */
-export type DatabaseConfig =
-  | { kind: "pglite"; dataDir: string | undefined } // undefined: in memory
-  | { kind: "postgres"; url: string; poolMax: number; prepare?: boolean };
-
-export interface AppConfig {
-  port: number;
-  production: boolean;
-  database: DatabaseConfig;
-  adminApiKey: string | undefined;
-  seedDemo: boolean;
-  scoring: ScoringConfig;
-  /** Hours between batch score refreshes (time moves the 90-day windows); 0 disables. */
-  scoresRefreshHours: number;
-  /** Hours between churn-model trainings; 0 disables. */
-  churnTrainHours: number;
-  landingCache: LandingCacheOptions;
-  corsOrigins: string[];
-  visitRateLimit: VisitRateLimitOptions;
-  /** Days before an attribution in which the named visitor must have visited the affiliate. */
-  attributionWindowDays: number;
-  /** Express's "trust proxy": which hops may tell the client address in X-Forwarded-For. */
-  trustProxy: TrustProxy;
-  program: ProgramSettings;
-  /** Hours between commission-ledger runs (accrue, claw back, approve); 0 disables. */
-  commissionLedgerHours: number;
-  /** WEBHOOK_SECRET, comma-separated: several while a secret is rotated (a signature by any is accepted). */
-  webhook: { secrets: string[]; maxBytes: number };
-  /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
-  email: { smtpUrl: string | undefined; from: string; publicUrl: string };
-  graphqlLimits: GraphQLLimits;
-  /** Requests a minute to /graphql per API key and per client address (anonymous); 0: no limit. */
-  requestRateLimit: RequestRateLimitOptions;
-  /** How long a request may take, headers included, before the server drops it. */
-  requestTimeoutMs: number;
-  /** Bearer token GET /metrics requires; unset: open (keep it inside the network). */
-  metricsToken: string | undefined;
-  /** SIGTERM: how long to report not-ready before closing the listener, and the bound on the whole shutdown. */
-  shutdownDrainMs: number;
-  shutdownTimeoutMs: number;
-  /** The job runner: idle poll interval, jobs run at once, and how long a claim holds unless renewed. */
-  jobs: { pollMs: number; batchSize: number; leaseMs: number };
-}
-
-/** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
-export type TrustProxy = boolean | number | string[];
+// The process environment, parsed and validated once, into the configuration config.ts declares
+// (its defaults fill what is unset). Anything wrong fails at start-up with a message that names
+// the variable, never later in a request.
 
 export class ConfigError extends Error {}
-
-function scoringVars(env: NodeJS.ProcessEnv): ScoringConfig {
-  try {
-    return parseScoringConfig(env);
-  } catch (error) {
-    if (error instanceof ScoringConfigError) throw new ConfigError(error.message);
-    throw error;
-  }
-}
 
 /** A comma-separated list, each item trimmed, empty ones dropped. */
 const listVar = (raw: string | undefined) => (raw ?? "").split(",").map((item) => item.trim()).filter(Boolean);
@@ -120,8 +58,8 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
-export function parseDatabaseUrl(url: string | undefined, poolMax = 10, prepare = true): DatabaseConfig {
-  if (url === undefined || url.trim() === "") return { kind: "pglite", dataDir: "./data" };
+export function parseDatabaseUrl(url: string | undefined, poolMax = DEFAULT_DATABASE.poolMax, prepare = DEFAULT_DATABASE.prepare): DatabaseConfig {
+  if (url === undefined || url.trim() === "") return { kind: "pglite", dataDir: DEFAULT_DATABASE.dataDir };
   if (url === "memory://") return { kind: "pglite", dataDir: undefined };
   if (/^postgres(ql)?:\/\//.test(url)) return { kind: "postgres", url, poolMax, prepare };
   throw new ConfigError(`DATABASE_URL must be unset, memory:// or postgres://…, got "${url.split("@").pop()}"`);
@@ -129,6 +67,8 @@ export function parseDatabaseUrl(url: string | undefined, poolMax = 10, prepare 
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const production = env.NODE_ENV === "production";
+  const port = intVar(env, "PORT", DEFAULT_PORT, 0, 65535);
+  const d = defaultConfig({ port, production });
   const adminApiKey = env.ADMIN_API_KEY?.trim() || undefined;
   if (adminApiKey !== undefined && adminApiKey.length < 16) {
     throw new ConfigError("ADMIN_API_KEY must be at least 16 characters");
@@ -137,65 +77,68 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError("ADMIN_API_KEY is required when NODE_ENV=production");
   }
   return {
-    port: intVar(env, "PORT", 4000, 0, 65535),
+    port,
     production,
     // DB_PREPARE=false behind pgbouncer in transaction mode (README, "Running at scale").
-    database: parseDatabaseUrl(env.DATABASE_URL, intVar(env, "DB_POOL_MAX", 10, 1, 100), boolVar(env, "DB_PREPARE", true)),
+    database: parseDatabaseUrl(env.DATABASE_URL, intVar(env, "DB_POOL_MAX", DEFAULT_DATABASE.poolMax, 1, 100), boolVar(env, "DB_PREPARE", DEFAULT_DATABASE.prepare)),
     adminApiKey,
-    seedDemo: boolVar(env, "SEED_DEMO", true),
-    scoring: scoringVars(env),
-    scoresRefreshHours: intVar(env, "SCORES_REFRESH_HOURS", 6, 0, 24 * 30),
-    churnTrainHours: intVar(env, "CHURN_TRAIN_HOURS", 24, 0, 24 * 365),
+    seedDemo: boolVar(env, "SEED_DEMO", d.seedDemo),
+    scoring: parseScoringConfig(env),
+    scoresRefreshHours: intVar(env, "SCORES_REFRESH_HOURS", d.scoresRefreshHours, 0, 24 * 30),
+    churnTrainHours: intVar(env, "CHURN_TRAIN_HOURS", d.churnTrainHours, 0, 24 * 365),
     landingCache: {
-      maxEntries: intVar(env, "LANDING_CACHE_MAX_ENTRIES", DEFAULT_LANDING_CACHE.maxEntries, 1, 10_000_000),
-      maxBytes: intVar(env, "LANDING_CACHE_MAX_MB", DEFAULT_LANDING_CACHE.maxBytes / 2 ** 20, 1, 16_384) * 2 ** 20,
-      ttlMs: intVar(env, "LANDING_CACHE_TTL_SECONDS", DEFAULT_LANDING_CACHE.ttlMs / 1000, 1, 86_400) * 1000,
-      dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", DEFAULT_LANDING_CACHE.dbTimeoutMs, 50, 60_000),
+      maxEntries: intVar(env, "LANDING_CACHE_MAX_ENTRIES", d.landingCache.maxEntries, 1, 10_000_000),
+      maxBytes: intVar(env, "LANDING_CACHE_MAX_MB", d.landingCache.maxBytes / 2 ** 20, 1, 16_384) * 2 ** 20,
+      ttlMs: intVar(env, "LANDING_CACHE_TTL_SECONDS", d.landingCache.ttlMs / 1000, 1, 86_400) * 1000,
+      dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", d.landingCache.dbTimeoutMs, 50, 60_000),
     },
+    impressions: d.impressions,
     corsOrigins: listVar(env.LANDING_CORS_ORIGINS),
+    graphqlFastPath: d.graphqlFastPath,
     visitRateLimit: {
-      ...DEFAULT_VISIT_RATE_LIMIT,
-      perMinute: intVar(env, "VISIT_RATE_LIMIT_PER_MINUTE", DEFAULT_VISIT_RATE_LIMIT.perMinute, 0, 1_000_000),
+      ...d.visitRateLimit,
+      perMinute: intVar(env, "VISIT_RATE_LIMIT_PER_MINUTE", d.visitRateLimit.perMinute, 0, 1_000_000),
     },
-    attributionWindowDays: intVar(env, "ATTRIBUTION_WINDOW_DAYS", DEFAULT_ATTRIBUTION_WINDOW_DAYS, 1, 3_650),
+    attributionWindowDays: intVar(env, "ATTRIBUTION_WINDOW_DAYS", d.attributionWindowDays, 1, 3_650),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     program: {
-      holdDays: intVar(env, "COMMISSION_HOLD_DAYS", DEFAULT_PROGRAM.holdDays, 0, 365),
-      targetRoi: numberVar(env, "COMMISSION_TARGET_ROI", DEFAULT_PROGRAM.targetRoi, 0, 100),
-      siteUrl: urlVar(env, "MARKETING_SITE_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}/demo/landing`),
+      holdDays: intVar(env, "COMMISSION_HOLD_DAYS", d.program.holdDays, 0, 365),
+      targetRoi: numberVar(env, "COMMISSION_TARGET_ROI", d.program.targetRoi, 0, 100),
+      siteUrl: urlVar(env, "MARKETING_SITE_URL", d.program.siteUrl),
     },
-    commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", 6, 0, 24 * 30),
+    commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", d.commissionLedgerHours, 0, 24 * 30),
     webhook: {
       secrets: listVar(env.WEBHOOK_SECRET),
-      maxBytes: intVar(env, "WEBHOOK_MAX_KB", 1024, 1, 64 * 1024) * 1024,
+      maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.webhook.maxBytes / 1024, 1, 64 * 1024) * 1024,
     },
     email: {
       smtpUrl: smtpUrlVar(env),
-      from: env.EMAIL_FROM?.trim() || DEFAULT_EMAIL_FROM,
-      publicUrl: urlVar(env, "PUBLIC_URL", `http://localhost:${intVar(env, "PORT", 4000, 0, 65535)}`).replace(/\/+$/, ""),
+      from: env.EMAIL_FROM?.trim() || d.email.from,
+      publicUrl: urlVar(env, "PUBLIC_URL", d.email.publicUrl).replace(/\/+$/, ""),
     },
     graphqlLimits: {
-      maxDepth: intVar(env, "GRAPHQL_MAX_DEPTH", DEFAULT_GRAPHQL_LIMITS.maxDepth, 2, 100),
-      maxCost: intVar(env, "GRAPHQL_MAX_COST", DEFAULT_GRAPHQL_LIMITS.maxCost, 10, 10_000_000),
-      maxAliases: intVar(env, "GRAPHQL_MAX_ALIASES", DEFAULT_GRAPHQL_LIMITS.maxAliases, 1, 1_000),
-      maxDirectives: intVar(env, "GRAPHQL_MAX_DIRECTIVES", DEFAULT_GRAPHQL_LIMITS.maxDirectives, 1, 1_000),
-      maxTokens: intVar(env, "GRAPHQL_MAX_TOKENS", DEFAULT_GRAPHQL_LIMITS.maxTokens, 50, 1_000_000),
+      maxDepth: intVar(env, "GRAPHQL_MAX_DEPTH", d.graphqlLimits.maxDepth, 2, 100),
+      maxCost: intVar(env, "GRAPHQL_MAX_COST", d.graphqlLimits.maxCost, 10, 10_000_000),
+      maxAliases: intVar(env, "GRAPHQL_MAX_ALIASES", d.graphqlLimits.maxAliases, 1, 1_000),
+      maxDirectives: intVar(env, "GRAPHQL_MAX_DIRECTIVES", d.graphqlLimits.maxDirectives, 1, 1_000),
+      maxTokens: intVar(env, "GRAPHQL_MAX_TOKENS", d.graphqlLimits.maxTokens, 50, 1_000_000),
       // The schema is public knowledge in development; in production only when asked.
-      introspection: boolVar(env, "INTROSPECTION", !production),
-      fieldSuggestions: boolVar(env, "INTROSPECTION", !production),
+      introspection: boolVar(env, "INTROSPECTION", d.graphqlLimits.introspection),
+      fieldSuggestions: boolVar(env, "INTROSPECTION", d.graphqlLimits.fieldSuggestions),
     },
     requestRateLimit: {
-      perKeyPerMinute: intVar(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perKeyPerMinute, 0, 10_000_000),
-      perAddressPerMinute: intVar(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", DEFAULT_REQUEST_RATE_LIMIT.perAddressPerMinute, 0, 10_000_000),
+      perKeyPerMinute: intVar(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", d.requestRateLimit.perKeyPerMinute, 0, 10_000_000),
+      perAddressPerMinute: intVar(env, "RATE_LIMIT_PER_ADDRESS_PER_MINUTE", d.requestRateLimit.perAddressPerMinute, 0, 10_000_000),
     },
-    requestTimeoutMs: intVar(env, "REQUEST_TIMEOUT_SECONDS", 30, 1, 3_600) * 1000,
+    requestTimeoutMs: intVar(env, "REQUEST_TIMEOUT_SECONDS", d.requestTimeoutMs / 1000, 1, 3_600) * 1000,
     metricsToken: env.METRICS_TOKEN?.trim() || undefined,
-    shutdownDrainMs: intVar(env, "SHUTDOWN_DRAIN_SECONDS", 2, 0, 300) * 1000,
-    shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_SECONDS", 25, 3, 600) * 1000,
+    shutdownDrainMs: intVar(env, "SHUTDOWN_DRAIN_SECONDS", d.shutdownDrainMs / 1000, 0, 300) * 1000,
+    shutdownTimeoutMs: intVar(env, "SHUTDOWN_TIMEOUT_SECONDS", d.shutdownTimeoutMs / 1000, 3, 600) * 1000,
     jobs: {
-      pollMs: intVar(env, "JOB_POLL_MS", 1_000, 50, 600_000),
-      batchSize: intVar(env, "JOB_BATCH_SIZE", 10, 1, 500),
-      leaseMs: intVar(env, "JOB_LEASE_SECONDS", 60, 2, 3_600) * 1000,
+      ...d.jobs,
+      pollMs: intVar(env, "JOB_POLL_MS", d.jobs.pollMs, 50, 600_000),
+      batchSize: intVar(env, "JOB_BATCH_SIZE", d.jobs.batchSize, 1, 500),
+      leaseMs: intVar(env, "JOB_LEASE_SECONDS", d.jobs.leaseMs / 1000, 2, 3_600) * 1000,
     },
   };
 }
@@ -231,4 +174,35 @@ function urlVar(env: NodeJS.ProcessEnv, name: string, fallback: string): string 
   } catch {
     throw new ConfigError(`${name} must be an http(s) URL, got "${raw}"`);
   }
+}
+
+function scoreVar(name: string, raw: string, min: number, max: number): number {
+  const value = Number(raw.trim());
+  if (raw.trim() === "" || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(`${name} must be a number from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+/** HEALTH_WEIGHTS (e.g. "usage=0.4,nps=0.2"), HEALTH_BANDS ("40,70"), SUCCESS_MIN_HEALTH, SUCCESS_MIN_TENURE_DAYS. */
+export function parseScoringConfig(env: NodeJS.ProcessEnv): ScoringConfig {
+  const config: ScoringConfig = structuredClone(DEFAULT_SCORING);
+  if (env.HEALTH_WEIGHTS) {
+    for (const pair of env.HEALTH_WEIGHTS.split(",")) {
+      const [name, value] = pair.split("=").map((s) => s.trim());
+      if (!name || value === undefined || !(name in config.healthWeights)) {
+        throw new ConfigError(`HEALTH_WEIGHTS: "${pair}" is not factor=weight with a factor of ${Object.keys(config.healthWeights).join(", ")}`);
+      }
+      config.healthWeights[name as HealthFactorName] = scoreVar(`HEALTH_WEIGHTS ${name}`, value, 0, 100);
+    }
+    if (Object.values(config.healthWeights).every((w) => w === 0)) throw new ConfigError("HEALTH_WEIGHTS: at least one weight must be above 0");
+  }
+  if (env.HEALTH_BANDS) {
+    const [yellow, green] = env.HEALTH_BANDS.split(",");
+    config.bands = { yellow: scoreVar("HEALTH_BANDS yellow", yellow ?? "", 0, 100), green: scoreVar("HEALTH_BANDS green", green ?? "", 0, 100) };
+    if (config.bands.yellow > config.bands.green) throw new ConfigError("HEALTH_BANDS: the YELLOW threshold must not exceed the GREEN one");
+  }
+  if (env.SUCCESS_MIN_HEALTH) config.success.minHealth = scoreVar("SUCCESS_MIN_HEALTH", env.SUCCESS_MIN_HEALTH, 0, 100);
+  if (env.SUCCESS_MIN_TENURE_DAYS) config.success.minTenureDays = scoreVar("SUCCESS_MIN_TENURE_DAYS", env.SUCCESS_MIN_TENURE_DAYS, 0, 3650);
+  return config;
 }

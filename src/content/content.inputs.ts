@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from "type-graphql";
-import { ContentKind } from "./content.type.js";
+import { ContentKind } from "./content.enums.js";
 
 @InputType()
 export class ContentAssetInput {

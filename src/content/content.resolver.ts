@@ -1,9 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
-import { ContentAsset, ContentKind, ContentPerformance } from "./content.type.js";
+import { ContentAsset, ContentPerformance } from "./content.type.js";
+import { ContentKind } from "./content.enums.js";
 import { contentPerformance } from "./content-performance.repository.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -46,8 +47,8 @@ export class ContentResolver {
 
   @Mutation(() => ContentAsset)
   @Allow(Role.ADMIN)
-  createContentAsset(@Arg("input", () => ContentAssetInput) input: ContentAssetInput, @Ctx() { db }: Context) {
-    return contentService.createContentAsset(db, input);
+  createContentAsset(@Arg("input", () => ContentAssetInput) input: ContentAssetInput, @Ctx() ctx: Context) {
+    return contentService.createContentAsset(ctx, input);
   }
 
   @Mutation(() => ContentAsset)
@@ -55,15 +56,15 @@ export class ContentResolver {
   updateContentAsset(
     @Arg("id", () => ID) id: string,
     @Arg("input", () => ContentAssetUpdate) input: ContentAssetUpdate,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
   ) {
-    return contentService.updateContentAsset(db, id, input);
+    return contentService.updateContentAsset(ctx, id, input);
   }
 
   @Mutation(() => ContentAsset)
   @Allow(Role.ADMIN)
-  archiveContentAsset(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
-    return contentService.archiveContentAsset(db, id);
+  archiveContentAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return contentService.archiveContentAsset(ctx, id);
   }
 
   @FieldResolver(() => Customer, { nullable: true, description: "The customer a case study is about." })

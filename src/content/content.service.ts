@@ -1,13 +1,13 @@
 import { syncLandingSubjects } from "../landing/landing.repository.js";
 import { and, arrayContains, asc, eq, type SQL } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { contentAssets } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
-import { ContentKind } from "./content.type.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
+import { ContentKind } from "./content.enums.js";
 import type { ContentAssetInput, ContentAssetUpdate } from "./content.inputs.js";
 
 export type ContentAssetRow = typeof contentAssets.$inferSelect;
@@ -19,7 +19,7 @@ async function getAssetOrThrow(ex: Executor, rawId: string, forUpdate = false): 
   return asset;
 }
 
-export async function createContentAsset(db: Database, input: ContentAssetInput): Promise<ContentAssetRow> {
+export async function createContentAsset({ db, changes }: ServiceContext, input: ContentAssetInput): Promise<ContentAssetRow> {
   const values = {
     kind: input.kind,
     title: v.requiredText("title", input.title, v.LIMITS.title),
@@ -42,27 +42,27 @@ export async function createContentAsset(db: Database, input: ContentAssetInput)
     if (customerId) await syncLandingSubjects(tx, [customerId]);
     return created!;
   });
-  landingChanged(db, { scope: "all" });
+  changes.publish({ kind: "landing", scope: "all" });
   return created;
 }
 
-export async function updateContentAsset(db: Database, id: string, input: ContentAssetUpdate, now = new Date()) {
-  const changes: Partial<ContentAssetRow> = { updatedAt: now };
-  if (input.title != null) changes.title = v.requiredText("title", input.title, v.LIMITS.title);
-  if (input.body != null) changes.body = v.requiredText("body", input.body, v.LIMITS.body);
-  if (input.url !== undefined) changes.url = v.httpUrl("url", input.url);
-  if (input.niches != null) changes.niches = v.niches("niches", input.niches);
+export async function updateContentAsset({ db, changes }: ServiceContext, id: string, input: ContentAssetUpdate, now = new Date()) {
+  const patch: Partial<ContentAssetRow> = { updatedAt: now };
+  if (input.title != null) patch.title = v.requiredText("title", input.title, v.LIMITS.title);
+  if (input.body != null) patch.body = v.requiredText("body", input.body, v.LIMITS.body);
+  if (input.url !== undefined) patch.url = v.httpUrl("url", input.url);
+  if (input.niches != null) patch.niches = v.niches("niches", input.niches);
   const updated = await db.transaction(async (tx) => {
     const asset = await getAssetOrThrow(tx, id, true);
-    const [updated] = await tx.update(contentAssets).set(changes).where(eq(contentAssets.id, asset.id)).returning();
+    const [updated] = await tx.update(contentAssets).set(patch).where(eq(contentAssets.id, asset.id)).returning();
     return updated!;
   });
-  landingChanged(db, { scope: "all" });
+  changes.publish({ kind: "landing", scope: "all" });
   return updated;
 }
 
 /** Archived assets never reach a landing page; archiving twice is harmless. */
-export async function archiveContentAsset(db: Database, id: string, now = new Date()) {
+export async function archiveContentAsset({ db, changes }: ServiceContext, id: string, now = new Date()) {
   const archived = await db.transaction(async (tx) => {
     const asset = await getAssetOrThrow(tx, id, true);
     if (asset.archived) return asset;
@@ -73,7 +73,7 @@ export async function archiveContentAsset(db: Database, id: string, now = new Da
       .returning();
     return updated!;
   });
-  landingChanged(db, { scope: "all" });
+  changes.publish({ kind: "landing", scope: "all" });
   return archived;
 }
 

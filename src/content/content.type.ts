@@ -1,10 +1,6 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
+import { ContentKind } from "./content.enums.js";
 
-export enum ContentKind {
-  CASE_STUDY = "CASE_STUDY",
-  USE_CASE = "USE_CASE",
-  PAIN_POINT = "PAIN_POINT",
-}
 registerEnumType(ContentKind, { name: "ContentKind" });
 
 @ObjectType()

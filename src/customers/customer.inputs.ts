@@ -1,5 +1,5 @@
 import { Field, Float, ID, InputType, Int } from "type-graphql";
-import { CustomerStatus, StakeholderRole } from "./customer.type.js";
+import { CustomerStatus, StakeholderRole } from "./customer.enums.js";
 
 @InputType()
 export class CustomerInput {

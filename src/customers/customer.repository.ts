@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
-import { CustomerOrder } from "./customer.type.js";
+import { CustomerOrder } from "./customer.enums.js";
 import type { Executor } from "../db/client.js";
 import { affiliates, customerScores, customers, referrals, stakeholders } from "../db/schema/index.js";
 import { segmentCondition } from "../segments/segment.sql.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
 import type { Database } from "../db/client.js";
 import { getSegmentOrThrow } from "../segments/segment.service.js";
@@ -8,7 +8,8 @@ import type { SegmentRule } from "../segments/segment.type.js";
 import { decodeSortCursor, encodeSortCursor, pageArgs, toConnection } from "../common/pagination.js";
 import * as v from "../common/validate.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
-import { Customer, CustomerConnection, CustomerOrder, Stakeholder } from "./customer.type.js";
+import { Customer, CustomerConnection, Stakeholder } from "./customer.type.js";
+import { CustomerOrder } from "./customer.enums.js";
 import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import {
   countCustomers,
@@ -64,14 +65,14 @@ export class CustomerResolver {
 
   @Mutation(() => Customer, { description: "Creates or updates by externalId (the CRM's id)." })
   @Allow(Role.ADMIN)
-  upsertCustomer(@Arg("input", () => CustomerInput) input: CustomerInput, @Ctx() { db }: Context) {
-    return customersService.upsertCustomer(db, input);
+  upsertCustomer(@Arg("input", () => CustomerInput) input: CustomerInput, @Ctx() ctx: Context) {
+    return customersService.upsertCustomer(ctx, input);
   }
 
   @Mutation(() => Customer)
   @Allow(Role.ADMIN)
-  recordUsage(@Arg("input", () => UsageInput) input: UsageInput, @Ctx() { db }: Context) {
-    return customersService.recordUsage(db, input);
+  recordUsage(@Arg("input", () => UsageInput) input: UsageInput, @Ctx() ctx: Context) {
+    return customersService.recordUsage(ctx, input);
   }
 
   @Mutation(() => Customer, { description: "score 0-10" })
@@ -79,10 +80,10 @@ export class CustomerResolver {
   recordNpsResponse(
     @Arg("customerId", () => ID) customerId: string,
     @Arg("score", () => Int) score: number,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
   ) {
-    return customersService.recordNpsResponse(db, customerId, score, at);
+    return customersService.recordNpsResponse(ctx, customerId, score, at);
   }
 
   @Mutation(() => Customer, { description: "score 1-5" })
@@ -90,20 +91,20 @@ export class CustomerResolver {
   recordCsatResponse(
     @Arg("customerId", () => ID) customerId: string,
     @Arg("score", () => Int) score: number,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
   ) {
-    return customersService.recordCsatResponse(db, customerId, score, at);
+    return customersService.recordCsatResponse(ctx, customerId, score, at);
   }
 
   @Mutation(() => Customer)
   @Allow(Role.ADMIN)
   recordSupportTicket(
     @Arg("customerId", () => ID) customerId: string,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
     @Arg("openedAt", () => Date, { nullable: true }) openedAt?: Date | null,
   ) {
-    return customersService.recordSupportTicket(db, customerId, openedAt);
+    return customersService.recordSupportTicket(ctx, customerId, openedAt);
   }
 
   @Mutation(() => Customer, { description: "An upgrade (higher MRR) counts as an upsell." })
@@ -112,21 +113,21 @@ export class CustomerResolver {
     @Arg("customerId", () => ID) customerId: string,
     @Arg("plan", () => String) plan: string,
     @Arg("mrrCents", () => Int) mrrCents: number,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
   ) {
-    return customersService.recordPlanChange(db, customerId, plan, mrrCents, at);
+    return customersService.recordPlanChange(ctx, customerId, plan, mrrCents, at);
   }
 
   @Mutation(() => Customer)
   @Allow(Role.ADMIN)
   markChurned(
     @Arg("customerId", () => ID) customerId: string,
-    @Ctx() { db }: Context,
+    @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
     @Arg("reason", () => String, { nullable: true }) reason?: string | null,
   ) {
-    return customersService.markChurned(db, customerId, at, reason);
+    return customersService.markChurned(ctx, customerId, at, reason);
   }
 
   @Mutation(() => Stakeholder, { description: "Creates or updates a CRM stakeholder, keyed by (customerId, email)." })

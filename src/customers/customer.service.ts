@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor, type Transaction } from "../db/client.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { voidChurnedPending } from "../commissions/commission.repository.js";
 import { isLandingSubject } from "../landing/landing.repository.js";
 import {
@@ -15,7 +15,7 @@ import {
 } from "../db/schema/index.js";
 import { badInput, toAppError } from "../common/errors.js";
 import * as v from "../common/validate.js";
-import { CustomerStatus, type StakeholderRole } from "./customer.type.js";
+import { CustomerStatus, type StakeholderRole } from "./customer.enums.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";
@@ -45,14 +45,14 @@ export function validateCustomerInput(input: CustomerInput, now: Date) {
 }
 
 /** Creates the customer, or updates the one with this externalId; billing changes become history rows. */
-export async function upsertCustomer(db: Database, input: CustomerInput, now = new Date()): Promise<CustomerRow> {
+export async function upsertCustomer(context: ServiceContext, input: CustomerInput, now = new Date()): Promise<CustomerRow> {
   const values = validateCustomerInput(input, now);
   try {
-    return await writeCustomer(db, values, now);
+    return await writeCustomer(context, values, now);
   } catch (error) {
     // Two concurrent creates of one externalId: the loser retries, and finds the row to update.
     if (toAppError(error)?.field !== "externalId") throw error;
-    return writeCustomer(db, values, now);
+    return writeCustomer(context, values, now);
   }
 }
 
@@ -61,18 +61,18 @@ export async function upsertCustomer(db: Database, input: CustomerInput, now = n
  * scores in that same transaction, and after commit invalidates the landing pages when the
  * customer is the subject of a live asset (its story may now appear, move or go, its name show or hide).
  */
-async function customerWrite(db: Database, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
+async function customerWrite({ db, changes, scoring }: ServiceContext, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
   const { customer, featured } = await db.transaction(async (tx) => {
     const customer = await work(tx);
-    await refreshScores(tx, [customer.id], now);
+    await refreshScores(tx, [customer.id], now, scoring);
     return { customer, featured: await isLandingSubject(tx, [customer.id]) };
   });
-  if (featured) landingChanged(db, { scope: "all" });
+  if (featured) changes.publish({ kind: "landing", scope: "all" });
   return customer;
 }
 
-function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
-  return customerWrite(db, now, async (tx) => {
+function writeCustomer(context: ServiceContext, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
+  return customerWrite(context, now, async (tx) => {
     const existing = await findCustomerByExternalId(tx, values.externalId);
     if (!existing) {
       const status = values.status ?? CustomerStatus.ACTIVE;
@@ -130,38 +130,38 @@ function writeCustomer(db: Database, values: ReturnType<typeof validateCustomerI
   });
 }
 
-export async function recordUsage(db: Database, input: UsageInput, now = new Date()): Promise<CustomerRow> {
+export async function recordUsage(context: ServiceContext, input: UsageInput, now = new Date()): Promise<CustomerRow> {
   const licensedSeats = v.intInRange("licensedSeats", input.licensedSeats, 1, v.LIMITS.seats);
   const activeUsers = v.intInRange("activeUsers", input.activeUsers, 0, v.LIMITS.seats);
   const at = v.pastDate("at", input.at, now);
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, input.customerId);
     await tx.insert(usageSnapshots).values({ customerId: customer.id, at, activeUsers, licensedSeats });
     return customer;
   });
 }
 
-export async function recordNpsResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
+export async function recordNpsResponse(context: ServiceContext, customerId: string, score: number, at?: Date | null, now = new Date()) {
   const values = { score: v.intInRange("score", score, 0, 10), at: v.pastDate("at", at, now) };
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(npsResponses).values({ customerId: customer.id, ...values });
     return customer;
   });
 }
 
-export async function recordCsatResponse(db: Database, customerId: string, score: number, at?: Date | null, now = new Date()) {
+export async function recordCsatResponse(context: ServiceContext, customerId: string, score: number, at?: Date | null, now = new Date()) {
   const values = { score: v.intInRange("score", score, 1, 5), at: v.pastDate("at", at, now) };
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(csatResponses).values({ customerId: customer.id, ...values });
     return customer;
   });
 }
 
-export async function recordSupportTicket(db: Database, customerId: string, openedAt?: Date | null, now = new Date()) {
+export async function recordSupportTicket(context: ServiceContext, customerId: string, openedAt?: Date | null, now = new Date()) {
   const at = v.pastDate("openedAt", openedAt, now);
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId);
     await tx.insert(supportTickets).values({ customerId: customer.id, openedAt: at });
     return customer;
@@ -179,7 +179,7 @@ function billingError(refusal: BillingRefusal, customerIdField = "customerId") {
  * current plan moves only if this is the latest change.
  */
 export async function recordPlanChange(
-  db: Database,
+  context: ServiceContext,
   customerId: string,
   plan: string,
   mrrCents: number,
@@ -191,7 +191,7 @@ export async function recordPlanChange(
     mrrCents: v.cents("mrrCents", mrrCents),
     at: v.pastDate("at", at, now),
   };
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
     const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
@@ -243,9 +243,9 @@ export async function applyChurn(tx: Transaction, customerId: string, values: { 
   return updated!;
 }
 
-export async function markChurned(db: Database, customerId: string, at?: Date | null, reason?: string | null, now = new Date()) {
+export async function markChurned(context: ServiceContext, customerId: string, at?: Date | null, reason?: string | null, now = new Date()) {
   const values = { churnedAt: v.pastDate("at", at, now), churnReason: v.optionalText("reason", reason, v.LIMITS.reason) };
-  return customerWrite(db, now, async (tx) => {
+  return customerWrite(context, now, async (tx) => {
     const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
     const refusal = churnRefusal(values.churnedAt, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
     if (refusal) throw billingError(refusal);

@@ -1,35 +1,12 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionTypes } from "../common/connection.type.js";
+import { CustomerOrder, CustomerStatus, StakeholderRole } from "./customer.enums.js";
+import { HealthBand } from "../intelligence/intelligence.enums.js";
 
-export enum CustomerStatus {
-  TRIAL = "TRIAL",
-  ACTIVE = "ACTIVE",
-  CHURNED = "CHURNED",
-}
 registerEnumType(CustomerStatus, { name: "CustomerStatus" });
-
-export enum CustomerOrder {
-  ID = "ID",
-  HEALTH_SCORE_DESC = "HEALTH_SCORE_DESC",
-  HEALTH_SCORE_ASC = "HEALTH_SCORE_ASC",
-  CHURN_RISK_DESC = "CHURN_RISK_DESC",
-  ADVOCACY_SCORE_DESC = "ADVOCACY_SCORE_DESC",
-}
 registerEnumType(CustomerOrder, { name: "CustomerOrder", description: "How customers(…) is sorted; score orders read the scores' indexes." });
 
-export enum HealthBand {
-  RED = "RED",
-  YELLOW = "YELLOW",
-  GREEN = "GREEN",
-}
 registerEnumType(HealthBand, { name: "HealthBand" });
-
-export enum StakeholderRole {
-  CHAMPION = "CHAMPION",
-  DECISION_MAKER = "DECISION_MAKER",
-  INFLUENCER = "INFLUENCER",
-  USER = "USER",
-}
 registerEnumType(StakeholderRole, { name: "StakeholderRole" });
 
 /** Fields stored on the customer row; computed ones are field resolvers in customer.resolver.ts. */

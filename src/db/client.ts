@@ -8,7 +8,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import type { DatabaseConfig } from "../config/env.js";
+import type { DatabaseConfig } from "../config/config.js";
 import * as schema from "./schema/index.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
 

@@ -1,5 +1,6 @@
 import { createTransport } from "nodemailer";
 import { log } from "../common/log.js";
+import type { EmailOptions } from "../config/config.js";
 
 export interface OutgoingEmail {
   to: string;
@@ -20,12 +21,7 @@ export interface Mailer {
   close(): void;
 }
 
-export interface MailerOptions {
-  smtpUrl: string | undefined;
-  from: string;
-}
-
-export const DEFAULT_EMAIL_FROM = "Advocate <no-reply@advocate.localhost>";
+export type MailerOptions = Pick<EmailOptions, "smtpUrl" | "from">;
 
 /** nodemailer over a small connection pool, with timeouts short enough for a job's lease. */
 export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {

@@ -2,8 +2,9 @@ import "reflect-metadata";
 import { statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { parseDatabaseUrl } from "../config/env.js";
+import { parseDatabaseUrl, parseScoringConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
+import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { importCustomersCsv, importEventsNdjson, type ImportOptions, type ImportSummary, type RowError } from "./import.service.js";
 
 const USAGE = `Usage: npm run import -- [--customers customers.csv] [--events events.ndjson] [--errors report.txt]
@@ -44,6 +45,7 @@ async function main(): Promise<number> {
     else shown.push(...lines.slice(0, MAX_SHOWN - shown.length));
   };
   const handle = await openDatabase(parseDatabaseUrl(process.env.DATABASE_URL));
+  const context = serviceContextWithoutServer(handle.db, parseScoringConfig(process.env));
   let refused = 0;
   try {
     await handle.migrate();
@@ -63,7 +65,7 @@ async function main(): Promise<number> {
         if (!values.errors && errors.length > 2 * MAX_SHOWN) errors.sort((a, b) => a.line - b.line).splice(MAX_SHOWN);
       };
       try {
-        summary = await run(handle.db, file, { ...progress.options, onError });
+        summary = await run(context, file, { ...progress.options, onError });
       } catch (error) {
         throw new Error(`${file}: ${(error as Error).message}`, { cause: error });
       } finally {
@@ -79,6 +81,7 @@ async function main(): Promise<number> {
       );
     }
   } finally {
+    await context.settled();
     await handle.close();
   }
   if (values.errors) {

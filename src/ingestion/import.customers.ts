@@ -6,7 +6,8 @@ import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
 import { AppError, badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { validateCustomerInput } from "../customers/customer.service.js";
-import { CustomerStatus } from "../customers/customer.type.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
+import type { ScoringConfig } from "../config/config.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { isLandingSubject } from "../landing/landing.repository.js";
 
@@ -81,7 +82,7 @@ export type CustomerValues = ReturnType<typeof customerFromRow>;
  * first billing row at signup unless on trial), existing ones updated only where name, niche,
  * channel or retention cost differ, the rest left alone; the customers written are rescored.
  */
-export async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date): Promise<{ created: number; updated: number; featured: boolean }> {
+export async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date, scoring: ScoringConfig): Promise<{ created: number; updated: number; featured: boolean }> {
   return db.transaction(async (tx) => {
     const existing = await queryRows<{ id: string; external_id: string; name: string; niche: string | null; acquisition_channel: string | null; retention_cost_cents: number }>(
       tx,
@@ -129,7 +130,7 @@ export async function writeCustomerBatch(db: Database, batch: CustomerValues[], 
          where c.id = u.id`);
       written.push(...ids);
     }
-    await refreshScores(tx, written, now);
+    await refreshScores(tx, written, now, scoring);
     return { created: fresh.length, updated: changed.length, featured: await isLandingSubject(tx, written) };
   });
 }

@@ -1,7 +1,6 @@
 import { createReadStream } from "node:fs";
-import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { parseRfc3339 } from "../common/dates.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { ingestEvents } from "./ingestion.service.js";
 import { drainScoreQueue } from "../intelligence/score-queue.js";
 import { byteLines, csvRecords, MAX_LINE_BYTES, strictUtf8, type CsvRecord } from "./file-lines.js";
@@ -86,7 +85,7 @@ function headerOf(record: CsvRecord): string[] {
  * a later row with the same external_id in one batch wins. See import.customers.ts for what a row
  * writes to a customer that exists.
  */
-export async function importCustomersCsv(db: Database, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importCustomersCsv({ db, changes, scoring }: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 2_000;
   const { summary, reject, input } = startImport(file, options);
@@ -96,7 +95,7 @@ export async function importCustomersCsv(db: Database, file: string, options: Im
     if (batch.size === 0) return;
     const values = [...batch.values()];
     batch = new Map();
-    const written = await writeCustomerBatch(db, values, now);
+    const written = await writeCustomerBatch(db, values, now, scoring);
     summary.created += written.created;
     summary.updated += written.updated;
     summary.unchanged += values.length - written.created - written.updated;
@@ -119,7 +118,7 @@ export async function importCustomersCsv(db: Database, file: string, options: Im
     if (batch.size >= batchSize) await flush();
   }
   await flush();
-  if (featured) landingChanged(db, { scope: "all" });
+  if (featured) changes.publish({ kind: "landing", scope: "all" });
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }
@@ -153,7 +152,7 @@ async function* eventLines(input: AsyncIterable<Buffer>, summary: ImportSummary,
  * the customer's state as the file's earlier events left it, wherever the batches split.
  * `created` counts events stored, `unchanged` events already stored.
  */
-export async function importEventsNdjson(db: Database, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
+export async function importEventsNdjson(context: ServiceContext, file: string, options: ImportOptions = {}): Promise<ImportSummary> {
   const batchSize = Math.min(options.batchSize ?? 500, 1_000);
   const { summary, reject, input } = startImport(file, options);
   let batch: { line: number; event: unknown }[] = [];
@@ -161,7 +160,7 @@ export async function importEventsNdjson(db: Database, file: string, options: Im
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    const result = await ingestEvents(db, { events: current.map((b) => b.event) }, options.now);
+    const result = await ingestEvents(context, { events: current.map((b) => b.event) }, options.now);
     result.events.forEach((outcome, i) => {
       if (outcome.status === "accepted") summary.created++;
       else if (outcome.status === "duplicate") summary.unchanged++;
@@ -174,7 +173,7 @@ export async function importEventsNdjson(db: Database, file: string, options: Im
   }
   await flush();
   // The webhook path queues rescoring for the job runner; an import rescores before it reports.
-  await drainScoreQueue(db, options.now);
+  await drainScoreQueue(context, options.now);
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { Database, Transaction } from "../db/client.js";
+import type { Transaction } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
-import { jobsEnqueued } from "../jobs/job.runner.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
 import { churnPeriodsOf, churnRefusal, planChangeRefusal, type ChurnPeriod } from "../customers/billing-periods.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
@@ -35,7 +35,7 @@ interface CustomerState {
  * transaction; a durable job rescores them in large batches moments later, and the landing
  * cache follows then (score-queue.ts).
  */
-export async function ingestEvents(db: Database, body: unknown, now = new Date()): Promise<IngestResult> {
+export async function ingestEvents({ db, changes }: ServiceContext, body: unknown, now = new Date()): Promise<IngestResult> {
   const list = (body as { events?: unknown } | null)?.events;
   if (!body || typeof body !== "object" || !Array.isArray(list)) throw new IngestRequestError('the body must be {"events": [...]}');
   if (list.length > MAX_EVENTS_PER_REQUEST) throw new IngestRequestError(`at most ${MAX_EVENTS_PER_REQUEST} events per request`);
@@ -104,7 +104,7 @@ export async function ingestEvents(db: Database, body: unknown, now = new Date()
     return rescored;
   });
 
-  if (touched.length > 0) jobsEnqueued(db);
+  if (touched.length > 0) changes.publish({ kind: "jobs" });
   const count = (status: EventOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), events: outcomes };
 }

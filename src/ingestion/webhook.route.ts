@@ -1,20 +1,10 @@
 import express, { type Request, type Response, type Router } from "express";
-import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
+import type { WebhookOptions } from "../config/config.js";
 import { describeError, log } from "../common/log.js";
-import { systemClock, type Clock } from "../jobs/job.runner.js";
+import type { Clock } from "../jobs/job.runner.js";
 import { ingestEvents, IngestRequestError } from "./ingestion.service.js";
 import { SIGNATURE_HEADER, verifyWebhookSignature } from "./webhook.signature.js";
-
-export interface WebhookOptions {
-  /** The secrets of X-Advocate-Signature (more than one while rotating); none: the endpoint answers 503. */
-  secrets: readonly string[];
-  /** Largest body accepted (413 past it). */
-  maxBytes: number;
-  /** The time signatures are judged at and events received at (tests move it to replay a request later). */
-  clock: Clock;
-}
-
-export const DEFAULT_WEBHOOK_MAX_BYTES = 1024 * 1024;
 
 const fail = (res: Response, status: number, code: string, message: string, reason?: string) => res.status(status).json({ error: { code, message, ...(reason ? { reason } : {}) } });
 
@@ -23,11 +13,10 @@ const fail = (res: Response, status: number, code: string, message: string, reas
  * WEBHOOK_SECRET (webhook.signature.ts). The signature and its timestamp are checked on the raw
  * bytes before anything is parsed; a bad, missing or stale one is 401 and nothing is stored.
  */
-export function webhookRouter(db: Database, options: Partial<WebhookOptions>): Router {
-  const secrets = options.secrets ?? [];
-  const clock = options.clock ?? systemClock;
+export function webhookRouter(context: ServiceContext, options: WebhookOptions, clock: Clock): Router {
+  const { secrets } = options;
   const router = express.Router();
-  router.post("/webhooks/events", express.raw({ type: () => true, limit: options.maxBytes ?? DEFAULT_WEBHOOK_MAX_BYTES }), async (req: Request, res: Response) => {
+  router.post("/webhooks/events", express.raw({ type: () => true, limit: options.maxBytes }), async (req: Request, res: Response) => {
     if (secrets.length === 0) return void fail(res, 503, "NOT_CONFIGURED", "webhooks are not configured (set WEBHOOK_SECRET)");
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const now = clock.now();
@@ -40,7 +29,7 @@ export function webhookRouter(db: Database, options: Partial<WebhookOptions>): R
       return void fail(res, 400, "BAD_REQUEST", "the body is not valid JSON");
     }
     try {
-      res.json(await ingestEvents(db, parsed, now));
+      res.json(await ingestEvents(context, parsed, now));
     } catch (error) {
       if (error instanceof IngestRequestError) return void fail(res, 400, "BAD_REQUEST", error.message);
       log.error("webhook ingestion failed", describeError(error));

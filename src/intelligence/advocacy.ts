@@ -1,6 +1,6 @@
 import type { CustomerFeatures } from "./features.js";
 import { factorScores, lifetimeValueFactor, round1, type Health } from "./health.js";
-import type { ScoringConfig } from "./scoring.config.js";
+import type { ScoringConfig } from "../config/config.js";
 
 /**
  * How likely a customer is to promote the product and succeed as an affiliate, 0-100 (README,

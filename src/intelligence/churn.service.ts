@@ -1,5 +1,6 @@
 import { and, eq, isNotNull, lte, ne } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { churnModels, customers } from "../db/schema/index.js";
 import { AppError, ErrorCode } from "../common/errors.js";
 import { areaUnderRoc, FEATURE_NAMES, featureVector, predict, trainLogistic } from "./churn-model.js";
@@ -45,7 +46,8 @@ async function trainingRequests(db: Database, now: Date): Promise<{ request: Fea
 }
 
 /** Trains a churn model on the history stored now, stores it as the next version and rescores everyone. */
-export async function trainChurnModel(db: Database, now = new Date()): Promise<ChurnModelRow> {
+export async function trainChurnModel(context: ServiceContext, now = new Date()): Promise<ChurnModelRow> {
+  const { db } = context;
   const examples = await trainingRequests(db, now);
   const positives = examples.filter((e) => e.label === 1).length;
   const negatives = examples.length - positives;
@@ -87,6 +89,6 @@ export async function trainChurnModel(db: Database, now = new Date()): Promise<C
       features: FEATURE_NAMES.map((name, j) => ({ name, weight: model.weights[j]!, mean: model.means[j]!, std: model.stds[j]! })),
     })
     .returning();
-  await recomputeAllScores(db, now);
+  await recomputeAllScores(context, now);
   return row!;
 }

@@ -1,7 +1,8 @@
 import type { CustomerFeatures } from "./features.js";
-import type { HealthFactorName, ScoringConfig } from "./scoring.config.js";
+import type { HealthFactorName, ScoringConfig } from "../config/config.js";
+import type { HealthBand } from "./intelligence.enums.js";
 
-export type Band = "RED" | "YELLOW" | "GREEN";
+export type Band = `${HealthBand}`;
 
 export interface FactorScore {
   name: HealthFactorName;

@@ -1,8 +1,9 @@
 import { Arg, Ctx, FieldResolver, Float, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import * as v from "../common/validate.js";
-import { Customer, HealthBand, HealthFactor, Stakeholder } from "../customers/customer.type.js";
+import { Customer, HealthFactor, Stakeholder } from "../customers/customer.type.js";
+import { HealthBand } from "./intelligence.enums.js";
 import { contactToApproach } from "../customers/contact-to-approach.js";
 import { Segment } from "../segments/segment.type.js";
 import { ChurnModel, SuccessPattern } from "./intelligence.type.js";
@@ -10,7 +11,6 @@ import { affiliateCandidates, patternCounts, topCustomers } from "./intelligence
 import { rankSuccessPatterns } from "./patterns.js";
 import { findActiveChurnModel, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
 import { trainChurnModel } from "./churn.service.js";
-import { scoringConfig } from "./scoring.config.js";
 import { advocacyReasons } from "./advocacy.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 
@@ -69,13 +69,13 @@ export class IntelligenceResolver {
   @Query(() => [SuccessPattern], { description: "Attribute values over-represented among successful customers, highest lift first." })
   @Allow(Role.ADMIN)
   async successPatterns(
-    @Ctx() { db, now }: Context,
+    @Ctx() { db, now, scoring }: Context,
     @Arg("limit", () => Int, { nullable: true, defaultValue: 20 }) limit: number,
     @Arg("minSupport", () => Int, { nullable: true, description: "Smallest group that may rank; default max(10, 1% of customers)." })
     minSupport?: number | null,
   ) {
     const support = minSupport == null ? undefined : v.intInRange("minSupport", minSupport, 1, 1_000_000);
-    const judgedBefore = new Date(now.getTime() - scoringConfig().success.minTenureDays * DAY_MS);
+    const judgedBefore = new Date(now.getTime() - scoring.success.minTenureDays * DAY_MS);
     return rankSuccessPatterns(await patternCounts(db, judgedBefore), limitArg(limit), support);
   }
 
@@ -88,8 +88,8 @@ export class IntelligenceResolver {
 
   @Mutation(() => ChurnModel, { description: "Trains the churn model on the history stored now and puts it in use." })
   @Allow(Role.ADMIN)
-  async trainChurnModel(@Ctx() { db }: Context) {
-    return toChurnModel(await trainChurnModel(db));
+  async trainChurnModel(@Ctx() ctx: Context) {
+    return toChurnModel(await trainChurnModel(ctx));
   }
 
   @FieldResolver(() => Float)

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
-import { queryRows, type Database, type Executor } from "../db/client.js";
+import { queryRows, type Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import type { JobHandler } from "../jobs/job.runner.js";
 import { isLandingSubject } from "../landing/landing.repository.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { activeModel, refreshScores } from "./scores.service.js";
 
 export const SCORE_QUEUE_JOB = "scores.queued";
@@ -38,7 +38,7 @@ export async function queueScoreRefresh(ex: Executor, customerIds: readonly stri
  * (locking the queue rows made every webhook request wait ~40 ms for the drain). At most
  * `maxBatches` a call, so a job under a constant feed ends and lets others run.
  */
-export async function drainScoreQueue(db: Database, now = new Date(), maxBatches = Infinity): Promise<DrainResult> {
+export async function drainScoreQueue({ db, changes, scoring }: ServiceContext, now = new Date(), maxBatches = Infinity): Promise<DrainResult> {
   const model = await activeModel(db);
   let refreshed = 0;
   for (let batch = 0; batch < maxBatches; batch++) {
@@ -50,7 +50,7 @@ export async function drainScoreQueue(db: Database, now = new Date(), maxBatches
         sql`select customer_id, queued_at::text from score_refresh_queue order by queued_at limit ${BATCH}`,
       );
       const list = taken.map((r) => r.customer_id);
-      await refreshScores(tx, list, now, model);
+      await refreshScores(tx, list, now, scoring, model);
       if (list.length > 0) {
         // Rows are locked in id order, as writers upsert them, so the two never deadlock.
         await tx.execute(sql`delete from score_refresh_queue where customer_id in (
@@ -65,7 +65,7 @@ export async function drainScoreQueue(db: Database, now = new Date(), maxBatches
     if (ids.length === 0) return { refreshed, busy: false, more: false };
     refreshed += ids.length;
     // Landing pages rank case studies by these scores, and name customers only while live.
-    if (await isLandingSubject(db, ids)) landingChanged(db, { scope: "all" });
+    if (await isLandingSubject(db, ids)) changes.publish({ kind: "landing", scope: "all" });
   }
   return { refreshed, busy: false, more: true };
 }
@@ -82,10 +82,10 @@ export interface DrainResult {
  * Another drain running, or more left after 25 batches: this job runs again a moment later, so
  * nothing queued after another drain's last read is left behind.
  */
-export function scoreQueueJobHandler(db: Database): JobHandler {
+export function scoreQueueJobHandler(context: ServiceContext): JobHandler {
   return {
     run: async (_job, now) => {
-      const { more } = await drainScoreQueue(db, now, 25);
+      const { more } = await drainScoreQueue(context, now, 25);
       if (more) return { runAgainAt: new Date(now.getTime() + SCORE_QUEUE_DELAY_MS) };
     },
   };

@@ -1,9 +1,10 @@
 import DataLoader from "dataloader";
 import type { Database } from "../db/client.js";
+import type { ScoringConfig } from "../config/config.js";
 import { findScoresByCustomerIds, type ScoreRow } from "./scores.repository.js";
 import { computeScores } from "./scores.service.js";
 
-export function createScoreLoaders(db: Database, now: Date) {
+export function createScoreLoaders(db: Database, now: Date, scoring: ScoringConfig) {
   return {
     /**
      * The stored scores of a batch of customers in one statement. A customer written before
@@ -12,7 +13,7 @@ export function createScoreLoaders(db: Database, now: Date) {
     scoresByCustomerId: new DataLoader<string, ScoreRow | undefined>(async (ids) => {
       const stored = new Map((await findScoresByCustomerIds(db, ids)).map((row) => [row.customerId, row]));
       const missing = ids.filter((id) => !stored.has(id));
-      for (const row of await computeScores(db, missing, now)) stored.set(row.customerId, row);
+      for (const row of await computeScores(db, missing, now, scoring)) stored.set(row.customerId, row);
       return ids.map((id) => stored.get(id));
     }),
   };

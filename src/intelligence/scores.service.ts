@@ -1,14 +1,14 @@
 import { and, asc, gt, isNull, sql } from "drizzle-orm";
 import { syncLandingSubjects } from "../landing/landing.repository.js";
-import type { Database, Executor } from "../db/client.js";
+import type { Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1 } from "./health.js";
-import { scoringConfig, type ScoringConfig } from "./scoring.config.js";
+import type { ScoringConfig } from "../config/config.js";
 import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
 
 export const TREND_DAYS = 30;
@@ -63,7 +63,7 @@ export async function activeModel(ex: Executor): Promise<ModelInUse> {
  * Computes the scores of these customers as of `now`, without storing them: three statements
  * whatever the number of customers (model, features now and 30 days back).
  */
-export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, model?: ModelInUse): Promise<ScoreRow[]> {
+export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, scoring: ScoringConfig, model?: ModelInUse): Promise<ScoreRow[]> {
   if (customerIds.length === 0) return [];
   const inUse = model === undefined ? await activeModel(ex) : model;
   const before = new Date(now.getTime() - TREND_DAYS * DAY_MS);
@@ -72,18 +72,17 @@ export async function computeScores(ex: Executor, customerIds: readonly string[]
     ...customerIds.map((customerId) => ({ customerId, asOf: before })),
   ]);
   const past = new Map(features.filter((f) => f.asOf.getTime() === before.getTime()).map((f) => [f.customerId, f]));
-  const config = scoringConfig();
   return features
     .filter((f) => f.asOf.getTime() === now.getTime())
-    .map((f) => scoreCustomer(f, past.get(f.customerId), inUse, config, now));
+    .map((f) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now));
 }
 
 /**
  * Recomputes and stores these customers' scores. Called inside the transaction of every write
  * that changes a customer's history, so reads never see stale scores.
  */
-export async function refreshScores(ex: Executor, customerIds: readonly string[], now = new Date(), model?: ModelInUse): Promise<void> {
-  await upsertScores(ex, await computeScores(ex, customerIds, now, model));
+export async function refreshScores(ex: Executor, customerIds: readonly string[], now: Date, scoring: ScoringConfig, model?: ModelInUse): Promise<void> {
+  await upsertScores(ex, await computeScores(ex, customerIds, now, scoring, model));
   await syncLandingSubjects(ex, customerIds);
 }
 
@@ -95,7 +94,7 @@ export interface RecomputeOptions {
 }
 
 /** Recomputes every customer's scores in batches (set-based: a few statements per batch). */
-export async function recomputeAllScores(db: Database, now = new Date(), options: RecomputeOptions = {}): Promise<number> {
+export async function recomputeAllScores({ db, changes, scoring }: ServiceContext, now = new Date(), options: RecomputeOptions = {}): Promise<number> {
   const batchSize = options.batchSize ?? 2_000;
   const model = await activeModel(db);
   let afterId: string | null = null;
@@ -111,10 +110,10 @@ export async function recomputeAllScores(db: Database, now = new Date(), options
       .orderBy(asc(customers.id))
       .limit(batchSize);
     if (page.length === 0) {
-      if (done > 0) landingChanged(db, { scope: "all" });
+      if (done > 0) changes.publish({ kind: "landing", scope: "all" });
       return done;
     }
-    await db.transaction((tx) => refreshScores(tx, page.map((r) => r.id), now, model));
+    await db.transaction((tx) => refreshScores(tx, page.map((r) => r.id), now, scoring, model));
     done += page.length;
     afterId = page.at(-1)!.id;
     options.onProgress?.(done);

@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../db/client.js";
+import type { JobsOptions } from "../config/config.js";
 import { describeError, log } from "../common/log.js";
 import { claimJobs, completeJob, failJob, queueDepth, renewLease, rescheduleJob, type ClaimedJob, type QueueDepth } from "./job.queue.js";
 
@@ -23,29 +24,11 @@ export interface JobHandler {
 /** An error retrying cannot fix: the job fails at once. */
 export class PermanentJobError extends Error {}
 
-export interface JobRunnerOptions {
+export interface JobRunnerOptions extends JobsOptions {
   /** Unique per process: shows in jobs.locked_by. */
   workerId: string;
   clock: Clock;
-  /** Milliseconds between polls when idle; 0: never poll (tests call drain()). */
-  pollMs: number;
-  /** Jobs claimed, and run concurrently, at a time. */
-  batchSize: number;
-  /** A claim lasts this long unless renewed; renewed every third of it while the job runs. */
-  leaseMs: number;
-  /** Retry delays: base × 2^(attempt−1), at most max. */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
 }
-
-export const DEFAULT_JOB_RUNNER: Omit<JobRunnerOptions, "workerId"> = {
-  clock: systemClock,
-  pollMs: 1_000,
-  batchSize: 10,
-  leaseMs: 60_000,
-  backoffBaseMs: 30_000,
-  backoffMaxMs: 3_600_000,
-};
 
 export const newWorkerId = () => `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
 
@@ -55,8 +38,9 @@ export function retryDelayMs(attempt: number, options: Pick<JobRunnerOptions, "b
 
 /**
  * Runs the jobs of the `jobs` table: polls for due ones (and is kicked when this process enqueues
- * some), runs a batch concurrently, renews their leases while they run, and records each
- * outcome under the claim's fencing token. Any number of runners may share one database.
+ * some: createApp subscribes kick() to the change channel), runs a batch concurrently, renews
+ * their leases while they run, and records each outcome under the claim's fencing token. Any
+ * number of runners may share one database.
  */
 export class JobRunner {
   readonly options: JobRunnerOptions;
@@ -73,9 +57,9 @@ export class JobRunner {
 
   constructor(
     private readonly db: Database,
-    options: Partial<JobRunnerOptions> = {},
+    options: JobsOptions & { clock: Clock },
   ) {
-    this.options = { ...DEFAULT_JOB_RUNNER, workerId: newWorkerId(), ...options };
+    this.options = { ...options, workerId: newWorkerId() };
   }
 
   register(kind: string, handler: JobHandler): this {
@@ -205,19 +189,4 @@ export class JobRunner {
       this.wake = undefined;
     }
   }
-}
-
-// Code that enqueues work inside a request kicks this process's runner once its transaction
-// commits, instead of leaving the job to the next poll; other instances find it when they poll.
-const runners = new WeakMap<Database, JobRunner>();
-
-export function registerJobRunner(db: Database, runner: JobRunner): () => void {
-  runners.set(db, runner);
-  return () => {
-    if (runners.get(db) === runner) runners.delete(db);
-  };
-}
-
-export function jobsEnqueued(db: Database): void {
-  runners.get(db)?.kick();
 }

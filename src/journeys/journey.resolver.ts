@@ -1,30 +1,19 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { pageArgs, toConnection } from "../common/pagination.js";
 import { Customer } from "../customers/customer.type.js";
 import type { CustomerRow } from "../customers/customer.repository.js";
 import { setEmailOptOut } from "../email/preferences.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import * as v from "../common/validate.js";
-import { TEMPLATE_VARIABLES, type JourneyStep } from "./journey.steps.js";
+import { TEMPLATE_VARIABLES } from "./journey.steps.js";
+import type { JourneyStep } from "../db/schema/journeys.js";
 import { listJourneys, type JourneyCounts as JourneyCountRow, type JourneyRow } from "./journey.repository.js";
 import * as journeys from "./journey.service.js";
-import {
-  EnrollmentStatus,
-  EnrollmentStepRecord,
-  Journey,
-  JourneyConditionKind,
-  JourneyCounts,
-  JourneyEnrollment,
-  JourneyEnrollmentConnection,
-  JourneyInput,
-  JourneyStepKind,
-  JourneyStepView,
-  TemplateVariable,
-  type BranchAction,
-} from "./journey.type.js";
-import type { HealthBand } from "../customers/customer.type.js";
+import { EnrollmentStepRecord, Journey, JourneyCounts, JourneyEnrollment, JourneyEnrollmentConnection, JourneyInput, JourneyStepView, TemplateVariable } from "./journey.type.js";
+import { EnrollmentStatus, JourneyConditionKind, JourneyStepKind, type BranchAction } from "./journey.enums.js";
+import type { HealthBand } from "../intelligence/intelligence.enums.js";
 
 const STATUS_COUNT: Record<EnrollmentStatus, keyof Omit<JourneyCountRow, "journeyId" | "emailsSent">> = {
   ACTIVE: "active",
@@ -82,38 +71,38 @@ export class JourneyResolver {
 
   @Mutation(() => Journey, { description: "No step runs while paused; enrollments wait where they are." })
   @Allow(Role.ADMIN)
-  pauseJourney(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setJourneyStatus(db, id, "PAUSED", now);
+  pauseJourney(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setJourneyStatus(ctx, id, "PAUSED", ctx.now);
   }
 
   @Mutation(() => Journey, { description: "Steps that came due while paused run now." })
   @Allow(Role.ADMIN)
-  resumeJourney(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setJourneyStatus(db, id, "ACTIVE", now);
+  resumeJourney(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setJourneyStatus(ctx, id, "ACTIVE", ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  enrollCustomer(@Arg("journeyId", () => ID) journeyId: string, @Arg("customerId", () => ID) customerId: string, @Ctx() { db, now }: Context) {
-    return journeys.enrollCustomer(db, journeyId, customerId, now);
+  enrollCustomer(@Arg("journeyId", () => ID) journeyId: string, @Arg("customerId", () => ID) customerId: string, @Ctx() ctx: Context) {
+    return journeys.enrollCustomer(ctx, journeyId, customerId, ctx.now);
   }
 
   @Mutation(() => Int, { description: "Enrolls the segment's current members (not churned, not opted out, not enrolled yet); returns how many." })
   @Allow(Role.ADMIN)
-  enrollSegment(@Arg("journeyId", () => ID) journeyId: string, @Arg("segmentId", () => ID) segmentId: string, @Ctx() { db, now }: Context) {
-    return journeys.enrollSegment(db, journeyId, segmentId, now);
+  enrollSegment(@Arg("journeyId", () => ID) journeyId: string, @Arg("segmentId", () => ID) segmentId: string, @Ctx() ctx: Context) {
+    return journeys.enrollSegment(ctx, journeyId, segmentId, ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  pauseEnrollment(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setEnrollmentStatus(db, id, true, now);
+  pauseEnrollment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setEnrollmentStatus(ctx, id, true, ctx.now);
   }
 
   @Mutation(() => JourneyEnrollment)
   @Allow(Role.ADMIN)
-  resumeEnrollment(@Arg("id", () => ID) id: string, @Ctx() { db, now }: Context) {
-    return journeys.setEnrollmentStatus(db, id, false, now);
+  resumeEnrollment(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return journeys.setEnrollmentStatus(ctx, id, false, ctx.now);
   }
 
   @FieldResolver(() => [JourneyStepView])

@@ -7,8 +7,10 @@ import type { Mailer } from "../email/mailer.js";
 import { isOptedOut } from "../email/preferences.js";
 import { findSegmentById, segmentsOfCustomers } from "../segments/segment.repository.js";
 import { successMilestones } from "../milestones/milestones.service.js";
-import { renderTemplate, MAX_STEPS, type JourneyCondition, type JourneyStep } from "./journey.steps.js";
+import { renderTemplate, MAX_STEPS } from "./journey.steps.js";
+import type { JourneyCondition, JourneyStep } from "../db/schema/journeys.js";
 import { nextMilestone, reachedActions, recipientFor } from "./journey.content.js";
+import type { ScoringConfig } from "../config/config.js";
 import {
   advanceEnrollment,
   claimDelivery,
@@ -24,6 +26,8 @@ import {
 
 export interface JourneyRunnerDeps {
   db: Database;
+  /** Which customers count as successful, for the success milestones. */
+  scoring: ScoringConfig;
   mailer: Mailer;
   /** Where the unsubscribe link points (this server's public address). */
   publicUrl: string;
@@ -46,7 +50,7 @@ export function journeyJobHandler(deps: JourneyRunnerDeps): JobHandler {
   let milestones: { at: number; list: Promise<string[]> } | undefined;
   const currentMilestones = () => {
     if (!milestones || Date.now() - milestones.at > MILESTONES_TTL_MS) {
-      milestones = { at: Date.now(), list: successMilestones(deps.db, new Date()).then((list) => list.map((m) => m.action)) };
+      milestones = { at: Date.now(), list: successMilestones(deps.db, new Date(), deps.scoring).then((list) => list.map((m) => m.action)) };
       milestones.list.catch(() => (milestones = undefined));
     }
     return milestones.list;

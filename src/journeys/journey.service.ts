@@ -1,5 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { customers, journeyEnrollments, journeys, segments } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -7,7 +8,6 @@ import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { getSegmentOrThrow } from "../segments/segment.service.js";
 import { segmentCondition, segmentSource } from "../segments/segment.sql.js";
 import type { SegmentRule } from "../segments/segment.type.js";
-import { jobsEnqueued } from "../jobs/job.runner.js";
 import { referencedSegments, validateSteps, type JourneyStepInput } from "./journey.steps.js";
 import { enroll, findEnrollment, findJourney, queueEnrollmentJobs, type EnrollmentRow, type JourneyRow } from "./journey.repository.js";
 
@@ -47,19 +47,19 @@ export async function getJourneyOrThrow(ex: Executor, id: string, field = "journ
  * Pauses or resumes a journey. Paused, its jobs end without running a step; resumed, each
  * active enrollment is queued again at its next run (or now, if that passed while paused).
  */
-export async function setJourneyStatus(db: Database, journeyId: string, status: JourneyRow["status"], now = new Date()): Promise<JourneyRow> {
+export async function setJourneyStatus({ db, changes }: ServiceContext, journeyId: string, status: JourneyRow["status"], now = new Date()): Promise<JourneyRow> {
   const journey = await db.transaction(async (tx) => {
     const found = await getJourneyOrThrow(tx, journeyId);
     const [updated] = await tx.update(journeys).set({ status, updatedAt: now }).where(eq(journeys.id, found.id)).returning();
     if (status === "ACTIVE") await queueEnrollmentJobs(tx, sql`e.journey_id = ${found.id}`, now);
     return updated!;
   });
-  jobsEnqueued(db);
+  changes.publish({ kind: "jobs" });
   return journey;
 }
 
 /** Enrolls one customer (admin). Already enrolled, churned or opted out: BAD_USER_INPUT. */
-export async function enrollCustomer(db: Database, journeyId: string, customerId: string, now = new Date()): Promise<EnrollmentRow> {
+export async function enrollCustomer({ db, changes }: ServiceContext, journeyId: string, customerId: string, now = new Date()): Promise<EnrollmentRow> {
   const enrollment = await db.transaction(async (tx) => {
     const journey = await getJourneyOrThrow(tx, journeyId);
     const customer = await getCustomerOrThrow(tx, customerId);
@@ -73,26 +73,26 @@ export async function enrollCustomer(db: Database, journeyId: string, customerId
     if (added === 0) throw badInput("customerId", "the customer is already enrolled in this journey");
     return row;
   });
-  jobsEnqueued(db);
+  changes.publish({ kind: "jobs" });
   return enrollment;
 }
 
 /** Enrolls every current member of a segment in one statement; returns how many were new. */
-export async function enrollSegment(db: Database, journeyId: string, segmentId: string, now = new Date()): Promise<number> {
+export async function enrollSegment({ db, changes }: ServiceContext, journeyId: string, segmentId: string, now = new Date()): Promise<number> {
   const added = await db.transaction(async (tx) => {
     const journey = await getJourneyOrThrow(tx, journeyId);
     const segment = await getSegmentOrThrow(tx, segmentId);
     const members = sql`select ${customers.id} as id from ${segmentSource} where ${segmentCondition(segment.rules as SegmentRule[])}`;
     return enroll(tx, sql`select ${journey.id}::uuid as id`, members, `SEGMENT:${segment.id}`, now);
   });
-  jobsEnqueued(db);
+  changes.publish({ kind: "jobs" });
   return added;
 }
 
 /**
  * Enrolls a just-attributed customer in every active journey triggered by attribution, in the
  * attribution's transaction: the enrollment and its first job commit with the referral or not
- * at all. The caller kicks the job runner after commit (jobsEnqueued).
+ * at all. The caller announces the queued jobs after commit.
  */
 export async function enrollOnAttribution(tx: Executor, customerId: string, now: Date): Promise<number> {
   return enroll(
@@ -105,7 +105,7 @@ export async function enrollOnAttribution(tx: Executor, customerId: string, now:
 }
 
 /** Pauses or resumes one enrollment. Only ACTIVE ones pause and only PAUSED ones resume. */
-export async function setEnrollmentStatus(db: Database, enrollmentId: string, paused: boolean, now = new Date()): Promise<EnrollmentRow> {
+export async function setEnrollmentStatus({ db, changes }: ServiceContext, enrollmentId: string, paused: boolean, now = new Date()): Promise<EnrollmentRow> {
   const enrollment = await db.transaction(async (tx) => {
     const found = await findEnrollment(tx, v.id("enrollmentId", enrollmentId));
     if (!found) throw badInput("enrollmentId", "no enrollment with this id");
@@ -119,6 +119,6 @@ export async function setEnrollmentStatus(db: Database, enrollmentId: string, pa
     if (!paused) await queueEnrollmentJobs(tx, sql`e.id = ${found.id}`, now);
     return updated!;
   });
-  jobsEnqueued(db);
+  changes.publish({ kind: "jobs" });
   return enrollment;
 }

@@ -1,25 +1,10 @@
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
+import type { HealthBandName, JourneyCondition, JourneyStep } from "../db/schema/journeys.js";
 
-// A journey's steps as stored (journeys.steps, jsonb) and as the runner executes them. Everything
+// A journey's steps (stored as db/schema/journeys.ts types them, run by journey.runner.ts). Everything
 // a step could get wrong (an unknown template variable, a branch to nowhere) is refused here,
 // when the journey is saved, never when a customer reaches the step.
-
-export type HealthBandName = "RED" | "YELLOW" | "GREEN";
-
-export type JourneyCondition =
-  | { kind: "HEALTH_BAND_IN"; bands: HealthBandName[] }
-  | { kind: "IN_SEGMENT"; segmentId: string }
-  | { kind: "NOT_IN_SEGMENT"; segmentId: string }
-  | { kind: "MILESTONE_REACHED"; action: string }
-  /** action null: any of the current success milestones not reached yet. */
-  | { kind: "MILESTONE_NOT_REACHED"; action: string | null };
-
-export type JourneyStep =
-  | { kind: "WAIT"; hours: number }
-  | { kind: "EMAIL"; subject: string; body: string }
-  /** When the condition holds: stop the journey, or go on at a later step; otherwise the next step. */
-  | { kind: "BRANCH"; condition: JourneyCondition; then: "STOP" | "GOTO"; gotoStep: number | null };
 
 /** What a template may say, e.g. `Hi {{contact.firstName | there}}`. */
 export const TEMPLATE_VARIABLES = {

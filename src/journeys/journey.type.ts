@@ -1,55 +1,21 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionTypes } from "../common/connection.type.js";
-import { HealthBand } from "../customers/customer.type.js";
+import { HealthBand } from "../intelligence/intelligence.enums.js";
+import { BranchAction, EnrollmentStatus, JourneyConditionKind, JourneyStatus, JourneyStepKind, JourneyTrigger } from "./journey.enums.js";
 
-export enum JourneyTrigger {
-  REFERRAL_ATTRIBUTED = "REFERRAL_ATTRIBUTED",
-  MANUAL = "MANUAL",
-}
 registerEnumType(JourneyTrigger, {
   name: "JourneyTrigger",
   description: "REFERRAL_ATTRIBUTED: every customer attributed to an affiliate is enrolled; MANUAL: admins enroll customers or segments.",
 });
 
-export enum JourneyStatus {
-  ACTIVE = "ACTIVE",
-  PAUSED = "PAUSED",
-}
 registerEnumType(JourneyStatus, { name: "JourneyStatus" });
-
-export enum EnrollmentStatus {
-  ACTIVE = "ACTIVE",
-  PAUSED = "PAUSED",
-  COMPLETED = "COMPLETED",
-  STOPPED = "STOPPED",
-  OPTED_OUT = "OPTED_OUT",
-  FAILED = "FAILED",
-}
 registerEnumType(EnrollmentStatus, { name: "EnrollmentStatus" });
-
-export enum JourneyStepKind {
-  WAIT = "WAIT",
-  EMAIL = "EMAIL",
-  BRANCH = "BRANCH",
-}
 registerEnumType(JourneyStepKind, {
   name: "JourneyStepKind",
   description: "WAIT waitHours; EMAIL subject and body (templates); BRANCH: when the condition holds, STOP or GOTO a later step, else go on.",
 });
 
-export enum BranchAction {
-  STOP = "STOP",
-  GOTO = "GOTO",
-}
 registerEnumType(BranchAction, { name: "BranchAction" });
-
-export enum JourneyConditionKind {
-  HEALTH_BAND_IN = "HEALTH_BAND_IN",
-  IN_SEGMENT = "IN_SEGMENT",
-  NOT_IN_SEGMENT = "NOT_IN_SEGMENT",
-  MILESTONE_REACHED = "MILESTONE_REACHED",
-  MILESTONE_NOT_REACHED = "MILESTONE_NOT_REACHED",
-}
 registerEnumType(JourneyConditionKind, { name: "JourneyConditionKind" });
 
 @InputType({ description: "Set exactly one." })

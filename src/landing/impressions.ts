@@ -1,21 +1,9 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import type { Database } from "../db/client.js";
+import type { ImpressionBufferOptions } from "../config/config.js";
 import { describeError, log } from "../common/log.js";
 import type { LandingPageData } from "./landing.service.js";
-
-export interface ImpressionBufferOptions {
-  /** Distinct (asset, affiliate, niche, day) keys held between flushes; new keys beyond are dropped. */
-  maxPending: number;
-  /** How often pending counts are written; 0: only by flush() (tests). */
-  flushIntervalMs: number;
-  /** Rows per statement when a flush is larger than this. */
-  maxBatch: number;
-  /** How long stop() waits for its last flush: a hung database must not hang a shutdown. */
-  stopTimeoutMs: number;
-}
-
-export const DEFAULT_IMPRESSIONS: ImpressionBufferOptions = { maxPending: 50_000, flushIntervalMs: 2_000, maxBatch: 10_000, stopTimeoutMs: 5_000 };
 
 /** What the buffer did since it was made, in impressions (one asset shown once), for metrics. */
 export interface ImpressionCounters {
@@ -52,7 +40,6 @@ interface Pending {
  */
 export class ImpressionBuffer {
   readonly counters: ImpressionCounters = { recorded: 0, flushed: 0, dropped: 0, failedWrites: 0 };
-  private readonly options: ImpressionBufferOptions;
   private pending = new Map<string, Pending>();
   /** For each page seen since the last flush (the same UTC day), the pending counters its views add to. */
   private readonly plans = new Map<LandingPageData, { targets: Pending[]; rejected: number }>();
@@ -65,9 +52,8 @@ export class ImpressionBuffer {
 
   constructor(
     private readonly db: Database,
-    options: Partial<ImpressionBufferOptions> = {},
+    private readonly options: ImpressionBufferOptions,
   ) {
-    this.options = { ...DEFAULT_IMPRESSIONS, ...options };
     if (this.options.flushIntervalMs > 0) {
       // A tick while a write is still running waits for the next one: writes never pile up.
       this.timer = setInterval(() => {

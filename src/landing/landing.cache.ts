@@ -1,19 +1,11 @@
 import { createHash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client.js";
+import type { LandingCacheOptions } from "../config/config.js";
+import type { ChangeOf } from "../common/changes.js";
 import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
-
-export interface LandingCacheOptions {
-  maxEntries: number;
-  maxBytes: number;
-  ttlMs: number;
-  /** A database answer slower than this is treated as a failure (stale or default served). */
-  dbTimeoutMs: number;
-}
-
-export const DEFAULT_LANDING_CACHE: LandingCacheOptions = { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, dbTimeoutMs: 1_500 };
 
 /** A cached answer: the object for GraphQL, its JSON bytes and strong ETag for HTTP. */
 export interface LandingEntry {
@@ -48,8 +40,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * The landing-page cache: bounded by entries and bytes, with a TTL; one database computation
  * for concurrent misses of a key (lru-cache's fetch is single-flight); on a database failure or
  * timeout the last answer is served even past its TTL (stale-if-error), else a built-in default.
- * Writes that can change an answer invalidate entries before the mutation returns
- * (landing.invalidation.ts).
+ * Writes that can change an answer announce it on the app's change channel, which this cache
+ * hears synchronously (server/app.ts): it forgets the entries before the mutation returns.
  */
 export class LandingCache {
   private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
@@ -60,7 +52,7 @@ export class LandingCache {
 
   constructor(
     private readonly db: Database,
-    private readonly options: LandingCacheOptions = DEFAULT_LANDING_CACHE,
+    private readonly options: LandingCacheOptions,
     /** Counts the assets of every page served (not the built-in default: it has none). */
     private readonly impressions?: ImpressionBuffer,
   ) {
@@ -101,12 +93,14 @@ export class LandingCache {
     const hit = this.getCached(input, key);
     if (hit) return { entry: hit, source: "cached" };
     this.stats.misses++;
-    // A clear() while a computation is in flight aborts it (its answer may predate the write):
-    // the second attempt computes afresh.
+    // An invalidation while a computation is in flight aborts it (its answer may predate the
+    // write): the second attempt computes afresh. lru-cache resolves an aborted fetch (undefined,
+    // or the entry it was replacing) rather than rejecting it, so the abort is read from status.
     for (let attempt = 0; ; attempt++) {
       const status: LRUCache.Status<string, LandingEntry, LandingInput> = {};
       try {
         const entry = await this.lru.fetch(key, { context: input, status });
+        if (status.fetchAborted && attempt === 0) continue;
         if (entry) {
           this.impressions?.record(entry.page);
           if (status.returnedStale) {
@@ -129,6 +123,12 @@ export class LandingCache {
       this.stats.fallbacks++;
       return { entry: toEntry(defaultLandingPage()), source: "default" };
     }
+  }
+
+  /** Forget the answers a change may have changed. */
+  apply(change: ChangeOf<"landing">): void {
+    if (change.scope === "all") this.invalidateAll();
+    else this.invalidateAffiliate(change.code);
   }
 
   /** Forget every answer. */

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Extensions, Int, Query, Resolver } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
-import { ANY_TEXT_ARGUMENTS } from "../server/storable-input.js";
+import type { Context } from "../graphql/context.js";
+import { ANY_TEXT_ARGUMENTS } from "../common/validate.js";
 import { LandingPage } from "./landing.type.js";
 import { normalizeLandingInput } from "./landing.service.js";
 

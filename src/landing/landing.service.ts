@@ -3,6 +3,7 @@ import { normalizeCode, normalizeNiche } from "../common/normalize.js";
 import { LIMITS, textProblem } from "../common/validate.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { findLandingCandidates, type LandingCandidate, type Level } from "./landing.repository.js";
+import type { LandingMatch } from "./landing.enums.js";
 
 export const DEFAULT_LIMIT = 3;
 export const MAX_LIMIT = 10;
@@ -14,7 +15,7 @@ export interface LandingInput {
   limit: number;
 }
 
-export type LandingMatchName = "AFFILIATE_AND_NICHE" | "NICHE" | "AFFILIATE" | "DEFAULT";
+export type LandingMatchName = `${LandingMatch}`;
 
 export interface LandingItem {
   id: string;

@@ -1,13 +1,8 @@
 import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { PublicAffiliate } from "../affiliates/affiliate.type.js";
-import { ContentKind } from "../content/content.type.js";
+import { ContentKind } from "../content/content.enums.js";
+import { LandingMatch } from "./landing.enums.js";
 
-export enum LandingMatch {
-  AFFILIATE_AND_NICHE = "AFFILIATE_AND_NICHE",
-  NICHE = "NICHE",
-  AFFILIATE = "AFFILIATE",
-  DEFAULT = "DEFAULT",
-}
 registerEnumType(LandingMatch, { name: "LandingMatch", description: "Which rule picked the landing content, most specific first." });
 
 @ObjectType({ description: "What the public may see of a content asset: nothing about the customer beyond its name." })

@@ -1,5 +1,6 @@
 import DataLoader from "dataloader";
 import type { Database } from "../db/client.js";
+import type { ScoringConfig } from "../config/config.js";
 import { firstActions } from "./milestones.repository.js";
 import { successMilestones } from "./milestones.service.js";
 import type { SuccessMilestone } from "./milestones.js";
@@ -10,10 +11,10 @@ export interface MilestoneProgress {
   reachedAt: Date | null;
 }
 
-export function createMilestoneLoaders(db: Database, now: Date) {
+export function createMilestoneLoaders(db: Database, now: Date, scoring: ScoringConfig) {
   // The milestones are computed once per request, however many customers ask.
   let milestones: Promise<SuccessMilestone[]> | undefined;
-  const currentMilestones = () => (milestones ??= successMilestones(db, now));
+  const currentMilestones = () => (milestones ??= successMilestones(db, now, scoring));
   return {
     currentMilestones,
     /** Each customer's progress against the current milestones: one statement for a page. */

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, Float, Int, Query, Resolver, Root } from "type
 import { Allow, Role } from "../auth/roles.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { Customer } from "../customers/customer.type.js";
 import { successMilestones } from "./milestones.service.js";
 import { MilestoneProgress, SuccessMilestone } from "./milestones.type.js";
@@ -13,7 +13,7 @@ export class MilestonesResolver {
   @Query(() => [SuccessMilestone], { description: "Actions of the first 30 days that successful customers took far more often than the rest, highest lift first." })
   @Allow(Role.ADMIN)
   successMilestones(
-    @Ctx() { db, now }: Context,
+    @Ctx() { db, now, scoring }: Context,
     @Arg("limit", () => Int, { nullable: true, defaultValue: 10 }) limit: number,
     @Arg("minLift", () => Float, { nullable: true, defaultValue: DEFAULT_MIN_LIFT }) minLift: number,
     @Arg("minSupport", () => Int, { nullable: true, description: "Fewest successful customers that took it; default max(5, 1% of those judged)." })
@@ -22,7 +22,7 @@ export class MilestonesResolver {
     v.intInRange("limit", limit, 1, 100);
     if (!Number.isFinite(minLift) || minLift < 1 || minLift > 1000) throw badInput("minLift", "must be from 1 to 1000");
     const support = minSupport == null ? undefined : v.intInRange("minSupport", minSupport, 1, 1_000_000);
-    return successMilestones(db, now, { limit, minLift, minSupport: support });
+    return successMilestones(db, now, scoring, { limit, minLift, minSupport: support });
   }
 }
 

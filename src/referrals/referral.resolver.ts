@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { tooManyRequests } from "../common/errors.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer } from "../customers/customer.type.js";
@@ -31,7 +31,7 @@ export class ReferralResolver {
   attributeReferral(
     @Arg("affiliateCode", () => String) affiliateCode: string,
     @Arg("customerId", () => ID) customerId: string,
-    @Ctx() { db, attributionWindowDays }: Context,
+    @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
     @Arg("visitorId", () => String, {
       nullable: true,
@@ -39,7 +39,7 @@ export class ReferralResolver {
     })
     visitorId?: string | null,
   ) {
-    return referralsService.attributeReferral(db, { affiliateCode, customerId, at, visitorId }, attributionWindowDays);
+    return referralsService.attributeReferral(ctx, { affiliateCode, customerId, at, visitorId }, ctx.attributionWindowDays);
   }
 
   @FieldResolver(() => Affiliate)

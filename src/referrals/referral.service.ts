@@ -1,6 +1,6 @@
 import { enrollOnAttribution } from "../journeys/journey.service.js";
-import { jobsEnqueued } from "../jobs/job.runner.js";
 import type { Database } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
 import { referralVisits, referrals } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -9,7 +9,6 @@ import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
 import { findLastVisitAt, findReferralByCustomerId, type ReferralRow } from "./referral.repository.js";
-import { landingChanged } from "../landing/landing.invalidation.js";
 
 /**
  * Records a landing-page visit; one per (affiliate, visitor, UTC day). Public and called on
@@ -42,8 +41,6 @@ export async function trackReferralVisit(
   return true;
 }
 
-export const DEFAULT_ATTRIBUTION_WINDOW_DAYS = 30;
-
 const DAY_MS = 86_400_000;
 
 export interface AttributionRequest {
@@ -61,9 +58,9 @@ export interface AttributionRequest {
  * `windowDays` before the attribution; the id is kept, so the funnel can join visits to referrals.
  */
 export async function attributeReferral(
-  db: Database,
+  { db, changes }: ServiceContext,
   request: AttributionRequest,
-  windowDays = DEFAULT_ATTRIBUTION_WINDOW_DAYS,
+  windowDays: number,
   now = new Date(),
 ): Promise<ReferralRow> {
   const referredAt = v.pastDate("at", request.at, now);
@@ -93,7 +90,7 @@ export async function attributeReferral(
     return { referral: created!, code: affiliate.code };
   });
   // The affiliate's pages show case studies of the customers it referred.
-  landingChanged(db, { scope: "affiliate", code });
-  jobsEnqueued(db);
+  changes.publish({ kind: "landing", scope: "affiliate", code });
+  changes.publish({ kind: "jobs" });
   return referral;
 }

@@ -1,6 +1,6 @@
 import { NICHES, type NicheSpec } from "./catalog.js";
 import type { ContentAssetRow, SegmentRow } from "./dataset.js";
-import type { AffiliateDraft, CustomerLife, Population } from "./population.js";
+import type { AffiliateDraft, CustomerLife, Population } from "./population.types.js";
 import { Random, sigmoid } from "./random.js";
 import { DAY_MS, MONTH_MS, slugify } from "./time.js";
 

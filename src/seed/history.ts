@@ -6,7 +6,7 @@ import type {
   SupportTicketRow,
   UsageSnapshotRow,
 } from "./dataset.js";
-import type { CustomerLife } from "./population.js";
+import type { CustomerLife } from "./population.types.js";
 import { clamp, Random, sigmoid } from "./random.js";
 import { DAY_MS, HOUR_MS, MONTH_MS, slugify } from "./time.js";
 

@@ -1,6 +1,6 @@
 import { NICHES } from "./catalog.js";
 import type { ReferralVisitRow } from "./dataset.js";
-import type { AffiliateDraft } from "./population.js";
+import type { AffiliateDraft } from "./population.types.js";
 import { Random } from "./random.js";
 import { DAY_MS, HOUR_MS, utcDateString } from "./time.js";
 

@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
-import { parseDatabaseUrl } from "../config/env.js";
+import { parseDatabaseUrl, parseScoringConfig } from "../config/env.js";
+import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { openDatabase } from "../db/client.js";
 import { SEED_TABLE_NAMES, type RowCounts } from "./dataset.js";
 import { MAX_CUSTOMERS } from "./generator.js";
@@ -67,7 +68,9 @@ async function main(): Promise<number> {
     console.log(`Seeded ${config.kind} with seed "${options.seed}" in ${seconds.toFixed(1)} s:\n${formatCounts(counts)}`);
     // Scores are stored, not computed per request: score the new customers as of the seed's now.
     const scoring = performance.now();
-    const scored = await recomputeAllScores(handle.db, options.now);
+    const context = serviceContextWithoutServer(handle.db, parseScoringConfig(process.env));
+    const scored = await recomputeAllScores(context, options.now);
+    await context.settled();
     console.log(`Scored ${scored.toLocaleString("en-US")} customers in ${((performance.now() - scoring) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {

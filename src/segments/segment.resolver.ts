@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
-import type { Context } from "../server/context.js";
+import type { Context } from "../graphql/context.js";
 import { pageArgs, toConnection } from "../common/pagination.js";
 import { CustomerConnection } from "../customers/customer.type.js";
 import type { CustomerRow } from "../customers/customer.repository.js";

@@ -1,8 +1,9 @@
 import { badInput } from "../common/errors.js";
 import { normalizeCode, normalizeNiche } from "../common/normalize.js";
 import { LIMITS } from "../common/validate.js";
-import { CustomerStatus } from "../customers/customer.type.js";
-import { RuleOp, SegmentField, type SegmentRule } from "./segment.type.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
+import type { SegmentRule } from "./segment.type.js";
+import { RuleOp, SegmentField } from "./segment.enums.js";
 
 export const MAX_RULES = 20;
 export const MAX_VALUES = 100;

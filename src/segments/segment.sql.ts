@@ -1,7 +1,8 @@
 import { and, eq, gt, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import { affiliates, customerScores, customers, referrals } from "../db/schema/index.js";
-import { RuleOp, SegmentField, type SegmentRule } from "./segment.type.js";
+import type { SegmentRule } from "./segment.type.js";
+import { RuleOp, SegmentField } from "./segment.enums.js";
 
 // Segment rules compile to one SQL condition over `customers` left-joined to `customer_scores`
 // (see segmentSource), so membership, counts and filters are evaluated by the database with

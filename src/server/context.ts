@@ -1,56 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { Database } from "../db/client.js";
+import type { ChangePublisher } from "../common/changes.js";
 import type { LandingCache } from "../landing/landing.cache.js";
+import { createLoaders, type Context } from "../graphql/context.js";
 import { Role, type Caller } from "../auth/roles.js";
 import { hashApiKey, looksLikeAffiliateKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
-import { createCustomerLoaders } from "../customers/customer.loaders.js";
-import { createAffiliateLoaders } from "../affiliates/affiliate.loaders.js";
-import { createReferralLoaders } from "../referrals/referral.loaders.js";
-import { createScoreLoaders } from "../intelligence/scores.loaders.js";
-import { createSegmentLoaders } from "../segments/segment.loaders.js";
-import { createContentLoaders } from "../content/content.loaders.js";
-import { createCommissionLoaders } from "../commissions/commission.loaders.js";
-import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
-import { createJourneyLoaders } from "../journeys/journey.loaders.js";
-import type { ProgramSettings } from "../commissions/program.config.js";
-import type { VisitRateLimiter } from "../referrals/visit-rate-limit.js";
-
-/** Built fresh for every request: loaders must never outlive it (they cache rows). */
-export function createLoaders(db: Database, now: Date) {
-  return {
-    ...createCustomerLoaders(db),
-    ...createScoreLoaders(db, now),
-    ...createSegmentLoaders(db),
-    ...createContentLoaders(db),
-    ...createAffiliateLoaders(db, now),
-    ...createReferralLoaders(db),
-    ...createCommissionLoaders(db),
-    ...createMilestoneLoaders(db, now),
-    ...createJourneyLoaders(db),
-  };
-}
-
-export type Loaders = ReturnType<typeof createLoaders>;
-
-export interface Context {
-  db: Database;
-  landing: LandingCache;
-  caller: Caller;
-  loaders: Loaders;
-  /** One clock per request, so every field of an answer is computed as of the same moment. */
-  now: Date;
-  requestId: string;
-  /**
-   * The client's address: express's req.ip, the socket's peer unless "trust proxy" names the
-   * proxies allowed to report it in X-Forwarded-For (TRUST_PROXY).
-   */
-  clientIp: string;
-  visitLimiter: VisitRateLimiter;
-  attributionWindowDays: number;
-  program: ProgramSettings;
-}
+import type { ProgramSettings, ScoringConfig } from "../config/config.js";
+import type { RateLimiter } from "../common/rate-limit.js";
 
 function unauthenticatedRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
@@ -75,9 +33,11 @@ export async function resolveCaller(db: Database, authorization: string | undefi
 
 export interface ContextOptions {
   db: Database;
+  changes: ChangePublisher;
+  scoring: ScoringConfig;
   landing: LandingCache;
   adminApiKey: string | undefined;
-  visitLimiter: VisitRateLimiter;
+  visitLimiter: RateLimiter;
   attributionWindowDays: number;
   program: ProgramSettings;
   /** Told of each request refused for its Authorization header (the rate limiter counts them per address). */
@@ -92,7 +52,7 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, landing, adminApiKey, visitLimiter, attributionWindowDays, program, onAuthenticationFailure }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program, onAuthenticationFailure }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
@@ -103,9 +63,11 @@ export async function createContext(
   });
   return {
     db,
+    changes,
+    scoring,
     landing,
     caller,
-    loaders: createLoaders(db, now),
+    loaders: createLoaders(db, now, scoring),
     now,
     requestId,
     clientIp: clientIp ?? "unknown",

@@ -4,15 +4,13 @@ import { generateAdminKey } from "../auth/api-keys.js";
 import { embeddedAdminKey } from "../auth/admin-key-file.js";
 import { ConfigError, loadConfig } from "../config/env.js";
 import { openDatabase } from "../db/client.js";
+import { serviceContextWithoutServer } from "../db/change-bridge.js";
 import { describeError, log } from "../common/log.js";
 import { findLandingExample, loadDemoDataIfEmpty } from "../seed/demo.js";
 import { recomputeAllScores } from "../intelligence/scores.service.js";
-import { intelligenceSchedules } from "../intelligence/schedule.js";
-import { useScoringConfig } from "../intelligence/scoring.config.js";
 import { createApp } from "./app.js";
 import { createHttpServer } from "./http-server.js";
 import { startupGuide } from "./home.js";
-import { commissionLedgerSchedule } from "../commissions/commission.schedule.js";
 import { createMailer } from "../email/mailer.js";
 
 async function main() {
@@ -40,45 +38,18 @@ async function main() {
       );
     }
   }
-  useScoringConfig(config.scoring);
   if (config.seedDemo) {
     const loaded = await loadDemoDataIfEmpty(database.db);
     if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
   }
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
-  const scored = await recomputeAllScores(database.db, new Date(), { onlyMissing: true });
+  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db, config.scoring), new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const landingExample = await findLandingExample(database.db);
-  const mailer = createMailer({ smtpUrl: config.email.smtpUrl, from: config.email.from });
+  const mailer = createMailer(config.email);
   if (mailer.transport === "log") log.warn("SMTP_URL is unset: journey emails are written to the log, not sent");
 
-  const app = await createApp({
-    database,
-    adminApiKey,
-    landingCache: config.landingCache,
-    corsOrigins: config.corsOrigins,
-    visitRateLimit: config.visitRateLimit,
-    attributionWindowDays: config.attributionWindowDays,
-    trustProxy: config.trustProxy,
-    program: config.program,
-    webhook: config.webhook,
-    graphqlLimits: config.graphqlLimits,
-    requestRateLimit: config.requestRateLimit,
-    metricsToken: config.metricsToken,
-    landingExample,
-    jobs: {
-      poll: true,
-      mailer,
-      publicUrl: config.email.publicUrl,
-      emailFrom: config.email.from,
-      runner: { pollMs: config.jobs.pollMs, batchSize: config.jobs.batchSize, leaseMs: config.jobs.leaseMs },
-      // Nightly (and more often) recomputation as durable jobs: one run per slot across instances.
-      schedules: [
-        ...intelligenceSchedules(database.db, config),
-        commissionLedgerSchedule(database.db, config.commissionLedgerHours, config.program.holdDays),
-      ],
-    },
-  });
+  const app = await createApp({ ...config, adminApiKey }, { database, mailer, landingExample });
   // Slow or stalled clients (slowloris) are cut off instead of holding sockets.
   const server = createHttpServer(app.handler, config.requestTimeoutMs);
   server.listen(config.port, () => {

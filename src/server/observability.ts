@@ -7,7 +7,7 @@ import { describeError, log } from "../common/log.js";
 import { isUnexpectedError } from "../common/errors.js";
 import type { LandingCache } from "../landing/landing.cache.js";
 import type { JobRunner } from "../jobs/job.runner.js";
-import type { Context } from "./context.js";
+import type { Context } from "../graphql/context.js";
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 

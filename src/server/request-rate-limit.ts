@@ -1,21 +1,9 @@
 import { createHash } from "node:crypto";
 import type { NextFunction, Request, Response } from "express";
-import { VisitRateLimiter, type RateDecision } from "../referrals/visit-rate-limit.js";
+import { RateLimiter, type RateDecision } from "../common/rate-limit.js";
 import { ErrorCode } from "../common/errors.js";
 import { parseAuthorization } from "../auth/api-keys.js";
-
-export interface RequestRateLimitOptions {
-  /** Requests a minute one API key (admin or affiliate) may make; 0: no limit. */
-  perKeyPerMinute: number;
-  /**
-   * Requests a minute one client address may make without a key, and, counted apart, failed
-   * authentications a minute it may cause; 0: no limit.
-   */
-  perAddressPerMinute: number;
-}
-
-/** Generous for dashboards; an abusive client is held to about 5 requests a second. */
-export const DEFAULT_REQUEST_RATE_LIMIT: RequestRateLimitOptions = { perKeyPerMinute: 1_200, perAddressPerMinute: 300 };
+import type { RequestRateLimitOptions } from "../config/config.js";
 
 export interface RequestRateLimit {
   /** The middleware in front of /graphql. */
@@ -52,9 +40,9 @@ function answer(decision: RateDecision, refusal: string, res: Response, next: Ne
  * its own, stricter limit. Per process, like the visit limit.
  */
 export function requestRateLimit(options: RequestRateLimitOptions): RequestRateLimit {
-  const byKey = new VisitRateLimiter({ perMinute: options.perKeyPerMinute, maxAddresses: 100_000 });
-  const byAddress = new VisitRateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
-  const failures = new VisitRateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
+  const byKey = new RateLimiter({ perMinute: options.perKeyPerMinute, maxAddresses: 100_000 });
+  const byAddress = new RateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
+  const failures = new RateLimiter({ perMinute: options.perAddressPerMinute, maxAddresses: 100_000 });
   const keyOf = (token: string) => `key:${createHash("sha256").update(token).digest("base64url").slice(0, 22)}`;
   return {
     handler(req, res, next) {

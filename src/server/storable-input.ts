@@ -20,14 +20,7 @@ import {
   type SelectionSetNode,
 } from "graphql";
 import { ErrorCode } from "../common/errors.js";
-import { textProblem } from "../common/validate.js";
-
-/**
- * A field extension (type-graphql's `@Extensions`): the resolver reads its string arguments as
- * public input that is never an error (landingPage: a niche with a NUL byte matches nothing),
- * so they are not refused here.
- */
-export const ANY_TEXT_ARGUMENTS = "anyTextArguments";
+import { ANY_TEXT_ARGUMENTS, textProblem } from "../common/validate.js";
 
 interface Refusal {
   field: string;

@@ -1,8 +1,10 @@
 import request from "supertest";
-import { createApp, type App, type AppOptions } from "../../src/server/app.js";
+import { createApp, type App, type AppDeps } from "../../src/server/app.js";
+import type { ConfigOverrides } from "../../src/config/config.js";
 import { openTestDatabase, type TestDatabase } from "./db.js";
+import { ADMIN_KEY, testConfig } from "./config.js";
 
-export const ADMIN_KEY = "test-admin-key-0123456789abcdef";
+export { ADMIN_KEY, testConfig };
 
 export interface GraphQLResponse<T = Record<string, any>> {
   status: number;
@@ -21,10 +23,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** Boots the real app on a fresh database of the kind under test; one per test file. */
-export async function startTestApp(options: Omit<AppOptions, "database" | "adminApiKey"> = {}): Promise<TestApp> {
+/**
+ * Boots the real app on a fresh database of the kind under test; one per test file. `overrides`
+ * change the configuration (testConfig), `deps` give a clock or a mailer of the test's own.
+ */
+export async function startTestApp(overrides: ConfigOverrides = {}, deps: Omit<AppDeps, "database"> = {}): Promise<TestApp> {
   const database = await openTestDatabase();
-  const app = await createApp({ ...options, database, adminApiKey: ADMIN_KEY });
+  const app = await createApp(testConfig(overrides), { ...deps, database });
   const http = request(app.handler);
   const gql: TestApp["gql"] = async (query, variables, key) => {
     let req = http.post("/graphql").set("content-type", "application/json");

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { advocacyReasons, computeAdvocacy, isSuccessful, UNPROFITABLE_CAP } from "../../src/intelligence/advocacy.js";
 import type { CustomerFeatures } from "../../src/intelligence/features.js";
 import { bandOf, computeHealth } from "../../src/intelligence/health.js";
-import { DEFAULT_SCORING, parseScoringConfig } from "../../src/intelligence/scoring.config.js";
+import { DEFAULT_SCORING } from "../../src/config/config.js";
+import { parseScoringConfig } from "../../src/config/env.js";
 
 const base: CustomerFeatures = {
   customerId: "c",

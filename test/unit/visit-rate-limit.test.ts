@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rateLimitKey, VisitRateLimiter } from "../../src/referrals/visit-rate-limit.js";
+import { rateLimitKey, RateLimiter } from "../../src/common/rate-limit.js";
 
 describe("rateLimitKey", () => {
   it.each([
@@ -19,7 +19,7 @@ describe("rateLimitKey", () => {
 
 describe("VisitRateLimiter", () => {
   it("allows a minute's allowance at once, then refills continuously; a refusal takes nothing", () => {
-    const limiter = new VisitRateLimiter({ perMinute: 3, maxAddresses: 10 });
+    const limiter = new RateLimiter({ perMinute: 3, maxAddresses: 10 });
     const t0 = 1_000_000;
     expect([0, 1, 2].map(() => limiter.take("a", t0).allowed)).toEqual([true, true, true]);
     expect(limiter.take("a", t0)).toEqual({ allowed: false, retryAfterSeconds: 20 });
@@ -33,13 +33,13 @@ describe("VisitRateLimiter", () => {
   });
 
   it("keeps at most maxAddresses buckets", () => {
-    const limiter = new VisitRateLimiter({ perMinute: 1, maxAddresses: 100 });
+    const limiter = new RateLimiter({ perMinute: 1, maxAddresses: 100 });
     for (let i = 0; i < 1_000; i++) limiter.take(`10.0.${i >> 8}.${i & 255}`, 0);
     expect(limiter.size).toBe(100);
   });
 
   it("perMinute 0 turns the limit off", () => {
-    const limiter = new VisitRateLimiter({ perMinute: 0, maxAddresses: 10 });
+    const limiter = new RateLimiter({ perMinute: 0, maxAddresses: 10 });
     for (let i = 0; i < 100; i++) expect(limiter.take("a").allowed).toBe(true);
     expect(limiter.size).toBe(0);
   });

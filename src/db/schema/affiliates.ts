@@ -1,15 +1,16 @@
 import { sql } from "drizzle-orm";
 import { check, doublePrecision, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, lifecycleDates, timestamptz } from "./columns.js";
+import { enumValues, id, lifecycleDates, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 import { stakeholders } from "./stakeholders.js";
+import { CommissionType } from "../../affiliates/affiliate.enums.js";
 
 export interface CommissionTier {
   minActiveCustomers: number;
   value: number;
 }
 
-export const commissionType = pgEnum("commission_type", ["PERCENT", "FLAT"]);
+export const commissionType = pgEnum("commission_type", enumValues(CommissionType));
 
 export const affiliates = pgTable(
   "affiliates",

@@ -1,15 +1,16 @@
 import { sql } from "drizzle-orm";
 import { bigint, check, doublePrecision, index, integer, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, timestamptz } from "./columns.js";
+import { enumValues, id, timestamptz } from "./columns.js";
 import { affiliates } from "./affiliates.js";
 import { customers } from "./customers.js";
 import { referrals } from "./referrals.js";
+import { CommissionEntryKind, CommissionStatus } from "../../commissions/commission.enums.js";
 
 /** PENDING while held, APPROVED once the hold passed, PAID by a payout, VOIDED by a clawback. */
-export const commissionStatus = pgEnum("commission_status", ["PENDING", "APPROVED", "PAID", "VOIDED"]);
+export const commissionStatus = pgEnum("commission_status", enumValues(CommissionStatus));
 
 /** ACCRUAL: a period's commission, once; ADJUSTMENT: a later correction of it (late billing history), any number. */
-export const commissionEntryKind = pgEnum("commission_entry_kind", ["ACCRUAL", "ADJUSTMENT"]);
+export const commissionEntryKind = pgEnum("commission_entry_kind", enumValues(CommissionEntryKind));
 
 /** A payment to an affiliate, covering APPROVED ledger entries oldest first. */
 export const payouts = pgTable(

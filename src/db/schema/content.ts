@@ -1,10 +1,11 @@
 import { boolean, doublePrecision, index, pgEnum, pgTable, text, uuid } from "drizzle-orm/pg-core";
 import { sql } from "drizzle-orm";
-import { id, lifecycleDates } from "./columns.js";
+import { enumValues, id, lifecycleDates } from "./columns.js";
 import { affiliates } from "./affiliates.js";
 import { customers } from "./customers.js";
+import { ContentKind } from "../../content/content.enums.js";
 
-export const contentKind = pgEnum("content_kind", ["CASE_STUDY", "USE_CASE", "PAIN_POINT"]);
+export const contentKind = pgEnum("content_kind", enumValues(ContentKind));
 
 export const contentAssets = pgTable(
   "content_assets",

@@ -1,7 +1,8 @@
 import { index, integer, pgEnum, pgTable, text, uniqueIndex } from "drizzle-orm/pg-core";
-import { id, lifecycleDates, timestamptz } from "./columns.js";
+import { enumValues, id, lifecycleDates, timestamptz } from "./columns.js";
+import { CustomerStatus } from "../../customers/customer.enums.js";
 
-export const customerStatus = pgEnum("customer_status", ["TRIAL", "ACTIVE", "CHURNED"]);
+export const customerStatus = pgEnum("customer_status", enumValues(CustomerStatus));
 
 export const customers = pgTable(
   "customers",

@@ -1,13 +1,31 @@
 import { sql } from "drizzle-orm";
 import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, lifecycleDates, timestamptz } from "./columns.js";
+import { enumValues, id, lifecycleDates, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
-import type { JourneyStep } from "../../journeys/journey.steps.js";
+import type { HealthBand } from "../../intelligence/intelligence.enums.js";
+import { EnrollmentStatus, JourneyStatus, JourneyTrigger } from "../../journeys/journey.enums.js";
 
 /** What enrolls customers by itself: an attribution of a referral, or nothing (admins enroll). */
-export const journeyTrigger = pgEnum("journey_trigger", ["REFERRAL_ATTRIBUTED", "MANUAL"]);
-export const journeyStatus = pgEnum("journey_status", ["ACTIVE", "PAUSED"]);
-export const enrollmentStatus = pgEnum("enrollment_status", ["ACTIVE", "PAUSED", "COMPLETED", "STOPPED", "OPTED_OUT", "FAILED"]);
+export const journeyTrigger = pgEnum("journey_trigger", enumValues(JourneyTrigger));
+export const journeyStatus = pgEnum("journey_status", enumValues(JourneyStatus));
+export const enrollmentStatus = pgEnum("enrollment_status", enumValues(EnrollmentStatus));
+
+/** A journey's steps as stored (journeys.steps, jsonb), validated at save by journeys/journey.steps.ts. */
+export type HealthBandName = `${HealthBand}`;
+
+export type JourneyCondition =
+  | { kind: "HEALTH_BAND_IN"; bands: HealthBandName[] }
+  | { kind: "IN_SEGMENT"; segmentId: string }
+  | { kind: "NOT_IN_SEGMENT"; segmentId: string }
+  | { kind: "MILESTONE_REACHED"; action: string }
+  /** action null: any of the current success milestones not reached yet. */
+  | { kind: "MILESTONE_NOT_REACHED"; action: string | null };
+
+export type JourneyStep =
+  | { kind: "WAIT"; hours: number }
+  | { kind: "EMAIL"; subject: string; body: string }
+  /** When the condition holds: stop the journey, or go on at a later step; otherwise the next step. */
+  | { kind: "BRANCH"; condition: JourneyCondition; then: "STOP" | "GOTO"; gotoStep: number | null };
 
 /** A drip journey: steps (validated at save, see journeys/journey.steps.ts) run in order per enrolled customer. */
 export const journeys = pgTable(

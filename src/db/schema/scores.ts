@@ -1,8 +1,9 @@
 import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, smallint, serial, uuid } from "drizzle-orm/pg-core";
-import { timestamptz } from "./columns.js";
+import { enumValues, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
+import { HealthBand } from "../../intelligence/intelligence.enums.js";
 
-export const healthBand = pgEnum("health_band", ["RED", "YELLOW", "GREEN"]);
+export const healthBand = pgEnum("health_band", enumValues(HealthBand));
 
 export type HealthFactorRow = { name: string; score: number; weight: number };
 

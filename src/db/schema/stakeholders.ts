@@ -1,8 +1,9 @@
 import { index, pgEnum, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { id, lifecycleDates } from "./columns.js";
+import { enumValues, id, lifecycleDates } from "./columns.js";
 import { customers } from "./customers.js";
+import { StakeholderRole } from "../../customers/customer.enums.js";
 
-export const stakeholderRole = pgEnum("stakeholder_role", ["CHAMPION", "DECISION_MAKER", "INFLUENCER", "USER"]);
+export const stakeholderRole = pgEnum("stakeholder_role", enumValues(StakeholderRole));
 
 /** People at a customer, from the CRM: who to approach when the customer should become an affiliate. */
 export const stakeholders = pgTable(

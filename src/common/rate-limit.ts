@@ -1,15 +1,6 @@
 import { isIPv6 } from "node:net";
 import { LRUCache } from "lru-cache";
 
-export interface VisitRateLimitOptions {
-  /** Visits one client address may record per minute; 0 turns the limit off. */
-  perMinute: number;
-  /** Addresses remembered at once: the bound on the limiter's memory. */
-  maxAddresses: number;
-}
-
-export const DEFAULT_VISIT_RATE_LIMIT: VisitRateLimitOptions = { perMinute: 60, maxAddresses: 100_000 };
-
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 interface Bucket {
@@ -41,9 +32,10 @@ export function rateLimitKey(address: string): string {
 }
 
 /**
- * A token bucket per client address for the public trackReferralVisit: each holds up to
+ * A token bucket per client address (or any key): the public trackReferralVisit's limit, and
+ * /graphql's per key and per address (server/request-rate-limit.ts). Each holds up to
  * `perMinute` tokens and refills continuously at `perMinute` per minute, so an address may burst
- * one minute's allowance and then keep `perMinute / 60` visits a second. A refused call takes no
+ * one minute's allowance and then keep `perMinute / 60` calls a second. A refused call takes no
  * token, so a client that backs off as told gets through.
  *
  * Memory is bounded by an LRU of `maxAddresses` buckets. When more addresses are active than
@@ -51,12 +43,12 @@ export function rateLimitKey(address: string): string {
  * limit is looser, never the memory. Per process: N instances behind a balancer allow up to N
  * times the limit.
  */
-export class VisitRateLimiter {
+export class RateLimiter {
   private readonly buckets: LRUCache<string, Bucket> | undefined;
   private readonly capacity: number;
   private readonly tokensPerMs: number;
 
-  constructor(options: VisitRateLimitOptions = DEFAULT_VISIT_RATE_LIMIT) {
+  constructor(options: { perMinute: number; maxAddresses: number }) {
     this.capacity = options.perMinute;
     this.tokensPerMs = options.perMinute / 60_000;
     this.buckets = options.perMinute > 0 ? new LRUCache({ max: Math.max(1, options.maxAddresses) }) : undefined;

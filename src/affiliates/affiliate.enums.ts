@@ -1,0 +1,6 @@
+// Affiliates' enums: declared once, used by pgEnum (db/schema), services and registerEnumType. Imports nothing.
+
+export enum CommissionType {
+  PERCENT = "PERCENT",
+  FLAT = "FLAT",
+}

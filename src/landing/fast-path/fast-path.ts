@@ -1,0 +1,188 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { GraphQLSchema, ValidationRule } from "graphql";
+import { LRUCache } from "lru-cache";
+import { landingCacheKey, type LandingCache, type LandingEntry, type LandingSource } from "../landing.cache.js";
+import type { LandingInput } from "../landing.service.js";
+import { createAnalyser, landingInputOf } from "./analysis.js";
+import { failBody, failBodyRead, fastBodyLength, handOn, parseStrictJson, readBody, type PrereadRequest } from "./body.js";
+import { createPersistedQueries, paramsOf, type GraphQLParams } from "./params.js";
+import { render, send, type RenderedResponse } from "./response.js";
+
+// Apollo's per-request pipeline (parsing, validation, plugins, context, execution) costs
+// several times the landingPage resolver, and Express's routing and body parsing cost more
+// than a cached answer too; marketing sites ask the same few questions on every page view.
+// So an anonymous request whose document is nothing but one landingPage field is answered by
+// this plain node:http handler, in front of Express: the landing cache gives the page, and the
+// exact bytes graphql-js produced for that (document, variables, page) are sent again. Anything
+// else, or anything unusual, falls through to Express and Apollo untouched (a POST body this
+// handler read is handed on as `req.body`, which express.json() then leaves alone).
+//
+// Its parts: body.ts reads a POST body in front of Express; params.ts reads the GraphQL
+// parameters and persisted-query hashes; analysis.ts decides which documents qualify;
+// response.ts renders and sends the answer.
+
+/** A request this handler has resolved before: what its raw parameters mean. */
+interface KnownRequest {
+  query: string;
+  variables: Record<string, unknown>;
+  input: LandingInput;
+  /** The landing cache's key for `input`. */
+  key: string;
+  /** The last answer sent, and the ETag of the page it was rendered from. */
+  response?: RenderedResponse;
+  pageEtag?: string;
+}
+
+/** Distinct documents analysed and remembered (persisted-query hashes included). */
+const MAX_DOCUMENTS = 1_000;
+/** Distinct raw requests (body or query string) remembered with their meaning and last answer, and their bytes. */
+const MAX_REQUESTS = 10_000;
+const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+
+export interface FastPathOptions {
+  /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
+  validationRules: readonly ValidationRule[];
+  maxTokens: number;
+}
+
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(",").some((part) => {
+    const type = part.split(";")[0]!.trim().toLowerCase();
+    return type === "application/json" || type === "*/*" || type === "application/*";
+  });
+}
+
+/** `/graphql` or `/graphql?…`: what this handler may look at (Express serves the rest). */
+export function isGraphQLRequest(req: IncomingMessage): boolean {
+  const url = req.url ?? "";
+  return url === "/graphql" || url.startsWith("/graphql?");
+}
+
+export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCache, options: FastPathOptions) {
+  const analyse = createAnalyser(schema, { maxDocuments: MAX_DOCUMENTS, ...options });
+  const documentOf = createPersistedQueries(MAX_DOCUMENTS);
+  /**
+   * Raw requests (a POST body, a GET query string) already understood, with their last answer:
+   * a repeat skips JSON parsing, variable coercion and execution while the page is unchanged.
+   * Only requests that teach no persisted-query hash are kept.
+   */
+  const known = new LRUCache<string, KnownRequest>({
+    max: MAX_REQUESTS,
+    maxSize: MAX_REQUEST_BYTES,
+    sizeCalculation: (request, raw) => raw.length * 2 + (request.response?.body.length ?? 0) + 600,
+  });
+
+  /** What a request asks for, or undefined when it is not a plain landingPage query. */
+  function understand(p: GraphQLParams, req: IncomingMessage, res: ServerResponse): KnownRequest | "answered" | undefined {
+    const query = documentOf(p, req, res);
+    if (query === "answered") return query;
+    if (!query) return undefined;
+    const analysis = analyse(query);
+    if (!analysis || (p.operationName && p.operationName !== analysis.operation.name?.value)) return undefined;
+    const input = landingInputOf(schema, analysis, p.variables);
+    return input && { query, variables: p.variables, input, key: landingCacheKey(input) };
+  }
+
+  /** Sends the page for this entry; false when graphql-js reports an error (Apollo then answers instead). */
+  function respond(req: IncomingMessage, res: ServerResponse, raw: string | undefined, request: KnownRequest, entry: LandingEntry, source: LandingSource): boolean | Promise<boolean> {
+    if (request.response && request.pageEtag === entry.etag) {
+      send(req, res, request.response, source);
+      return true;
+    }
+    const analysis = analyse(request.query);
+    if (!analysis) return false;
+    return render(schema, analysis.document, request.variables, entry, source).then((response) => {
+      if (!response) return false;
+      if (raw !== undefined && (source === "fresh" || source === "cached")) {
+        // Remembered with the request (set again so that its size is counted anew).
+        known.set(raw, { ...request, pageEtag: entry.etag, response });
+      }
+      send(req, res, response, source);
+      return true;
+    });
+  }
+
+  /** Answers a request understood before: synchronously when the page is cached. */
+  function answer(req: IncomingMessage, res: ServerResponse, raw: string | undefined, request: KnownRequest): boolean | Promise<boolean> {
+    const hit = landing.getCached(request.input, request.key);
+    if (hit) return respond(req, res, raw, request, hit, "cached");
+    return landing.get(request.input, request.key).then(({ entry, source }) => respond(req, res, raw, request, entry, source));
+  }
+
+  /**
+   * Answers from the raw parameters (a body or a query string, the key of what is remembered),
+   * or calls next() so that Express and Apollo do.
+   */
+  function serve(req: IncomingMessage, res: ServerResponse, raw: string, params: () => GraphQLParams | null, next: () => void): void {
+    let request = known.get(raw);
+    let rememberAs: string | undefined = raw;
+    if (!request) {
+      const p = params();
+      if (!p) return next();
+      const understood = understand(p, req, res);
+      if (understood === "answered") return;
+      if (!understood) return next();
+      request = understood;
+      // A request that teaches a persisted-query hash must reach understand() every time.
+      if (!p.hash || !p.query) known.set(raw, request);
+      else rememberAs = undefined;
+    }
+    const done = answer(req, res, rememberAs, request);
+    if (done === true) return;
+    if (done === false) return next();
+    done.then(
+      (ok) => ok || next(),
+      () => res.headersSent || next(),
+    );
+  }
+
+  /**
+   * The node:http handler for /graphql. `next` hands the request to Express (with `req.body`
+   * set when this handler read it).
+   */
+  return function landingGraphQL(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+    const method = req.method;
+    if ((method !== "GET" && method !== "POST") || req.headers.authorization || !acceptsJson(req.headers.accept)) return next();
+    if (method === "GET") {
+      const url = req.url!;
+      const queryString = url.length > "/graphql?".length ? url.slice("/graphql?".length) : "";
+      if (!queryString) return next();
+      return serve(req, res, `GET ${queryString}`, () => paramsOf(Object.fromEntries(new URLSearchParams(queryString))), next);
+    }
+    const length = fastBodyLength(req);
+    if (length === undefined) return next();
+    readBody(req, length).then(
+      (buffer) => {
+        const text = buffer.toString("utf8");
+        const preread = req as PrereadRequest;
+        const request = known.get(text);
+        if (request) {
+          // Asked before: no JSON parsing unless Apollo must answer after all.
+          const done = answer(req, res, text, request);
+          if (done === true) return;
+          if (done === false) return handOn(preread, text, next);
+          done.then(
+            (ok) => ok || handOn(preread, text, next),
+            () => res.headersSent || handOn(preread, text, next),
+          );
+          return;
+        }
+        let body: unknown;
+        try {
+          body = parseStrictJson(text);
+        } catch (error) {
+          failBody(req, error as Error);
+          return next();
+        }
+        preread.body = body;
+        if (!body || typeof body !== "object" || Array.isArray(body)) return next();
+        serve(req, res, text, () => paramsOf(body as Record<string, unknown>), next);
+      },
+      (error: Error) => {
+        failBodyRead(req, error);
+        next();
+      },
+    );
+  };
+}

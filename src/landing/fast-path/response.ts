@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { execute, type DocumentNode, type GraphQLSchema } from "graphql";
+import { Role } from "../../auth/roles.js";
+import type { LandingEntry, LandingSource } from "../landing.cache.js";
+
+/** An answer's bytes, and the ETag a GET gets. */
+export interface RenderedResponse {
+  body: Buffer;
+  etag: string;
+  /** The headers of a POST answer, made on first use. */
+  headers?: string[];
+}
+
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+const CDN_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
+const FALLBACK_CACHE_CONTROL = "public, max-age=5";
+
+/** graphql-js's answer for this document, variables and page, as bytes; undefined when it reports an error. */
+export async function render(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  variables: Record<string, unknown>,
+  entry: LandingEntry,
+  source: LandingSource,
+): Promise<RenderedResponse | undefined> {
+  // The resolver sees the page this handler already fetched, so the page is read (and its
+  // impressions counted) once per request.
+  const context = { caller: { role: Role.PUBLIC }, landing: { get: async () => ({ entry, source }) } };
+  const result = await execute({ schema, document, variableValues: variables, contextValue: context });
+  if (result.errors) return undefined;
+  const body = Buffer.from(JSON.stringify({ data: result.data }) + "\n");
+  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+}
+
+/** Writes the answer: a POST's with headers made once; a GET's with its ETag (304 when it matches) and CDN caching. */
+export function send(req: IncomingMessage, res: ServerResponse, response: RenderedResponse, source: LandingSource): void {
+  const fallback = source === "stale" || source === "default";
+  if (req.method !== "GET" && !fallback) {
+    res.writeHead(200, (response.headers ??= ["Content-Type", JSON_CONTENT_TYPE, "X-Advocate-Fast-Path", "1", "Content-Length", String(response.body.length)]));
+    res.end(response.body);
+    return;
+  }
+  const headers: Record<string, string | number> = { "Content-Type": JSON_CONTENT_TYPE, "X-Advocate-Fast-Path": "1" };
+  if (fallback) headers["X-Advocate-Fallback"] = source;
+  if (req.method === "GET") {
+    // A GET with a persisted-query hash is a URL a CDN can cache.
+    headers.ETag = response.etag;
+    headers["Cache-Control"] = fallback ? FALLBACK_CACHE_CONTROL : CDN_CACHE_CONTROL;
+    if (req.headers["if-none-match"] === response.etag) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
+  headers["Content-Length"] = response.body.length;
+  res.writeHead(200, headers);
+  res.end(response.body);
+}
