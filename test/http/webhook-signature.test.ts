@@ -10,6 +10,7 @@ import { queryRows } from "../../src/db/client.js";
 import { signWebhookBody } from "../../src/ingestion/webhook.signature.js";
 import { ManualClock } from "../helpers/smtp.js";
 import { daysAgo, startTestApp, unique, type TestApp } from "../helpers/app.js";
+import { createCustomer } from "../helpers/factories.js";
 
 // X-Advocate-Signature: t=<unix>,v1=<HMAC-SHA256 of "<t>.<body>">. A captured request stops
 // working 300 s after it was signed; secrets rotate (several configured, several v1 sent).
@@ -30,10 +31,7 @@ const post = (body: string, signature: string) => t.http.post("/webhooks/events"
 const nowSeconds = () => Math.floor(clock.now().getTime() / 1000);
 const hmac = (secret: string, signed: string) => createHmac("sha256", secret).update(signed).digest("hex");
 
-async function customer(externalId = unique("crm")) {
-  const res = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Signed", mrrCents: 10_000, signedUpAt: daysAgo(60) } });
-  return { id: res.data!.upsertCustomer.id as string, externalId };
-}
+const customer = (externalId = unique("crm")) => createCustomer(t, { externalId, name: "Signed", signedUpAt: daysAgo(60) });
 const planOf = async (id: string) => (await t.admin(`query($id: ID!) { customer(id: $id) { plan mrrCents } }`, { id })).data!.customer;
 
 describe("webhook signatures", () => {

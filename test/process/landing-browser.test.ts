@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, unique, type TestApp } from "../helpers/app.js";
+import { DAY_MS } from "../helpers/factories.js";
 
 // Debian's chromium, installed by .ci/run; playwright's own browser downloads can't be used here.
 const CHROMIUM = "/usr/bin/chromium";
@@ -15,7 +16,6 @@ if (!hasChromium) console.warn(`landing-browser.test.ts: skipped, ${CHROMIUM} is
 
 const SCREENSHOT = fileURLToPath(new URL("../../test-output/landing-demo.png", import.meta.url));
 const BROWSER_TIMEOUT_MS = 20_000;
-const DAY_MS = 86_400_000;
 
 describe.skipIf(!hasChromium)("example landing page in headless Chromium", () => {
   let t: TestApp;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, unique, type TestApp, daysAgo } from "../../helpers/app.js";
+import { attribute, createAffiliate, createCustomer, DAY_MS as DAY } from "../../helpers/factories.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -9,25 +10,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-const DAY = 86_400_000;
-
 async function affiliate(type = "PERCENT", value = 20): Promise<string> {
-  const code = unique("st").toLowerCase();
-  const res = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "S", commissionType: ${type}, commissionValue: ${value}}) { id } }`, { c: code });
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return code;
+  return (await createAffiliate(t, { code: unique("st").toLowerCase(), name: "S", commissionType: type, commissionValue: value })).code;
 }
 
 async function referredCustomer(code: string, opts: { signedUpDaysAgo: number; mrrCents?: number; nps?: number; churnedDaysAgo?: number }) {
-  const c = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, {
-    i: { externalId: unique("crm"), name: unique("Ref"), mrrCents: opts.mrrCents ?? 10_000, signedUpAt: daysAgo(opts.signedUpDaysAgo) },
-  });
-  const id = c.data!.upsertCustomer.id;
-  await t.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, {
-    c: code,
-    id,
-    at: daysAgo(opts.signedUpDaysAgo),
-  });
+  const { id } = await createCustomer(t, { name: unique("Ref"), mrrCents: opts.mrrCents ?? 10_000, signedUpAt: daysAgo(opts.signedUpDaysAgo) });
+  await attribute(t, code, id, daysAgo(opts.signedUpDaysAgo));
   if (opts.nps !== undefined) await t.admin(`mutation($id: ID!, $s: Int!) { recordNpsResponse(customerId: $id, score: $s) { id } }`, { id, s: opts.nps });
   if (opts.churnedDaysAgo !== undefined) {
     await t.admin(`mutation($id: ID!, $at: DateTime) { markChurned(customerId: $id, at: $at) { id } }`, { id, at: daysAgo(opts.churnedDaysAgo) });

@@ -2,13 +2,13 @@ import { count, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { referralVisits, referrals } from "../../../src/db/schema/index.js";
 import { startTestApp, unique, type TestApp } from "../../helpers/app.js";
+import { createAffiliate, createCustomer, DAY_MS } from "../../helpers/factories.js";
 
 // Referral tracking and attribution (issue 5, points 1 and 5): the per-address limit of the
 // public trackReferralVisit, the attribution window, churned customers, and affiliates made
 // from customers keeping their champion.
 
 const LIMIT = 5;
-const DAY_MS = 86_400_000;
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY_MS);
 
 let t: TestApp;
@@ -20,23 +20,8 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function newAffiliate(customerId?: string): Promise<{ id: string; code: string }> {
-  const code = unique("trk").toLowerCase();
-  const res = await t.admin(
-    `mutation($c: String!, $id: ID) { createAffiliate(input: {code: $c, name: "Partner", customerId: $id, commissionType: PERCENT, commissionValue: 10}) { id code } }`,
-    { c: code, id: customerId ?? null },
-  );
-  expect(res.errors).toBeUndefined();
-  return res.data!.createAffiliate;
-}
-
-async function newCustomer(input: Record<string, unknown> = {}): Promise<string> {
-  const res = await t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id } }`, {
-    input: { externalId: unique("crm"), name: unique("Customer"), mrrCents: 20_000, ...input },
-  });
-  expect(res.errors).toBeUndefined();
-  return res.data!.upsertCustomer.id;
-}
+const newAffiliate = (customerId?: string) => createAffiliate(t, { code: unique("trk").toLowerCase(), customerId: customerId ?? null });
+const newCustomer = async (input: Record<string, unknown> = {}) => (await createCustomer(t, { mrrCents: 20_000, ...input })).id;
 
 async function churned(): Promise<string> {
   const id = await newCustomer();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCommissionLedger } from "../../../src/commissions/commission.service.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { attribute, createAffiliate, createCustomer, DAY_MS as DAY, type AffiliateOverrides } from "../../helpers/factories.js";
 
 // The commission ledger through the public API: accrual from real revenue, the holding period,
 // clawback on churn, payouts (exact, partial, refused), plans with months and tiers.
@@ -13,26 +14,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-const DAY = 86_400_000;
-
-async function affiliate(plan = "commissionType: PERCENT, commissionValue: 20"): Promise<{ id: string; code: string }> {
-  const code = unique("cm").toLowerCase();
-  const res = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Commissioned", ${plan}}) { id code } }`, { c: code });
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return res.data!.createAffiliate;
-}
+const affiliate = (plan: AffiliateOverrides = { commissionValue: 20 }) => createAffiliate(t, { code: unique("cm").toLowerCase(), name: "Commissioned", ...plan });
 
 async function referred(code: string, daysAgoSigned: number, mrrCents = 10_000): Promise<string> {
-  const c = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, {
-    i: { externalId: unique("crm"), name: "Zeta Widgets Inc", mrrCents, signedUpAt: daysAgo(daysAgoSigned) },
-  });
-  const id = c.data!.upsertCustomer.id;
-  const r = await t.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, {
-    c: code,
-    id,
-    at: daysAgo(daysAgoSigned),
-  });
-  expect(r.errors).toBeUndefined();
+  const { id } = await createCustomer(t, { name: "Zeta Widgets Inc", mrrCents, signedUpAt: daysAgo(daysAgoSigned) });
+  await attribute(t, code, id, daysAgo(daysAgoSigned));
   return id;
 }
 
@@ -131,11 +117,11 @@ describe("the commission ledger", () => {
   });
 
   it("pays a PERCENT plan for its first N months only, a FLAT plan once per paying customer, and a tier's rate once reached", async () => {
-    const months = await affiliate("commissionType: PERCENT, commissionValue: 10, commissionMonths: 2");
+    const months = await affiliate({ commissionValue: 10, commissionMonths: 2 });
     await referred(months.code, 130);
-    const flat = await affiliate("commissionType: FLAT, commissionValue: 5000");
+    const flat = await affiliate({ commissionType: "FLAT", commissionValue: 5000 });
     await referred(flat.code, 130);
-    const tiered = await affiliate("commissionType: PERCENT, commissionValue: 10, commissionTiers: [{minActiveCustomers: 2, value: 25}]");
+    const tiered = await affiliate({ commissionValue: 10, commissionTiers: [{ minActiveCustomers: 2, value: 25 }] });
     await referred(tiered.code, 40);
     await referred(tiered.code, 40);
     await run();
@@ -189,8 +175,8 @@ describe("the commission ledger", () => {
 
   it("recommends the highest commission that meets the target ROI, higher for an affiliate whose customers stay, with its inputs", async () => {
     // Paid for the first 12 months: how long customers stay decides what the program can pay.
-    const loyal = await affiliate("commissionType: PERCENT, commissionValue: 20, commissionMonths: 12");
-    const churny = await affiliate("commissionType: PERCENT, commissionValue: 20, commissionMonths: 12");
+    const loyal = await affiliate({ commissionValue: 20, commissionMonths: 12 });
+    const churny = await affiliate({ commissionValue: 20, commissionMonths: 12 });
     for (let i = 0; i < 6; i++) {
       await referred(loyal.code, 200);
       const gone = await referred(churny.code, 200);

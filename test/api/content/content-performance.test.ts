@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startTestApp, unique, type TestApp, daysAgo } from "../../helpers/app.js";
+import { attribute, createCustomer } from "../../helpers/factories.js";
 import type { LandingPageData } from "../../../src/landing/landing.service.js";
 
 let t: TestApp;
@@ -20,15 +21,8 @@ async function affiliateAndAsset(app: TestApp): Promise<{ code: string; niche: s
 
 /** A new customer, attributed to the affiliate at `at` (default now). */
 async function referral(app: TestApp, code: string, at?: string): Promise<void> {
-  const c = await app.admin(`mutation($e: String!) { upsertCustomer(input: {externalId: $e, name: "C", mrrCents: 100, signedUpAt: "${daysAgo(400)}"}) { id } }`, {
-    e: unique("crm"),
-  });
-  const res = await app.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, {
-    c: code,
-    id: c.data!.upsertCustomer.id,
-    at,
-  });
-  expect(res.errors).toBeUndefined();
+  const { id } = await createCustomer(app, { name: "C", mrrCents: 100, signedUpAt: daysAgo(400) });
+  await attribute(app, code, id, at);
 }
 
 async function performanceOf(app: TestApp, asset: string) {

@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { runCommissionLedger } from "../../../src/commissions/commission.service.js";
 import { queryRows } from "../../../src/db/client.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { attribute, createAffiliate, DAY_MS as DAY } from "../../helpers/factories.js";
 
 // Billing periods through the API: a churn ends the customer's billing, a re-activation starts a
 // new period at its own date and keeps the churn in history, and a plan change dated before a
@@ -20,14 +21,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const DAY = 86_400_000;
 const MONTH = 30.4375 * DAY;
 
 async function affiliate(percent: number): Promise<string> {
-  const code = unique("bp").toLowerCase();
-  const res = await t.admin(`mutation($c: String!, $v: Float!) { createAffiliate(input: {code: $c, name: "Periods", commissionType: PERCENT, commissionValue: $v}) { id } }`, { c: code, v: percent });
-  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
-  return code;
+  return (await createAffiliate(t, { code: unique("bp").toLowerCase(), name: "Periods", commissionValue: percent })).code;
 }
 
 const CUSTOMER = `id status churnedAt plan mrrCents lifetimeValueCents`;
@@ -39,8 +36,7 @@ async function upsert(input: Record<string, unknown>) {
 
 async function referredCustomer(code: string, externalId: string, mrrCents: number, signedUpDaysAgo: number, referredDaysAgo = signedUpDaysAgo): Promise<string> {
   const { id } = await upsert({ externalId, mrrCents, signedUpAt: daysAgo(signedUpDaysAgo) });
-  const r = await t.admin(`mutation($c: String!, $id: ID!, $at: DateTime) { attributeReferral(affiliateCode: $c, customerId: $id, at: $at) { id } }`, { c: code, id, at: daysAgo(referredDaysAgo) });
-  expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();
+  await attribute(t, code, id, daysAgo(referredDaysAgo));
   return id;
 }
 

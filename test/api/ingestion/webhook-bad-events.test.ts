@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
 import { signWebhookBody } from "../../../src/ingestion/webhook.signature.js";
 import { daysAgo, startTestApp, unique, type TestApp } from "../../helpers/app.js";
+import { createCustomer } from "../../helpers/factories.js";
 
 // Events the database cannot hold, or dates that would be guessed: each is refused on its own,
 // with its reason, and the valid events of the same batch are stored.
@@ -20,11 +21,7 @@ const post = (events: unknown[]) => {
   const body = JSON.stringify({ events });
   return t.http.post("/webhooks/events").set("content-type", "application/json").set("x-advocate-signature", signWebhookBody(body, SECRET)).send(body);
 };
-async function customer() {
-  const externalId = unique("crm");
-  const res = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Bad events", mrrCents: 10_000, signedUpAt: daysAgo(60) } });
-  return { id: res.data!.upsertCustomer.id as string, externalId };
-}
+const customer = () => createCustomer(t, { name: "Bad events", signedUpAt: daysAgo(60) });
 const storedIds = async (customerId: string) =>
   (await queryRows<{ id: string }>(t.database.db, sql`select id from ingested_events where customer_id = ${customerId}::uuid`)).map((r) => r.id).sort();
 const outcomes = (body: { events: { status: string; reason?: string }[] }) => body.events.map((o) => o.reason ?? o.status);

@@ -6,6 +6,7 @@ import { signWebhookBody } from "../../../src/ingestion/webhook.signature.js";
 import { SCORE_QUEUE_DELAY_MS } from "../../../src/intelligence/score-queue.js";
 import { ManualClock } from "../../helpers/smtp.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { createCustomer, DAY_MS as DAY } from "../../helpers/factories.js";
 
 // POST /webhooks/events end to end: signatures, idempotency, per-event validation, limits.
 
@@ -25,11 +26,7 @@ const post = (body: string, signature: string | null = sign(body)) => {
   return (signature ? req.set("x-advocate-signature", signature) : req).send(body);
 };
 
-async function customer(): Promise<{ id: string; externalId: string }> {
-  const externalId = unique("crm");
-  const res = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, { i: { externalId, name: "Hooked", mrrCents: 10_000, signedUpAt: daysAgo(60) } });
-  return { id: res.data!.upsertCustomer.id, externalId };
-}
+const customer = () => createCustomer(t, { name: "Hooked", signedUpAt: daysAgo(60) });
 
 // Scores follow through a durable job (the score queue), a second later: run it before reading them.
 const view = async (id: string) => {
@@ -177,7 +174,6 @@ describe("POST /webhooks/events", () => {
 
 describe("POST /webhooks/events: late billing history", () => {
   const MONTH_DAYS = 30.4375;
-  const DAY = 86_400_000;
   const ltv = async (id: string) => (await t.admin(`query($id: ID!) { customer(id: $id) { lifetimeValueCents } }`, { id })).data!.customer.lifetimeValueCents;
 
   it("stores a plan change dated before a churn but delivered after it (lifetime value and that period's commission follow), and refuses one dated after it", async () => {

@@ -6,13 +6,13 @@ import { recomputeAllScores } from "../../../src/intelligence/scores.service.js"
 import { loadDataset } from "../../../src/seed/load.js";
 import { Random } from "../../../src/seed/random.js";
 import { startTestApp, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { DAY_MS as DAY } from "../../helpers/factories.js";
 
 // Success milestones on generated customers whose first steps are known: most successful
 // customers connect an integration in their first days, few of the others do; everyone exports
 // data as often; successful customers also take an action, but only after their first month.
 
 const SECRET = "milestones-secret";
-const DAY = 86_400_000;
 let t: TestApp;
 const now = new Date(Math.floor(Date.now() / DAY) * DAY);
 

@@ -5,6 +5,7 @@ import { createMailer } from "../../../src/email/mailer.js";
 import { createWorker } from "../../../src/server/worker.js";
 import { ChangeChannel } from "../../../src/common/changes.js";
 import { startTestApp, testConfig, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { createCustomer } from "../../helpers/factories.js";
 import { ManualClock, startTestSmtp, type TestSmtp } from "../../helpers/smtp.js";
 
 // Drip journeys end to end: a referred customer's emails arrive at a real SMTP server in this
@@ -30,10 +31,7 @@ afterAll(async () => {
 const drain = () => t.app.jobs.drain();
 
 async function customer(name: string, niche: string, opts: { nps?: number; active?: number; email?: string } = {}): Promise<string> {
-  const res = await t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id } }`, {
-    input: { externalId: unique("crm"), name, niche, mrrCents: 20_000, signedUpAt: daysAgo(opts.email ? 1 : 400) },
-  });
-  const id = res.data!.upsertCustomer.id as string;
+  const { id } = await createCustomer(t, { name, niche, mrrCents: 20_000, signedUpAt: daysAgo(opts.email ? 1 : 400) });
   if (opts.nps !== undefined) await t.admin(`mutation($id: ID!, $s: Int!) { recordNpsResponse(customerId: $id, score: $s) { id } }`, { id, s: opts.nps });
   if (opts.active !== undefined) {
     await t.admin(`mutation($id: ID!, $a: Int!) { recordUsage(input: {customerId: $id, activeUsers: $a, licensedSeats: 10}) { id } }`, { id, a: opts.active });

@@ -9,6 +9,7 @@ import { ImpressionBuffer } from "../../../src/landing/impressions.js";
 import type { LandingPageData } from "../../../src/landing/landing.service.js";
 import { createApp } from "../../../src/server/app.js";
 import { startTestApp, testConfig, unique, type TestApp, daysAgo } from "../../helpers/app.js";
+import { createAffiliate, createAsset } from "../../helpers/factories.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -30,17 +31,8 @@ async function healthyCustomer(app: TestApp, niche: string): Promise<string> {
   return id;
 }
 
-async function asset(app: TestApp, input: Record<string, unknown>): Promise<string> {
-  const res = await app.admin(`mutation($input: ContentAssetInput!) { createContentAsset(input: $input) { id } }`, { input: { body: "Body", ...input } });
-  expect(res.errors).toBeUndefined();
-  return res.data!.createContentAsset.id;
-}
-
-async function affiliate(app: TestApp, code: string): Promise<string> {
-  const res = await app.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Jane", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code });
-  expect(res.errors).toBeUndefined();
-  return res.data!.createAffiliate.id;
-}
+const asset = createAsset;
+const affiliate = async (app: TestApp, code: string) => (await createAffiliate(app, { code, name: "Jane" })).id;
 
 /** A niche with a case study of a healthy customer, a use case and a pain point. */
 async function nicheWithContent(app: TestApp): Promise<{ niche: string; assetIds: string[] }> {

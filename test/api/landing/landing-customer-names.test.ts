@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, unique, type TestApp, daysAgo } from "../../helpers/app.js";
+import { createAsset } from "../../helpers/factories.js";
 
 // The public page names a customer only while it is live (ACTIVE and not RED), whatever the kind
 // of the asset about it: case studies about other customers are not shown at all, use cases and
@@ -43,12 +44,7 @@ async function band(id: string): Promise<string> {
   return res.data!.customer.healthBand;
 }
 
-async function asset(kind: string, title: string, niche: string, customerId: string): Promise<void> {
-  const res = await t.admin(`mutation($input: ContentAssetInput!) { createContentAsset(input: $input) { id } }`, {
-    input: { kind, title, body: "Body", niches: [niche], customerId },
-  });
-  expect(res.errors).toBeUndefined();
-}
+const asset = (kind: string, title: string, niche: string, customerId: string) => createAsset(t, { kind, title, niches: [niche], customerId });
 
 type Item = { title: string; customerName: string | null };
 type Page = { useCases: Item[]; painPoints: Item[] };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSchema } from "../../../src/server/schema.js";
 import { startTestApp, unique, type TestApp, daysAgo } from "../../helpers/app.js";
+import { createAffiliate, createAsset, createCustomer } from "../../helpers/factories.js";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -12,24 +13,14 @@ afterAll(async () => {
 
 
 async function customer(name: string, niche: string, nps: number, active: number): Promise<string> {
-  const c = await t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id } }`, {
-    input: { externalId: unique("crm"), name, niche, mrrCents: 20_000, signedUpAt: daysAgo(400) },
-  });
-  const id = c.data!.upsertCustomer.id;
+  const { id } = await createCustomer(t, { name, niche, mrrCents: 20_000, signedUpAt: daysAgo(400) });
   await t.admin(`mutation($id: ID!, $s: Int!) { recordNpsResponse(customerId: $id, score: $s) { id } }`, { id, s: nps });
   await t.admin(`mutation($id: ID!, $a: Int!) { recordUsage(input: {customerId: $id, activeUsers: $a, licensedSeats: 10}) { id } }`, { id, a: active });
   return id;
 }
 
-async function asset(input: Record<string, unknown>): Promise<string> {
-  const res = await t.admin(`mutation($input: ContentAssetInput!) { createContentAsset(input: $input) { id } }`, { input: { body: "Body", ...input } });
-  expect(res.errors).toBeUndefined();
-  return res.data!.createContentAsset.id;
-}
-
-async function affiliate(code: string, name = "Jane Doe") {
-  await t.admin(`mutation($c: String!, $n: String!) { createAffiliate(input: {code: $c, name: $n, commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code, n: name });
-}
+const asset = (input: Record<string, unknown>) => createAsset(t, input);
+const affiliate = (code: string, name = "Jane Doe") => createAffiliate(t, { code, name });
 
 const landing = async (query: string) => {
   const res = await t.http.get(`/landing?${query}`);
