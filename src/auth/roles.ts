@@ -15,7 +15,7 @@ export interface Caller {
 
 /**
  * Declares who may call a query, mutation or field. Every root field must carry one
- * (test/auth.declarations.test.ts reads the `access` extension to enforce it).
+ * (test/api/security/auth.test.ts reads the `access` extension to enforce it).
  */
 export function Allow(...roles: Role[]): MethodDecorator & PropertyDecorator {
   return (target: object, key: string | symbol, descriptor?: PropertyDescriptor) => {

@@ -1,0 +1,115 @@
+import { getNamedType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { Role } from "../../../src/auth/roles.js";
+import { setLogLevel } from "../../../src/common/log.js";
+import { getSchema } from "../../../src/server/schema.js";
+import { ADMIN_KEY, startTestApp, unique, type TestApp } from "../../helpers/app.js";
+import { access, requiredArgs, selection, walkFields } from "../../helpers/schema-walk.js";
+
+// The access matrix of the public caller and the admin, generated from the schema (the
+// affiliate's is in affiliate-portal.test.ts): every operation tried with each, every field the
+// public can reach tried one by one against an explicit allow-list, so a new operation or field
+// fails here until someone decides who may see it. And no key ever reaches the logs.
+
+let t: TestApp;
+let schema: GraphQLSchema;
+let affiliateKey: string;
+let code: string;
+
+/** What a caller without a key may read: the landing page, and nothing about customers beyond a case study's name. */
+const PUBLIC_READS = new Set([
+  "LandingPage.affiliate", "LandingPage.caseStudies", "LandingPage.matchedOn", "LandingPage.niche", "LandingPage.painPoints", "LandingPage.useCases",
+  "PublicAffiliate.code", "PublicAffiliate.name",
+  "LandingContent.id", "LandingContent.kind", "LandingContent.title", "LandingContent.body", "LandingContent.url", "LandingContent.customerName",
+]);
+/** Operations only an affiliate key may call (the admin acts on affiliates by id instead). */
+const AFFILIATE_ONLY = ["myAffiliate"];
+
+const roots = () =>
+  [
+    ["query", schema.getQueryType()!],
+    ["mutation", schema.getMutationType()!],
+  ] as const;
+
+beforeAll(async () => {
+  schema = await getSchema();
+  t = await startTestApp();
+  code = unique("matrix").toLowerCase();
+  const created = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Matrix", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code });
+  affiliateKey = (await t.admin(`mutation($id: ID!) { createAffiliateApiKey(affiliateId: $id) }`, { id: created.data!.createAffiliate.id })).data!.createAffiliateApiKey;
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+describe("the public (no key)", () => {
+  it("is UNAUTHENTICATED for every operation that is not public", async () => {
+    const tried: string[] = [];
+    for (const [kind, root] of roots()) {
+      for (const field of Object.values(root.getFields())) {
+        if (access(field)!.includes(Role.PUBLIC)) continue;
+        const res = await t.gql(`${kind} { ${field.name}${requiredArgs(field.args)}${selection(field.type)} }`);
+        expect(res.errors?.[0]?.extensions?.code, `${kind} ${field.name}`).toBe("UNAUTHENTICATED");
+        tried.push(field.name);
+      }
+    }
+    expect(tried.length).toBeGreaterThan(40);
+  });
+
+  it("reads exactly the landing-page fields it is meant to, each one tried", async () => {
+    const landing = schema.getQueryType()!.getFields().landingPage!;
+    const found = walkFields(getNamedType(landing.type) as GraphQLObjectType, (inner) => `{ landingPage(affiliateCode: "${code}", niche: "x") { ${inner} } }`, (roles) => roles !== null && !roles.includes(Role.PUBLIC));
+    expect([...found.keys()].sort()).toEqual([...PUBLIC_READS].sort());
+    for (const [name, { query }] of found) {
+      const res = await t.gql(query);
+      expect(res.errors, `${name}: ${query}`).toBeUndefined();
+    }
+  });
+});
+
+describe("the admin", () => {
+  it("may call every operation but the affiliate's own (tried with placeholder arguments)", async () => {
+    const denied: string[] = [];
+    for (const [kind, root] of roots()) {
+      for (const field of Object.values(root.getFields())) {
+        const res = await t.admin(`${kind} { ${field.name}${requiredArgs(field.args)}${selection(field.type)} }`);
+        const code = res.errors?.[0]?.extensions?.code;
+        if (code === "UNAUTHENTICATED" || code === "FORBIDDEN") denied.push(field.name);
+      }
+    }
+    expect(denied).toEqual(AFFILIATE_ONLY);
+  });
+
+  it("may read every field of every type (no field declares roles without ADMIN; PUBLIC is everyone)", () => {
+    const notAdmin: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || !("getFields" in type) || type === schema.getMutationType()) continue;
+      for (const field of Object.values((type as GraphQLObjectType).getFields())) {
+        const roles = access(field as never);
+        if (roles !== null && !roles.includes(Role.ADMIN) && !roles.includes(Role.PUBLIC)) notAdmin.push(`${type.name}.${field.name}`);
+      }
+    }
+    expect(notAdmin).toEqual(AFFILIATE_ONLY.map((op) => `Query.${op}`));
+  });
+});
+
+describe("secrets", () => {
+  it("never logs a key, whoever sends it and whatever the answer", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, "write").mockImplementation((line) => (lines.push(String(line)), true));
+    setLogLevel("debug");
+    try {
+      await t.gql(`{ myAffiliate { code } }`, {}, affiliateKey);
+      await t.gql(`{ customers(first: 1) { totalCount } }`, {}, affiliateKey);
+      await t.admin(`{ customers(first: 1) { totalCount } }`);
+      await t.gql(`{ customers(first: 1) { totalCount } }`, {}, "adv_aff_not-a-real-key-000000000000");
+      await t.http.post("/webhooks/events").set("x-advocate-signature", "sha256=00").send({ events: [] });
+    } finally {
+      setLogLevel("warn");
+      spy.mockRestore();
+    }
+    const text = lines.join("");
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    for (const secret of [ADMIN_KEY, affiliateKey, "adv_aff_not-a-real-key-000000000000"]) expect(text).not.toContain(secret);
+  });
+});
