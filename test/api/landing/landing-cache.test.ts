@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LandingCache } from "../src/landing/landing.cache.js";
-import { startTestApp, testConfig, unique, type TestApp } from "./helpers/app.js";
+import { LandingCache } from "../../../src/landing/landing.cache.js";
+import { startTestApp, testConfig, unique, type TestApp } from "../../helpers/app.js";
 
 // A write's landing change can arrive while a page is being computed: in one process, or from
 // another instance over LISTEN/NOTIFY. The computation may predate the write, so it is dropped,

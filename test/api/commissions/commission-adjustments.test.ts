@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCommissionLedger } from "../src/commissions/commission.service.js";
-import { signWebhookBody } from "../src/ingestion/webhook.signature.js";
-import { startTestApp, unique, type TestApp } from "./helpers/app.js";
+import { runCommissionLedger } from "../../../src/commissions/commission.service.js";
+import { signWebhookBody } from "../../../src/ingestion/webhook.signature.js";
+import { startTestApp, unique, type TestApp } from "../../helpers/app.js";
 
 // Late billing history through the API: a plan change dated inside a period that has already
 // accrued adds an ADJUSTMENT entry for the difference (the accrual stays as it was), once; a
