@@ -7,7 +7,7 @@ import { createLoaders, type Context } from "../graphql/context.js";
 import { Role, type Caller } from "../auth/roles.js";
 import { hashApiKey, looksLikeAffiliateKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
-import type { ProgramSettings, ScoringConfig } from "../config/config.js";
+import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { RateLimiter } from "../common/rate-limit.js";
 
 function unauthenticatedRequest(message: string): GraphQLError {
@@ -39,6 +39,7 @@ export interface ContextOptions {
   adminApiKey: string | undefined;
   visitLimiter: RateLimiter;
   attributionWindowDays: number;
+  attributionModel: AttributionModelName;
   program: ProgramSettings;
   /** Told of each request refused for its Authorization header (the rate limiter counts them per address). */
   onAuthenticationFailure?: (clientIp: string | undefined) => void;
@@ -52,7 +53,7 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program, onAuthenticationFailure }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, attributionModel, program, onAuthenticationFailure }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
@@ -73,6 +74,7 @@ export async function createContext(
     clientIp: clientIp ?? "unknown",
     visitLimiter,
     attributionWindowDays,
+    attributionModel,
     program,
   };
 }
