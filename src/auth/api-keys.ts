@@ -3,15 +3,27 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 // Keys are 32 random bytes, so a fast hash (SHA-256) is enough to make a stolen table useless;
 // a slow password hash would only add latency to every affiliate request.
 const AFFILIATE_KEY_PREFIX = "adv_aff_";
+const SERVER_KEY_PREFIX = "adv_srv_";
 
 export const hashApiKey = (secret: string) => createHash("sha256").update(secret).digest("hex");
 
-export function generateAffiliateKey(): { secret: string; hash: string; prefix: string } {
-  const secret = AFFILIATE_KEY_PREFIX + randomBytes(32).toString("base64url");
-  return { secret, hash: hashApiKey(secret), prefix: secret.slice(0, AFFILIATE_KEY_PREFIX.length + 6) };
+/** A new key: the secret (shown once), its hash (stored), and a prefix an admin can tell it by. */
+export interface GeneratedKey {
+  secret: string;
+  hash: string;
+  prefix: string;
 }
 
+function generateKey(kind: string): GeneratedKey {
+  const secret = kind + randomBytes(32).toString("base64url");
+  return { secret, hash: hashApiKey(secret), prefix: secret.slice(0, kind.length + 6) };
+}
+
+export const generateAffiliateKey = () => generateKey(AFFILIATE_KEY_PREFIX);
+export const generateServerKey = () => generateKey(SERVER_KEY_PREFIX);
+
 export const looksLikeAffiliateKey = (secret: string) => secret.startsWith(AFFILIATE_KEY_PREFIX);
+export const looksLikeServerKey = (secret: string) => secret.startsWith(SERVER_KEY_PREFIX);
 
 export function generateAdminKey(): string {
   return "adv_admin_" + randomBytes(24).toString("base64url");

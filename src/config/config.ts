@@ -11,6 +11,9 @@ export type DatabaseConfig =
 /** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */
 export type TrustProxy = boolean | number | string[];
 
+/** The values of AttributionModel (src/referrals/referral.enums.ts), which config may not import. */
+export type AttributionModelName = "LAST_TOUCH" | "FIRST_TOUCH";
+
 export type HealthFactorName = "usage" | "nps" | "csat" | "support" | "upsell" | "tenure" | "lifetimeValue";
 
 /** The customer-success model's tunable parts (README, "Customer-success scores"). */
@@ -142,6 +145,11 @@ export interface AppConfig {
   /** Days before an attribution in which the named visitor must have visited the affiliate. */
   attributionWindowDays: number;
   /**
+   * Which of a converting visitor's visits in the window names the affiliate: the latest or the
+   * earliest (ATTRIBUTION_MODEL=last-touch|first-touch; the values of referrals' AttributionModel).
+   */
+  attributionModel: AttributionModelName;
+  /**
    * Express's "trust proxy": which hops may tell the client address in X-Forwarded-For. Behind a
    * proxy, without it every visit seems to come from the proxy and shares one rate limit.
    */
@@ -197,6 +205,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     graphqlFastPath: true,
     visitRateLimit: { perMinute: 60, maxAddresses: 100_000 },
     attributionWindowDays: 30,
+    attributionModel: "LAST_TOUCH",
     trustProxy: false,
     program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing` },
     commissionLedgerHours: 6,

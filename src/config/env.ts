@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type AppConfig, type DatabaseConfig, type HealthFactorName, type ScoringConfig, type TrustProxy } from "./config.js";
+import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type AppConfig, type AttributionModelName, type DatabaseConfig, type HealthFactorName, type ScoringConfig, type TrustProxy } from "./config.js";
 
 // The process environment, parsed and validated once, into the configuration config.ts declares
 // (its defaults fill what is unset). Anything wrong fails at start-up with a message that names
@@ -58,6 +58,17 @@ export function parseTrustProxy(raw: string | undefined): TrustProxy {
   return entries;
 }
 
+const ATTRIBUTION_MODELS: Record<string, AttributionModelName> = { "last-touch": "LAST_TOUCH", "first-touch": "FIRST_TOUCH" };
+
+/** ATTRIBUTION_MODEL: `last-touch` (default) or `first-touch`, in any case, `_` for `-` accepted. */
+export function parseAttributionModel(raw: string | undefined, fallback: AttributionModelName): AttributionModelName {
+  const value = raw?.trim().toLowerCase().replace(/_/g, "-") ?? "";
+  if (value === "") return fallback;
+  const model = ATTRIBUTION_MODELS[value];
+  if (!model) throw new ConfigError(`ATTRIBUTION_MODEL must be last-touch or first-touch, got "${raw}"`);
+  return model;
+}
+
 export function parseDatabaseUrl(url: string | undefined, poolMax = DEFAULT_DATABASE.poolMax, prepare = DEFAULT_DATABASE.prepare): DatabaseConfig {
   if (url === undefined || url.trim() === "") return { kind: "pglite", dataDir: DEFAULT_DATABASE.dataDir };
   if (url === "memory://") return { kind: "pglite", dataDir: undefined };
@@ -100,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       perMinute: intVar(env, "VISIT_RATE_LIMIT_PER_MINUTE", d.visitRateLimit.perMinute, 0, 1_000_000),
     },
     attributionWindowDays: intVar(env, "ATTRIBUTION_WINDOW_DAYS", d.attributionWindowDays, 1, 3_650),
+    attributionModel: parseAttributionModel(env.ATTRIBUTION_MODEL, d.attributionModel),
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     program: {
       holdDays: intVar(env, "COMMISSION_HOLD_DAYS", d.program.holdDays, 0, 365),

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
-import { CustomerOrder } from "./customer.enums.js";
+import { CustomerOrder, type StakeholderRole } from "./customer.enums.js";
 import type { Executor } from "../db/client.js";
 import { affiliates, customerScores, customers, referrals, stakeholders } from "../db/schema/index.js";
 import { segmentCondition } from "../segments/segment.sql.js";
@@ -126,4 +126,12 @@ export async function countCustomers(ex: Executor, filter: CustomerListFilter): 
   const base = ex.select({ n: count() }).from(customers);
   const [row] = await (needsScores(filter) ? base.leftJoin(customerScores, scoresJoin) : base).where(and(...filterConditions(filter)));
   return row?.n ?? 0;
+}
+
+/**
+ * Adds a person to the customer unless one with this (lower-case) email is there already: an
+ * existing stakeholder keeps its name and role (the CRM's knowledge wins over a signup's).
+ */
+export async function addStakeholderIfNew(ex: Executor, values: { customerId: string; name: string; email: string; role: `${StakeholderRole}` }): Promise<void> {
+  await ex.insert(stakeholders).values(values).onConflictDoNothing({ target: [stakeholders.customerId, stakeholders.email] });
 }

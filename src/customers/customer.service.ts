@@ -64,70 +64,86 @@ export async function upsertCustomer(context: ServiceContext, input: CustomerInp
 async function customerWrite({ db, changes, scoring }: ServiceContext, now: Date, work: (tx: Transaction) => Promise<CustomerRow>): Promise<CustomerRow> {
   const { customer, featured } = await db.transaction(async (tx) => {
     const customer = await work(tx);
-    await refreshScores(tx, [customer.id], now, scoring);
-    return { customer, featured: await isLandingSubject(tx, [customer.id]) };
+    return { customer, featured: await rescoreCustomer(tx, customer.id, now, scoring) };
   });
-  if (featured) changes.publish({ kind: "landing", scope: "all" });
+  announceCustomerWrite(changes, featured);
   return customer;
 }
 
-function writeCustomer(context: ServiceContext, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
-  return customerWrite(context, now, async (tx) => {
-    const existing = await findCustomerByExternalId(tx, values.externalId);
-    if (!existing) {
-      const status = values.status ?? CustomerStatus.ACTIVE;
-      const signedUpAt = values.signedUpAt ?? now;
-      const [created] = await tx
-        .insert(customers)
-        .values({
-          ...values,
-          status,
-          signedUpAt,
-          churnedAt: status === CustomerStatus.CHURNED ? now : null,
-          retentionCostCents: values.retentionCostCents ?? 0,
-        })
-        .returning();
-      // A trial pays nothing yet: its billing history starts when it converts.
-      if (status !== CustomerStatus.TRIAL) {
-        await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
-      }
-      return created!;
-    }
+/** customerWrite's closing step, for a write composed in another service's transaction: true when landing pages feature the customer. */
+export async function rescoreCustomer(tx: Transaction, customerId: string, now: Date, scoring: ServiceContext["scoring"]): Promise<boolean> {
+  await refreshScores(tx, [customerId], now, scoring);
+  return isLandingSubject(tx, [customerId]);
+}
 
-    const status = (values.status ?? existing.status) as CustomerStatus;
-    const churning = status === CustomerStatus.CHURNED && existing.status !== CustomerStatus.CHURNED;
-    const reviving = status !== CustomerStatus.CHURNED && existing.status === CustomerStatus.CHURNED;
-    const converting = existing.status === CustomerStatus.TRIAL && status === CustomerStatus.ACTIVE;
-    const billingChanged = values.mrrCents !== existing.mrrCents || values.plan !== existing.plan;
-    // A re-activation ends the churn (kept in history) and starts a new billing period at its date.
-    const reactivatedAt = reviving && existing.churnedAt ? new Date(Math.max(now.getTime(), existing.churnedAt.getTime())) : now;
-    if (reviving && existing.churnedAt) {
-      await tx.insert(reactivations).values({ customerId: existing.id, churnedAt: existing.churnedAt, churnReason: existing.churnReason, reactivatedAt });
-    }
-    if (status === CustomerStatus.ACTIVE && (converting || reviving || billingChanged)) {
-      await tx.insert(planChanges).values({
-        customerId: existing.id,
-        at: reactivatedAt,
-        plan: values.plan,
-        mrrCents: values.mrrCents,
-        previousMrrCents: converting || reviving ? null : existing.mrrCents,
-      });
-    }
-    const [updated] = await tx
-      .update(customers)
-      .set({
+export function announceCustomerWrite(changes: ServiceContext["changes"], featured: boolean): void {
+  if (featured) changes.publish({ kind: "landing", scope: "all" });
+}
+
+function writeCustomer(context: ServiceContext, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {
+  return customerWrite(context, now, async (tx) => (await storeCustomer(tx, values, now)).customer);
+}
+
+/**
+ * upsertCustomer's work in the caller's transaction (values validated): creates the customer or
+ * updates the one with this externalId (locked), billing changes becoming history rows. The
+ * caller then rescores it (rescoreCustomer) and announces the write after commit.
+ */
+export async function storeCustomer(tx: Transaction, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<{ customer: CustomerRow; created: boolean }> {
+  const existing = await findCustomerByExternalId(tx, values.externalId);
+  if (!existing) {
+    const status = values.status ?? CustomerStatus.ACTIVE;
+    const signedUpAt = values.signedUpAt ?? now;
+    const [created] = await tx
+      .insert(customers)
+      .values({
         ...values,
         status,
-        signedUpAt: values.signedUpAt ?? existing.signedUpAt,
-        churnedAt: churning ? now : reviving ? null : existing.churnedAt,
-        churnReason: reviving ? null : existing.churnReason,
-        updatedAt: now,
+        signedUpAt,
+        churnedAt: status === CustomerStatus.CHURNED ? now : null,
+        retentionCostCents: values.retentionCostCents ?? 0,
       })
-      .where(eq(customers.id, existing.id))
       .returning();
-    if (churning) await voidChurnedPending(tx, now, existing.id);
-    return updated!;
-  });
+    // A trial pays nothing yet: its billing history starts when it converts.
+    if (status !== CustomerStatus.TRIAL) {
+      await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
+    }
+    return { customer: created!, created: true };
+  }
+
+  const status = (values.status ?? existing.status) as CustomerStatus;
+  const churning = status === CustomerStatus.CHURNED && existing.status !== CustomerStatus.CHURNED;
+  const reviving = status !== CustomerStatus.CHURNED && existing.status === CustomerStatus.CHURNED;
+  const converting = existing.status === CustomerStatus.TRIAL && status === CustomerStatus.ACTIVE;
+  const billingChanged = values.mrrCents !== existing.mrrCents || values.plan !== existing.plan;
+  // A re-activation ends the churn (kept in history) and starts a new billing period at its date.
+  const reactivatedAt = reviving && existing.churnedAt ? new Date(Math.max(now.getTime(), existing.churnedAt.getTime())) : now;
+  if (reviving && existing.churnedAt) {
+    await tx.insert(reactivations).values({ customerId: existing.id, churnedAt: existing.churnedAt, churnReason: existing.churnReason, reactivatedAt });
+  }
+  if (status === CustomerStatus.ACTIVE && (converting || reviving || billingChanged)) {
+    await tx.insert(planChanges).values({
+      customerId: existing.id,
+      at: reactivatedAt,
+      plan: values.plan,
+      mrrCents: values.mrrCents,
+      previousMrrCents: converting || reviving ? null : existing.mrrCents,
+    });
+  }
+  const [updated] = await tx
+    .update(customers)
+    .set({
+      ...values,
+      status,
+      signedUpAt: values.signedUpAt ?? existing.signedUpAt,
+      churnedAt: churning ? now : reviving ? null : existing.churnedAt,
+      churnReason: reviving ? null : existing.churnReason,
+      updatedAt: now,
+    })
+    .where(eq(customers.id, existing.id))
+    .returning();
+  if (churning) await voidChurnedPending(tx, now, existing.id);
+  return { customer: updated!, created: false };
 }
 
 export async function recordUsage(context: ServiceContext, input: UsageInput, now = new Date()): Promise<CustomerRow> {

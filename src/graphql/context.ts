@@ -1,6 +1,6 @@
 import type { Database } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
-import type { ProgramSettings, ScoringConfig } from "../config/config.js";
+import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { Caller } from "../auth/roles.js";
 import type { LandingCache } from "../landing/landing.cache.js";
 import type { RateLimiter } from "../common/rate-limit.js";
@@ -49,5 +49,6 @@ export interface Context extends ServiceContext {
   clientIp: string;
   visitLimiter: RateLimiter;
   attributionWindowDays: number;
+  attributionModel: AttributionModelName;
   program: ProgramSettings;
 }

@@ -1,6 +1,7 @@
 import { enrollOnAttribution } from "../journeys/journey.service.js";
-import type { Database } from "../db/client.js";
+import type { Database, Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
+import type { ChangePublisher } from "../common/changes.js";
 import { referralVisits, referrals } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -8,7 +9,8 @@ import { normalizeCode, normalizeNiche } from "../common/normalize.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { getAffiliateByCodeOrThrow } from "../affiliates/affiliate.service.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
-import { findLastVisitAt, findReferralByCustomerId, type ReferralRow } from "./referral.repository.js";
+import type { CustomerRow } from "../customers/customer.repository.js";
+import { findLastVisitAt, findReferralWithCode, type ReferralRow } from "./referral.repository.js";
 
 /**
  * Records a landing-page visit; one per (affiliate, visitor, UTC day). Public and called on
@@ -41,7 +43,7 @@ export async function trackReferralVisit(
   return true;
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 
 export interface AttributionRequest {
   affiliateCode: string;
@@ -52,10 +54,51 @@ export interface AttributionRequest {
   visitorId?: string | null;
 }
 
+/** Why a customer cannot be attributed (the rules every attribution keeps); `reason` is for people. */
+export type AttributionRefusal =
+  | { kind: "ALREADY_ATTRIBUTED"; affiliateCode: string; reason: string }
+  | { kind: "CUSTOMER_CHURNED" | "SELF_REFERRAL"; reason: string };
+
 /**
- * Links a customer to the affiliate that brought it: once per customer, never to itself, never a
- * churned customer. With a visitor id, that visitor's last visit of the affiliate must be at most
- * `windowDays` before the attribution; the id is kept, so the funnel can join visits to referrals.
+ * The rules that need only the customer (locked by the caller, in its transaction): once per
+ * customer, never a churned customer.
+ */
+export async function customerRefusal(tx: Transaction, customer: CustomerRow): Promise<AttributionRefusal | null> {
+  const existing = await findReferralWithCode(tx, customer.id);
+  if (existing) return { kind: "ALREADY_ATTRIBUTED", affiliateCode: existing.affiliateCode, reason: "the customer is already attributed to an affiliate" };
+  if (customer.status === "CHURNED") return { kind: "CUSTOMER_CHURNED", reason: "the customer has churned: only a current customer can be attributed" };
+  return null;
+}
+
+/** The rule that needs the affiliate: it never refers the customer it is. */
+export const affiliateRefusal = (customer: CustomerRow, affiliate: { customerId: string | null }): AttributionRefusal | null =>
+  affiliate.customerId === customer.id ? { kind: "SELF_REFERRAL", reason: "an affiliate cannot refer the customer it is" } : null;
+
+/**
+ * Stores the referral of a customer the rules above accept, in the caller's transaction; referred
+ * customers start the journeys triggered by attribution, with the referral or not at all. Once
+ * committed, the caller announces it with announceReferral.
+ */
+export async function insertReferral(
+  tx: Transaction,
+  values: { affiliateId: string; customerId: string; referredAt: Date; visitorId: string | null },
+  now: Date,
+): Promise<ReferralRow> {
+  const [created] = await tx.insert(referrals).values(values).returning();
+  await enrollOnAttribution(tx, values.customerId, now);
+  return created!;
+}
+
+/** After commit: the affiliate's pages show case studies of the customers it referred; enrolments queued jobs. */
+export function announceReferral(changes: ChangePublisher, affiliateCode: string): void {
+  changes.publish({ kind: "landing", scope: "affiliate", code: affiliateCode });
+  changes.publish({ kind: "jobs" });
+}
+
+/**
+ * Links a customer to the affiliate an admin names. With a visitor id, that visitor's last visit
+ * of the affiliate must be at most `windowDays` before the attribution; the id is kept, so the
+ * funnel can join visits to referrals. A refusal is BAD_USER_INPUT.
  */
 export async function attributeReferral(
   { db, changes }: ServiceContext,
@@ -68,12 +111,8 @@ export async function attributeReferral(
   const { referral, code } = await db.transaction(async (tx) => {
     const affiliate = await getAffiliateByCodeOrThrow(tx, request.affiliateCode);
     const customer = await getCustomerOrThrow(tx, request.customerId, "customerId", true);
-    if (customer.status === "CHURNED") throw badInput("customerId", "the customer has churned: only a current customer can be attributed");
-    if (affiliate.customerId === customer.id) {
-      throw badInput("customerId", "an affiliate cannot refer the customer it is");
-    }
-    const existing = await findReferralByCustomerId(tx, customer.id);
-    if (existing) throw badInput("customerId", "the customer is already attributed to an affiliate");
+    const refusal = (await customerRefusal(tx, customer)) ?? affiliateRefusal(customer, affiliate);
+    if (refusal) throw badInput("customerId", refusal.reason);
     if (visitorId !== null) {
       const lastVisit = await findLastVisitAt(tx, affiliate.id, visitorId, referredAt);
       if (!lastVisit) throw badInput("visitorId", `this visitor has no visit of "${affiliate.code}" before the attribution`);
@@ -81,16 +120,9 @@ export async function attributeReferral(
         throw badInput("visitorId", `this visitor's last visit of "${affiliate.code}" is more than ${windowDays} days before the attribution`);
       }
     }
-    const [created] = await tx
-      .insert(referrals)
-      .values({ affiliateId: affiliate.id, customerId: customer.id, referredAt, visitorId })
-      .returning();
-    // Referred customers start the journeys triggered by attribution, with the referral or not at all.
-    await enrollOnAttribution(tx, customer.id, now);
-    return { referral: created!, code: affiliate.code };
+    const referral = await insertReferral(tx, { affiliateId: affiliate.id, customerId: customer.id, referredAt, visitorId }, now);
+    return { referral, code: affiliate.code };
   });
-  // The affiliate's pages show case studies of the customers it referred.
-  changes.publish({ kind: "landing", scope: "affiliate", code });
-  changes.publish({ kind: "jobs" });
+  announceReferral(changes, code);
   return referral;
 }

@@ -1,5 +1,11 @@
-import { Field, ID, ObjectType } from "type-graphql";
+import { Field, ID, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionTypes } from "../common/connection.type.js";
+import { AttributionModel } from "./referral.enums.js";
+
+registerEnumType(AttributionModel, {
+  name: "AttributionModel",
+  description: "Which of a visitor's visits within the attribution window names the affiliate: the latest (LAST_TOUCH) or the earliest (FIRST_TOUCH).",
+});
 
 @ObjectType()
 export class Referral {

@@ -85,6 +85,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
     adminApiKey: config.adminApiKey,
     visitLimiter: new RateLimiter(config.visitRateLimit),
     attributionWindowDays: config.attributionWindowDays,
+    attributionModel: config.attributionModel,
     program: config.program,
     onAuthenticationFailure: rateLimit?.authenticationFailed,
   };

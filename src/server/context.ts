@@ -5,9 +5,10 @@ import type { ChangePublisher } from "../common/changes.js";
 import type { LandingCache } from "../landing/landing.cache.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 import { Role, type Caller } from "../auth/roles.js";
-import { hashApiKey, looksLikeAffiliateKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
+import { hashApiKey, looksLikeAffiliateKey, looksLikeServerKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
-import type { ProgramSettings, ScoringConfig } from "../config/config.js";
+import { findLiveServerKeyByHash } from "../server-keys/server-key.repository.js";
+import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { RateLimiter } from "../common/rate-limit.js";
 
 function unauthenticatedRequest(message: string): GraphQLError {
@@ -15,10 +16,10 @@ function unauthenticatedRequest(message: string): GraphQLError {
 }
 
 /**
- * Who is calling. No header: the public. A header that is not a live admin or affiliate key is
- * refused outright, even for public operations, so a broken key is noticed at once.
+ * Who is calling. No header: the public. A header that is not a live admin, affiliate or server
+ * key is refused outright, even for public operations, so a broken key is noticed at once.
  */
-export async function resolveCaller(db: Database, authorization: string | undefined, adminApiKey: string | undefined): Promise<Caller> {
+export async function resolveCaller(db: Database, authorization: string | undefined, adminApiKey: string | undefined, now = new Date()): Promise<Caller> {
   const credential = parseAuthorization(authorization);
   if (credential.kind === "none") return { role: Role.PUBLIC };
   if (credential.kind === "malformed") throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
@@ -27,6 +28,10 @@ export async function resolveCaller(db: Database, authorization: string | undefi
   if (looksLikeAffiliateKey(token)) {
     const affiliateId = await findAffiliateIdByKeyHash(db, hashApiKey(token));
     if (affiliateId) return { role: Role.AFFILIATE, affiliateId };
+  }
+  if (looksLikeServerKey(token)) {
+    const key = await findLiveServerKeyByHash(db, hashApiKey(token), now);
+    if (key) return { role: Role.SERVER, serverKeyId: key.id, scopes: key.scopes };
   }
   throw unauthenticatedRequest("unknown or revoked API key");
 }
@@ -39,6 +44,7 @@ export interface ContextOptions {
   adminApiKey: string | undefined;
   visitLimiter: RateLimiter;
   attributionWindowDays: number;
+  attributionModel: AttributionModelName;
   program: ProgramSettings;
   /** Told of each request refused for its Authorization header (the rate limiter counts them per address). */
   onAuthenticationFailure?: (clientIp: string | undefined) => void;
@@ -52,11 +58,11 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, program, onAuthenticationFailure }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, attributionModel, program, onAuthenticationFailure }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = new Date();
-  const caller = await resolveCaller(db, authorization, adminApiKey).catch((error: unknown) => {
+  const caller = await resolveCaller(db, authorization, adminApiKey, now).catch((error: unknown) => {
     // Only a refused header: a lookup the database failed says nothing about the key.
     if (error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED") onAuthenticationFailure?.(clientIp);
     throw error;
@@ -73,6 +79,7 @@ export async function createContext(
     clientIp: clientIp ?? "unknown",
     visitLimiter,
     attributionWindowDays,
+    attributionModel,
     program,
   };
 }

@@ -10,6 +10,8 @@ import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
+import { ServerKeyResolver } from "../server-keys/server-key.resolver.js";
+import { ConversionResolver } from "../conversions/conversion.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
@@ -31,6 +33,8 @@ export const resolvers = [
   JourneyResolver,
   JourneyEnrollmentResolver,
   CustomerJourneyResolver,
+  ServerKeyResolver,
+  ConversionResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -22,6 +22,7 @@ const TABLES = [
   "affiliate_api_keys",
   "referral_visits",
   "referrals",
+  "server_keys",
   "content_assets",
   "segments",
   "customer_scores",

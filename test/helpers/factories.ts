@@ -64,3 +64,10 @@ export async function attribute(t: TestApp, affiliateCode: string, customerId: s
   });
   expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
 }
+
+/** createServerKey: a key named `server-…` with the CONVERSIONS scope unless given; returns its id and secret. */
+export async function createServerKey(t: TestApp, scopes: string[] = ["CONVERSIONS"]): Promise<{ id: string; secret: string }> {
+  const res = await t.admin(`mutation($i: ServerKeyInput!) { createServerKey(input: $i) { secret key { id } } }`, { i: { name: unique("server"), scopes } });
+  expect(res.errors, JSON.stringify(res.errors)).toBeUndefined();
+  return { id: res.data!.createServerKey.key.id as string, secret: res.data!.createServerKey.secret as string };
+}

@@ -41,6 +41,14 @@ describe("configuration", () => {
     expect(() => loadConfig({ ATTRIBUTION_WINDOW_DAYS: "0" })).toThrow(/ATTRIBUTION_WINDOW_DAYS/);
   });
 
+  it("reads ATTRIBUTION_MODEL: last-touch by default, first-touch on request, anything else refused by name", () => {
+    expect(loadConfig({}).attributionModel).toBe("LAST_TOUCH");
+    expect(loadConfig({ ATTRIBUTION_MODEL: "first-touch" }).attributionModel).toBe("FIRST_TOUCH");
+    expect(loadConfig({ ATTRIBUTION_MODEL: " Last-Touch " }).attributionModel).toBe("LAST_TOUCH");
+    expect(() => loadConfig({ ATTRIBUTION_MODEL: "linear" })).toThrow(ConfigError);
+    expect(() => loadConfig({ ATTRIBUTION_MODEL: "linear" })).toThrow(/ATTRIBUTION_MODEL must be last-touch or first-touch, got "linear"/);
+  });
+
   it("parses TRUST_PROXY as false, true, a hop count, or proxies", () => {
     expect(parseTrustProxy(undefined)).toBe(false);
     expect(parseTrustProxy("false")).toBe(false);

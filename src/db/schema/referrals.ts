@@ -20,6 +20,9 @@ export const referralVisits = pgTable(
     // The de-duplication key: a reload or a second page view the same day is not a new visit.
     uniqueIndex("referral_visits_affiliate_visitor_day_key").on(t.affiliateId, t.visitorId, t.visitedOn),
     index("referral_visits_affiliate_at_idx").on(t.affiliateId, t.at),
+    // A conversion names only the visitor: its visits of every affiliate within the window are
+    // found by this index, not by a scan of all visits.
+    index("referral_visits_visitor_at_idx").on(t.visitorId, t.at),
   ],
 );
 

@@ -1,7 +1,7 @@
 import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getSchema } from "../../../src/server/schema.js";
-import { Role } from "../../../src/auth/roles.js";
+import { Allow, Role, server, ServerKeyScope } from "../../../src/auth/roles.js";
 import { startTestApp, unique, type TestApp } from "../../helpers/app.js";
 
 let t: TestApp;
@@ -30,12 +30,20 @@ describe("every operation declares who may call it", () => {
     for (const root of [schema.getQueryType()!, schema.getMutationType()!]) {
       for (const field of Object.values(root.getFields())) {
         const access = field.extensions?.access as Role[] | undefined;
+        const scopes = field.extensions?.scopes as ServerKeyScope[] | undefined;
         if (!Array.isArray(access) || access.length === 0 || !access.every((r) => Object.values(Role).includes(r))) {
           undeclared.push(`${root.name}.${field.name}`);
         }
+        if (!Array.isArray(scopes) || !scopes.every((s) => Object.values(ServerKeyScope).includes(s))) undeclared.push(`${root.name}.${field.name} (scopes)`);
       }
     }
     expect(undeclared).toEqual([]);
+  });
+
+  it("server keys are granted by scope only: a bare Role.SERVER, which would admit every server key, is refused", () => {
+    expect(() => Allow(Role.ADMIN, Role.SERVER)).toThrow(/server\(scope/);
+    expect(() => Allow(Role.ADMIN, server())).toThrow(/at least one scope/);
+    expect(() => Allow(Role.ADMIN, server(ServerKeyScope.CONVERSIONS))).not.toThrow();
   });
 
   it("only landingPage and trackReferralVisit are public", async () => {

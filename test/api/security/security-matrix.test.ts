@@ -1,12 +1,13 @@
-import { getNamedType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
+import { getNamedType, graphql, isObjectType, type GraphQLObjectType, type GraphQLSchema } from "graphql";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { Role } from "../../../src/auth/roles.js";
+import { Role, ServerKeyScope } from "../../../src/auth/roles.js";
 import { setLogLevel } from "../../../src/common/log.js";
 import { getSchema } from "../../../src/server/schema.js";
 import { ADMIN_KEY, startTestApp, unique, type TestApp } from "../../helpers/app.js";
 import { access, requiredArgs, selection, walkFields } from "../../helpers/schema-walk.js";
+import { createServerKey } from "../../helpers/factories.js";
 
-// The access matrix of the public caller and the admin, generated from the schema (the
+// The access matrix of the public caller, the admin and server keys, generated from the schema (the
 // affiliate's is in affiliate-portal.test.ts): every operation tried with each, every field the
 // public can reach tried one by one against an explicit allow-list, so a new operation or field
 // fails here until someone decides who may see it. And no key ever reaches the logs.
@@ -14,6 +15,7 @@ import { access, requiredArgs, selection, walkFields } from "../../helpers/schem
 let t: TestApp;
 let schema: GraphQLSchema;
 let affiliateKey: string;
+let serverKey: string;
 let code: string;
 
 /** What a caller without a key may read: the landing page, and nothing about customers beyond a case study's name. */
@@ -24,6 +26,8 @@ const PUBLIC_READS = new Set([
 ]);
 /** Operations only an affiliate key may call (the admin acts on affiliates by id instead). */
 const AFFILIATE_ONLY = ["myAffiliate"];
+/** What a server key may call, by scope: writes only, no reads (issue 14). */
+const SERVER_OPERATIONS: Record<ServerKeyScope, string[]> = { [ServerKeyScope.CONVERSIONS]: ["reportConversion"] };
 
 const roots = () =>
   [
@@ -37,6 +41,7 @@ beforeAll(async () => {
   code = unique("matrix").toLowerCase();
   const created = await t.admin(`mutation($c: String!) { createAffiliate(input: {code: $c, name: "Matrix", commissionType: PERCENT, commissionValue: 10}) { id } }`, { c: code });
   affiliateKey = (await t.admin(`mutation($id: ID!) { createAffiliateApiKey(affiliateId: $id) }`, { id: created.data!.createAffiliate.id })).data!.createAffiliateApiKey;
+  serverKey = (await createServerKey(t, [ServerKeyScope.CONVERSIONS])).secret;
 });
 afterAll(async () => {
   await t?.close();
@@ -93,6 +98,54 @@ describe("the admin", () => {
   });
 });
 
+describe("a server key", () => {
+  it("is FORBIDDEN on every operation but its scope's, public ones included; its own is allowed", async () => {
+    const allowed = new Set(Object.values(SERVER_OPERATIONS).flat());
+    const forbidden: string[] = [];
+    const answered: string[] = [];
+    for (const [kind, root] of roots()) {
+      for (const field of Object.values(root.getFields())) {
+        const res = await t.gql(`${kind} { ${field.name}${requiredArgs(field.args)}${selection(field.type)} }`, {}, serverKey);
+        const errorCode = res.errors?.[0]?.extensions?.code;
+        (errorCode === "FORBIDDEN" ? forbidden : answered).push(field.name);
+        if (errorCode === "FORBIDDEN") expect(res.data?.[field.name] ?? null, field.name).toBeNull();
+      }
+    }
+    expect(answered.sort()).toEqual([...allowed].sort());
+    expect(forbidden.length).toBeGreaterThan(40);
+  });
+
+  it("is granted exactly the operations the scopes list, each declaring its scopes in the schema", () => {
+    const granted: Record<string, string[]> = {};
+    for (const [, root] of roots()) {
+      for (const field of Object.values(root.getFields())) {
+        const scopes = (field.extensions?.scopes as ServerKeyScope[] | undefined) ?? [];
+        expect(scopes.length > 0, field.name).toBe(access(field)!.includes(Role.SERVER));
+        for (const scope of scopes) (granted[scope] ??= []).push(field.name);
+      }
+    }
+    expect(granted).toEqual(SERVER_OPERATIONS);
+  });
+
+  it("without the operation's scope is FORBIDDEN (the auth checker, in-process: a stored key needs a scope)", async () => {
+    const schema = await getSchema();
+    const res = await graphql({
+      schema,
+      source: `mutation { reportConversion(input: {visitorId: "v", customer: {externalId: "x", name: "X"}}) { status } }`,
+      contextValue: { caller: { role: Role.SERVER, serverKeyId: "k", scopes: [] } },
+    });
+    // In-process, the error is the checker's own (the app's formatError maps its code to extensions).
+    expect((res.errors?.[0]?.originalError as { code?: string } | undefined)?.code).toBe("FORBIDDEN");
+    expect(res.data).toBeNull();
+  });
+
+  it("gets nothing readable from its operation: the result holds scalars only, no customer to expand", () => {
+    const result = getNamedType(schema.getMutationType()!.getFields().reportConversion!.type) as GraphQLObjectType;
+    const objectFields = Object.values(result.getFields()).filter((f) => isObjectType(getNamedType(f.type)));
+    expect(objectFields.map((f) => f.name)).toEqual([]);
+  });
+});
+
 describe("secrets", () => {
   it("never logs a key, whoever sends it and whatever the answer", async () => {
     const lines: string[] = [];
@@ -103,6 +156,8 @@ describe("secrets", () => {
       await t.gql(`{ customers(first: 1) { totalCount } }`, {}, affiliateKey);
       await t.admin(`{ customers(first: 1) { totalCount } }`);
       await t.gql(`{ customers(first: 1) { totalCount } }`, {}, "adv_aff_not-a-real-key-000000000000");
+      await t.gql(`{ customers(first: 1) { totalCount } }`, {}, serverKey);
+      await t.gql(`mutation { reportConversion(input: {visitorId: "v", customer: {externalId: "secrets", name: "S"}}) { status } }`, {}, serverKey);
       await t.http.post("/webhooks/events").set("x-advocate-signature", "sha256=00").send({ events: [] });
     } finally {
       setLogLevel("warn");
@@ -110,6 +165,6 @@ describe("secrets", () => {
     }
     const text = lines.join("");
     expect(lines.length).toBeGreaterThanOrEqual(3);
-    for (const secret of [ADMIN_KEY, affiliateKey, "adv_aff_not-a-real-key-000000000000"]) expect(text).not.toContain(secret);
+    for (const secret of [ADMIN_KEY, affiliateKey, serverKey, "adv_aff_not-a-real-key-000000000000"]) expect(text).not.toContain(secret);
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX "referral_visits_visitor_at_idx" ON "referral_visits" USING btree ("visitor_id","at");

@@ -1,0 +1,84 @@
+import type { Transaction } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
+import * as v from "../common/validate.js";
+import { getCustomerOrThrow } from "../customers/customer.service.js";
+import type { CustomerRow } from "../customers/customer.repository.js";
+import { AttributionModel } from "./referral.enums.js";
+import { findVisitInWindow, type ReferralRow } from "./referral.repository.js";
+import { affiliateRefusal, announceReferral, customerRefusal, DAY_MS, insertReferral } from "./referral.service.js";
+
+export { AttributionModel };
+
+/** ATTRIBUTION_WINDOW_DAYS and ATTRIBUTION_MODEL; `model` takes the enum or its values (as config holds them). */
+export interface AttributionRule {
+  windowDays: number;
+  model: `${AttributionModel}`;
+}
+
+/** What attributing a converted visitor did; only ATTRIBUTED wrote anything. */
+export type VisitorAttribution =
+  | { status: "ATTRIBUTED"; referral: ReferralRow; affiliateCode: string }
+  /** The customer already has a referral: kept as is (reporting a conversion twice is harmless). */
+  | { status: "ALREADY_ATTRIBUTED"; affiliateCode: string }
+  /** No visit of this visitor within the window before `at`. */
+  | { status: "NO_QUALIFYING_VISIT" }
+  /** The rules refuse it: the visit's affiliate is the customer itself, or the customer churned. */
+  | { status: "NOT_ATTRIBUTABLE"; reason: string };
+
+export interface VisitorAttributionRequest {
+  customerId: string;
+  /** The visitor id the tracking snippet kept (its cookie), sent by the site's server at signup. */
+  visitorId: string;
+  /** When the visitor became the customer; default now. */
+  at?: Date | null;
+}
+
+/**
+ * Attributes a customer to the affiliate its visitor's visits name under `rule`: among the
+ * visits at or before `at` and at most `windowDays` before it, the latest (LAST_TOUCH) or the
+ * earliest (FIRST_TOUCH). The rules of every attribution hold (referral.service.ts: once per
+ * customer, never to itself, never a churned customer); an outcome that attributes nothing is an
+ * answer, not an error. Bad input (ids, a future `at`) is BAD_USER_INPUT, nothing written.
+ */
+export async function attributeVisitor(
+  { db, changes }: ServiceContext,
+  request: VisitorAttributionRequest,
+  rule: AttributionRule,
+  now = new Date(),
+): Promise<VisitorAttribution> {
+  const input = validateVisitorAttribution(request, now);
+  const result = await db.transaction(async (tx) => {
+    const customer = await getCustomerOrThrow(tx, request.customerId, "customerId", true);
+    return attributeVisitorInTransaction(tx, customer, input, rule, now);
+  });
+  if (result.status === "ATTRIBUTED") announceReferral(changes, result.affiliateCode);
+  return result;
+}
+
+export function validateVisitorAttribution(request: { visitorId: string; at?: Date | null }, now: Date) {
+  return { visitorId: v.requiredText("visitorId", request.visitorId, v.LIMITS.visitorId), at: v.pastDate("at", request.at, now) };
+}
+
+/**
+ * attributeVisitor's work inside the caller's transaction, for a customer the caller has locked
+ * (a conversion creates it in the same transaction) and validated input. The caller announces an
+ * ATTRIBUTED result after commit (announceReferral).
+ */
+export async function attributeVisitorInTransaction(
+  tx: Transaction,
+  customer: CustomerRow,
+  { visitorId, at }: { visitorId: string; at: Date },
+  rule: AttributionRule,
+  now: Date,
+): Promise<VisitorAttribution> {
+  const refusal = await customerRefusal(tx, customer);
+  if (refusal?.kind === "ALREADY_ATTRIBUTED") return { status: "ALREADY_ATTRIBUTED", affiliateCode: refusal.affiliateCode };
+  if (refusal) return { status: "NOT_ATTRIBUTABLE", reason: refusal.reason };
+  const from = new Date(at.getTime() - rule.windowDays * DAY_MS);
+  const visit = await findVisitInWindow(tx, visitorId, from, at, rule.model === AttributionModel.LAST_TOUCH);
+  if (!visit) return { status: "NO_QUALIFYING_VISIT" };
+  const selfReferral = affiliateRefusal(customer, { customerId: visit.affiliateCustomerId });
+  if (selfReferral) return { status: "NOT_ATTRIBUTABLE", reason: selfReferral.reason };
+  const referral = await insertReferral(tx, { affiliateId: visit.affiliateId, customerId: customer.id, referredAt: at, visitorId }, now);
+  return { status: "ATTRIBUTED", referral, affiliateCode: visit.affiliateCode };
+}
