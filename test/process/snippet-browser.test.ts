@@ -9,6 +9,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestApp, unique, type TestApp } from "../helpers/app.js";
 import { createAffiliate, createAsset } from "../helpers/factories.js";
 
+// page.evaluate functions run in the page; test/ has no DOM types, so its globals are declared here.
+declare const window: any;
+declare const document: any;
+type HTMLAnchorElement = { href: string };
+
 // The tracking snippet (/advocate.js) in headless Chromium, on a marketing site of its own
 // origin: www.shop.example.test and shop.example.test (both mapped to 127.0.0.1), the API on
 // 127.0.0.1. Each behaviour of README "Tracking snippet" is checked here.
