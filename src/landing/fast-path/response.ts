@@ -46,7 +46,8 @@ export function send(req: IncomingMessage, res: ServerResponse, response: Render
     res.end(response.body);
     return;
   }
-  const headers: Record<string, string | number> = { "Content-Type": JSON_CONTENT_TYPE, "X-Advocate-Fast-Path": "1", ...(origin ? corsHeaders(corsOrigins, req.headers) : {}) };
+  // Vary: Origin on every GET too: a CDN must not give one origin's answer to another.
+  const headers: Record<string, string | number> = { "Content-Type": JSON_CONTENT_TYPE, "X-Advocate-Fast-Path": "1", ...corsHeaders(corsOrigins, req.headers) };
   if (fallback) headers["X-Advocate-Fallback"] = source;
   if (req.method === "GET") {
     // A GET with a persisted-query hash is a URL a CDN can cache.
