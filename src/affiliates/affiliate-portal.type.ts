@@ -24,7 +24,7 @@ export class MaskedReferral {
 
 @ObjectType({ description: "A piece of content for an affiliate to share, with its own tracking link." })
 export class MaterialItem extends LandingContent {
-  @Field(() => String, { description: "The affiliate's landing page for this niche, naming this content (?affiliate=&niche=&content=)." })
+  @Field(() => String, { description: "The affiliate's landing page for this niche, naming this content (?via=&niche=&content=, what the tracking snippet reads)." })
   trackingLink: string;
 }
 

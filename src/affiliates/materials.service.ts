@@ -26,10 +26,13 @@ export async function audienceNiches(ex: Executor, affiliateId: string, limit = 
   return rows.map((r) => r.niche);
 }
 
-/** A link to the affiliate's landing page for a niche that names the content shared, for attribution. */
+/**
+ * A link to the affiliate's landing page for a niche that names the content shared, for
+ * attribution: the parameters the tracking snippet reads (`via`, `niche`, `content`).
+ */
 export function trackingLink(siteUrl: string, code: string, niche: string | null, contentId: string): string {
   const url = new URL(siteUrl);
-  url.searchParams.set("affiliate", code);
+  url.searchParams.set("via", code);
   if (niche) url.searchParams.set("niche", niche);
   url.searchParams.set("content", contentId);
   return url.toString();

@@ -58,7 +58,7 @@ export interface ProgramSettings {
   holdDays: number;
   /** The ROI on commissions that recommendedCommission keeps: (LTV − retention − commission) / commission. */
   targetRoi: number;
-  /** The marketing page that tracking links point to (it reads ?affiliate=&niche=). */
+  /** The marketing page that tracking links point to (its tracking snippet reads ?via=&niche=&content=). */
   siteUrl: string;
 }
 
@@ -136,8 +136,11 @@ export interface AppConfig {
   churnTrainHours: number;
   landingCache: LandingCacheOptions;
   impressions: ImpressionBufferOptions;
-  /** Origins allowed to call GET /landing from browsers. */
-  corsOrigins: string[];
+  /**
+   * PUBLIC_CORS_ORIGINS: origins whose pages may call the public surface from a browser (GET
+   * /landing, POST /visits, the public GraphQL operations); ["*"] for any. Never the keyed ones.
+   */
+  publicCorsOrigins: string[];
   /** Serve anonymous landingPage queries before Apollo (off only to compare). */
   graphqlFastPath: boolean;
   /** Per-address limit of trackReferralVisit. */
@@ -201,7 +204,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     churnTrainHours: 24,
     landingCache: { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, dbTimeoutMs: 1_500 },
     impressions: { maxPending: 50_000, flushIntervalMs: 2_000, maxBatch: 10_000, stopTimeoutMs: 5_000 },
-    corsOrigins: [],
+    publicCorsOrigins: [],
     graphqlFastPath: true,
     visitRateLimit: { perMinute: 60, maxAddresses: 100_000 },
     attributionWindowDays: 30,

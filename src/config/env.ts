@@ -28,6 +28,29 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+/**
+ * PUBLIC_CORS_ORIGINS: `*`, or origins as browsers send them (`https://shop.example.com`, no
+ * path, no trailing slash: the Origin header is compared as a string). LANDING_CORS_ORIGINS is
+ * its deprecated name, read only while PUBLIC_CORS_ORIGINS is unset.
+ */
+export function parseCorsOrigins(env: NodeJS.ProcessEnv): string[] {
+  const name = env.PUBLIC_CORS_ORIGINS !== undefined ? "PUBLIC_CORS_ORIGINS" : "LANDING_CORS_ORIGINS";
+  const origins = listVar(env[name]);
+  for (const origin of origins) {
+    if (origin === "*") continue;
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(`${name} must be * or comma-separated origins like https://shop.example.com (scheme, host, optional port; no path), got "${origin}"`);
+    }
+  }
+  return origins;
+}
+
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
 
 /**
@@ -104,7 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", d.landingCache.dbTimeoutMs, 50, 60_000),
     },
     impressions: d.impressions,
-    corsOrigins: listVar(env.LANDING_CORS_ORIGINS),
+    // LANDING_CORS_ORIGINS is the deprecated name, read only while the new one is unset.
+    publicCorsOrigins: parseCorsOrigins(env),
     graphqlFastPath: d.graphqlFastPath,
     visitRateLimit: {
       ...d.visitRateLimit,

@@ -24,7 +24,7 @@ export class ContentResolver {
     return contentService.listContentAssets(db, { kind, niche, includeArchived });
   }
 
-  @Query(() => [ContentPerformance], { description: "Content assets by impressions, with the referrals and retention that followed." })
+  @Query(() => [ContentPerformance], { description: "Content assets by impressions (then visits through their links), with the referrals and retention that followed." })
   @Allow(Role.ADMIN)
   async contentPerformance(
     @Ctx() { db, loaders, now, attributionWindowDays }: Context,

@@ -44,8 +44,17 @@ export class ContentPerformance {
   @Field(() => Int, { description: "Times landing pages showed it in the window." })
   impressions: number;
 
-  @Field(() => Int, { description: "Customers referred by affiliates whose pages showed it, after it was shown: at most ATTRIBUTION_WINDOW_DAYS (default 30) after its last impression on the affiliate's pages before the referral." })
+  @Field(() => Int, { description: "Referral visits in the window that arrived through a link naming it (a materials-kit link's `content=`)." })
+  visits: number;
+
+  @Field(() => Int, {
+    description:
+      "Customers credited to it, each once: referred by affiliates whose pages showed it, at most ATTRIBUTION_WINDOW_DAYS (default 30) after its last impression on the affiliate's pages before the referral, or whose referral names a visitor that arrived through its link at most that long before.",
+  })
   referredCustomers: number;
+
+  @Field(() => Int, { description: "Of referredCustomers, those whose referral names a visitor that arrived through its link." })
+  referredFromVisits: number;
 
   @Field(() => Int, { description: "How many of those are still customers." })
   retainedCustomers: number;

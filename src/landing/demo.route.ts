@@ -1,19 +1,20 @@
 import express from "express";
 import { readFileSync } from "node:fs";
 
-// An example marketing page that calls GET /landing from the browser, served by the API itself
-// so the browser test and a newcomer can see the public contract rendered end to end.
+// An example marketing page that uses the tracking snippet (/advocate.js) for its visit and
+// content, served by the API itself so the browser test and a newcomer can see the public
+// contract rendered end to end.
 
 const asset = (name: string) => readFileSync(new URL(`./demo/${name}`, import.meta.url));
 
 // Read once: the files are part of the release, not content that changes while we run.
-const FILES = {
-  "/demo/landing": { body: asset("landing.html"), type: "text/html; charset=utf-8" },
+const HTML = asset("landing.html").toString("utf8");
+const STATIC = {
   "/demo/landing.js": { body: asset("landing.js"), type: "text/javascript; charset=utf-8" },
   "/demo/landing.css": { body: asset("landing.css"), type: "text/css; charset=utf-8" },
 } as const;
 
-// Nothing inline and nothing from elsewhere: the script may only talk to this origin's /landing.
+// Nothing inline and nothing from elsewhere: the scripts may only talk to this origin (/visits).
 const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
@@ -25,10 +26,17 @@ const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join("; ");
 
-/** Serves the example landing page at /demo/landing (public, read-only). */
-export function demoLandingRouter(): express.Router {
+/**
+ * Serves the example landing page at /demo/landing (public, read-only). `snippetVersion` makes
+ * its script tag the versioned, immutable /advocate.js?v=… URL.
+ */
+export function demoLandingRouter(snippetVersion: string): express.Router {
   const router = express.Router();
-  for (const [path, file] of Object.entries(FILES)) {
+  const files = {
+    "/demo/landing": { body: Buffer.from(HTML.replace("{{ADVOCATE_VERSION}}", encodeURIComponent(snippetVersion))), type: "text/html; charset=utf-8" },
+    ...STATIC,
+  };
+  for (const [path, file] of Object.entries(files)) {
     router.get(path, (_req, res) => {
       res
         .status(200)

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { LRUCache } from "lru-cache";
 import { landingCacheKey, type LandingCache, type LandingEntry, type LandingSource } from "./landing.cache.js";
+import { answerPreflight, corsHeaders } from "../common/cors.js";
 import { normalizeLandingInput, type LandingInput } from "./landing.service.js";
 
 export interface LandingRouteOptions {
-  /** Origins allowed to call /landing from a browser; ["*"] for any. */
+  /** PUBLIC_CORS_ORIGINS: origins allowed to call /landing from a browser; ["*"] for any. */
   corsOrigins: string[];
 }
 
@@ -18,14 +19,9 @@ function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag);
 }
 
-function corsHeaders(origin: string | undefined, origins: string[]): Record<string, string> {
-  const headers: Record<string, string> = { Vary: "Origin" };
-  if (!origin) return headers;
-  const allowed = origins.includes("*") ? "*" : origins.includes(origin) ? origin : undefined;
-  if (allowed) {
-    headers["Access-Control-Allow-Origin"] = allowed;
-    headers["Access-Control-Expose-Headers"] = "ETag, X-Advocate-Fallback";
-  }
+function landingCorsHeaders(req: IncomingMessage, origins: string[]): Record<string, string> {
+  const headers = corsHeaders(origins, req.headers);
+  if (headers["Access-Control-Allow-Origin"]) headers["Access-Control-Expose-Headers"] = "ETag, X-Advocate-Fallback";
   return headers;
 }
 
@@ -82,7 +78,7 @@ export function createLandingHandler(cache: LandingCache, options: LandingRouteO
       return;
     }
     const headers: Record<string, string> = {
-      ...corsHeaders(origin, options.corsOrigins),
+      ...landingCorsHeaders(req, options.corsOrigins),
       ETag: entry.etag,
       "Cache-Control": fallback ? FALLBACK_CACHE_CONTROL : CACHE_CONTROL,
     };
@@ -99,16 +95,7 @@ export function createLandingHandler(cache: LandingCache, options: LandingRouteO
   }
 
   return function landingHandler(req: IncomingMessage, res: ServerResponse): Promise<void> | void {
-    if (req.method === "OPTIONS") {
-      res.writeHead(204, {
-        ...corsHeaders(req.headers.origin, options.corsOrigins),
-        "Access-Control-Allow-Methods": "GET, OPTIONS",
-        "Access-Control-Allow-Headers": "If-None-Match",
-        "Access-Control-Max-Age": "86400",
-      });
-      res.end();
-      return;
-    }
+    if (req.method === "OPTIONS") return answerPreflight(res, options.corsOrigins, req.headers);
     const url = req.url ?? "";
     const { input, key } = understand(url.length > "/landing?".length ? url.slice("/landing?".length) : "");
     const hit = cache.getCached(input, key);

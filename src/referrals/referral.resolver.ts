@@ -19,11 +19,16 @@ export class ReferralResolver {
     @Arg("visitorId", () => String) visitorId: string,
     @Ctx() { db, clientIp, visitLimiter }: Context,
     @Arg("niche", () => String, { nullable: true }) niche?: string | null,
+    @Arg("contentId", () => ID, {
+      nullable: true,
+      description: "The content asset of the materials-kit link that brought the visitor (its `content=` parameter); an unknown one is dropped, the visit still counts.",
+    })
+    contentId?: string | null,
   ) {
     // Before any database work: the limit protects the database from one noisy address.
     const decision = visitLimiter.take(clientIp);
     if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds);
-    return referralsService.trackReferralVisit(db, affiliateCode, visitorId, niche);
+    return referralsService.trackReferralVisit(db, affiliateCode, visitorId, { niche, contentId });
   }
 
   @Mutation(() => Referral, { description: "The referred visitor became this customer." })

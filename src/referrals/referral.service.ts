@@ -2,7 +2,8 @@ import { enrollOnAttribution } from "../journeys/journey.service.js";
 import type { Database, Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import type { ChangePublisher } from "../common/changes.js";
-import { referralVisits, referrals } from "../db/schema/index.js";
+import { sql } from "drizzle-orm";
+import { contentAssets, referralVisits, referrals } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { normalizeCode, normalizeNiche } from "../common/normalize.js";
@@ -12,34 +13,54 @@ import { getCustomerOrThrow } from "../customers/customer.service.js";
 import type { CustomerRow } from "../customers/customer.repository.js";
 import { findLastVisitAt, findReferralWithCode, type ReferralRow } from "./referral.repository.js";
 
+const CODE = /^[a-z0-9_-]{2,64}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What a visit names besides its affiliate and visitor; unusable parts are dropped. */
+export interface VisitDetails {
+  niche?: string | null;
+  /** The content asset of the materials-kit link that brought the visitor (`content=`). */
+  contentId?: string | null;
+}
+
 /**
  * Records a landing-page visit; one per (affiliate, visitor, UTC day). Public and called on
  * every page view, so it never fails the page: an unknown code is answered false, an unusable
- * niche is dropped.
+ * niche or content id is dropped (an unknown content id too: the visit still counts). The first
+ * content id of the day is kept: a later page view that day without one does not erase it.
  */
 export async function trackReferralVisit(
   db: Database,
   rawCode: string,
   rawVisitorId: string,
-  rawNiche?: string | null,
+  { niche: rawNiche, contentId: rawContentId }: VisitDetails = {},
   now = new Date(),
 ): Promise<boolean> {
   const visitorId = v.requiredText("visitorId", rawVisitorId, v.LIMITS.visitorId);
   const code = normalizeCode(rawCode);
-  if (!/^[a-z0-9_-]{2,64}$/.test(code)) return false;
+  if (!CODE.test(code)) return false;
   const affiliate = await findAffiliateByCode(db, code);
   if (!affiliate) return false;
   const niche = rawNiche ? normalizeNiche(rawNiche) : "";
-  await db
-    .insert(referralVisits)
-    .values({
-      affiliateId: affiliate.id,
-      visitorId,
-      niche: niche === "" || niche.length > v.LIMITS.niche ? null : niche,
-      visitedOn: now.toISOString().slice(0, 10),
-      at: now,
-    })
-    .onConflictDoNothing();
+  const contentId = rawContentId && UUID.test(rawContentId.trim()) ? rawContentId.trim().toLowerCase() : null;
+  const insert = db.insert(referralVisits).values({
+    affiliateId: affiliate.id,
+    visitorId,
+    niche: niche === "" || niche.length > v.LIMITS.niche || v.textProblem(niche) !== null ? null : niche,
+    // An id no asset has becomes null here, in the same statement, rather than a foreign-key error.
+    contentAssetId: contentId ? sql`(select ${contentAssets.id} from ${contentAssets} where ${contentAssets.id} = ${contentId}::uuid)` : null,
+    visitedOn: now.toISOString().slice(0, 10),
+    at: now,
+  });
+  if (!contentId) {
+    await insert.onConflictDoNothing();
+  } else {
+    await insert.onConflictDoUpdate({
+      target: [referralVisits.affiliateId, referralVisits.visitorId, referralVisits.visitedOn],
+      set: { contentAssetId: sql`excluded.content_asset_id` },
+      setWhere: sql`${referralVisits.contentAssetId} is null and excluded.content_asset_id is not null`,
+    });
+  }
   return true;
 }
 

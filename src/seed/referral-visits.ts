@@ -21,7 +21,7 @@ export function referralVisitsOf(seed: string, affiliate: AffiliateDraft, now: n
   };
   const rows: ReferralVisitRow[] = [];
   const visit = (visitorId: string, at: number, niche: string | null): void => {
-    rows.push({ id: rng.uuid(), affiliateId: affiliate.id, visitorId, niche, visitedOn: utcDateString(at), at: new Date(at) });
+    rows.push({ id: rng.uuid(), affiliateId: affiliate.id, visitorId, niche, contentAssetId: null, visitedOn: utcDateString(at), at: new Date(at) });
   };
 
   for (const life of affiliate.referred) {

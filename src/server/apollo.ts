@@ -8,14 +8,21 @@ import type { GraphQLLimits } from "../config/config.js";
 import { createErrorFormatter } from "../common/errors.js";
 import type { Context } from "../graphql/context.js";
 import { prereadBodyErrors } from "../landing/fast-path/body.js";
+import { graphqlCorsPlugin } from "./graphql-cors.js";
 import { createContext, type ContextOptions } from "./context.js";
 import type { armorFor } from "./limits.js";
 import { observabilityPlugin, type Metrics } from "./observability.js";
 import type { RequestRateLimit } from "./request-rate-limit.js";
 import { storableInputPlugin } from "./storable-input.js";
 
-/** Apollo Server for the schema, with the limits (graphql-armor), metrics and input checks; started. */
-export async function startApollo(schema: GraphQLSchema, limits: GraphQLLimits, armor: ReturnType<typeof armorFor>, metrics: Metrics): Promise<ApolloServer<Context>> {
+/** Apollo Server for the schema, with the limits (graphql-armor), metrics, input checks and CORS for public operations; started. */
+export async function startApollo(
+  schema: GraphQLSchema,
+  limits: GraphQLLimits,
+  armor: ReturnType<typeof armorFor>,
+  metrics: Metrics,
+  corsOrigins: readonly string[],
+): Promise<ApolloServer<Context>> {
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
@@ -25,7 +32,7 @@ export async function startApollo(schema: GraphQLSchema, limits: GraphQLLimits, 
     // requests were still arriving, then re-raised the signal and killed the process.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin()],
+    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin(), graphqlCorsPlugin(corsOrigins)],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.

@@ -15,6 +15,9 @@ import { createLandingHandler } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/fast-path/fast-path.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
+import { bundleSnippet } from "../tracking/snippet.bundle.js";
+import { snippetRouter } from "../tracking/snippet.route.js";
+import { visitsRouter } from "../tracking/visits.route.js";
 import type { LandingExample } from "../seed/demo.js";
 import { graphqlMiddleware, startApollo } from "./apollo.js";
 import type { ContextOptions } from "./context.js";
@@ -77,13 +80,16 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const bridge = await shareChanges(database, changes, SHARED_CHANGE_KINDS);
   const metrics = new Metrics({ database, landing, jobs: worker.runner });
   const schema = await getSchema();
-  const apollo = await startApollo(schema, limits, armor, metrics);
+  const apollo = await startApollo(schema, limits, armor, metrics, config.publicCorsOrigins);
+  const snippet = await bundleSnippet({ attributionWindowDays: config.attributionWindowDays });
+  // One allowance per address for visits, through GraphQL or POST /visits.
+  const visitLimiter = new RateLimiter(config.visitRateLimit);
   const rateLimit = rateLimits.perKeyPerMinute > 0 || rateLimits.perAddressPerMinute > 0 ? requestRateLimit(rateLimits) : undefined;
   const contextOptions: ContextOptions = {
     ...serviceContext,
     landing,
     adminApiKey: config.adminApiKey,
-    visitLimiter: new RateLimiter(config.visitRateLimit),
+    visitLimiter,
     attributionWindowDays: config.attributionWindowDays,
     attributionModel: config.attributionModel,
     program: config.program,
@@ -97,7 +103,9 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(healthRouter({ database, landing, runner: worker.runner, lifecycle }));
   app.use(metricsRouter(metrics, config.metricsToken));
   app.use(homeRouter(landingExample));
-  app.use(demoLandingRouter());
+  app.use(demoLandingRouter(snippet.version));
+  app.use(snippetRouter(snippet));
+  app.use(visitsRouter({ db: database.db, landing, visitLimiter, corsOrigins: config.publicCorsOrigins }));
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(serviceContext, config.webhook, clock));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
@@ -105,10 +113,13 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
 
   const handler = dispatch({
     express: app,
-    serveLanding: createLandingHandler(landing, { corsOrigins: config.corsOrigins }),
-    landingGraphQL: config.graphqlFastPath ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens }) : undefined,
+    serveLanding: createLandingHandler(landing, { corsOrigins: config.publicCorsOrigins }),
+    landingGraphQL: config.graphqlFastPath
+      ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens, corsOrigins: config.publicCorsOrigins })
+      : undefined,
     metrics,
     lifecycle,
+    corsOrigins: config.publicCorsOrigins,
   });
 
   return {

@@ -2,6 +2,8 @@ import type { IncomingMessage, RequestListener, ServerResponse } from "node:http
 import { describeError, log } from "../common/log.js";
 import { isLandingRequest, type createLandingHandler } from "../landing/landing.route.js";
 import { isGraphQLRequest, type createLandingFastPath } from "../landing/fast-path/fast-path.js";
+import { answerPreflight } from "../common/cors.js";
+import { GRAPHQL_CORS_HEADERS } from "./graphql-cors.js";
 import type { Metrics } from "./observability.js";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -28,8 +30,10 @@ export function dispatch(parts: {
   landingGraphQL: ReturnType<typeof createLandingFastPath> | undefined;
   metrics: Metrics;
   lifecycle: Lifecycle;
+  /** PUBLIC_CORS_ORIGINS, for /graphql's preflight. */
+  corsOrigins: readonly string[];
 }): RequestListener {
-  const { express: app, serveLanding, landingGraphQL, metrics, lifecycle } = parts;
+  const { express: app, serveLanding, landingGraphQL, metrics, lifecycle, corsOrigins } = parts;
   return ((req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     if (lifecycle.draining) res.setHeader("connection", "close");
@@ -46,6 +50,8 @@ export function dispatch(parts: {
       return;
     }
     metrics.observe(req, res, started);
+    // A preflight has no operation to judge: the headers decide (never Authorization).
+    if (req.method === "OPTIONS" && isGraphQLRequest(req)) return answerPreflight(res, corsOrigins, req.headers, GRAPHQL_CORS_HEADERS);
     if (landingGraphQL && isGraphQLRequest(req)) {
       landingGraphQL(req, res, () => app(req, res));
       return;

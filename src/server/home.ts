@@ -14,8 +14,9 @@ export function serviceLinks(example: LandingExample | null): ServiceLink[] {
   const query = example ? `?affiliate=${encodeURIComponent(example.affiliateCode)}&niche=${encodeURIComponent(example.niche)}` : "";
   return [
     { href: "/graphql", description: "GraphQL (POST): dashboards with the admin key, affiliates with their own key (myAffiliate), marketing sites without a key (landingPage)" },
-    { href: `/demo/landing${query}`, description: "an example marketing page, rendering GET /landing in the browser" },
+    { href: `/demo/landing${query}`, description: "an example marketing page, with the tracking snippet recording the visit and rendering the content" },
     { href: `/landing${query}`, description: "what a landing page shows, as JSON (public)" },
+    { href: "/advocate.js", description: "the tracking snippet for marketing sites (README, \"Tracking snippet\")" },
     { href: "/healthz", description: "liveness" },
     { href: "/readyz", description: "readiness (database and jobs)" },
     { href: "/metrics", description: "Prometheus metrics" },

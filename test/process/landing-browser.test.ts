@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, unique, type TestApp } from "../helpers/app.js";
 import { DAY_MS } from "../helpers/factories.js";
 
+// page.evaluate functions run in the page; test/ has no DOM types, so its globals are declared here.
+declare const window: unknown;
+
 // Debian's chromium, installed by .ci/run; playwright's own browser downloads can't be used here.
 const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = existsSync(CHROMIUM);
@@ -123,18 +126,26 @@ describe.skipIf(!hasChromium)("example landing page in headless Chromium", () =>
     expect(res.headers["content-security-policy"]).not.toContain("unsafe");
   });
 
-  it("renders the affiliate, the niche's case studies, use case and pain point", async () => {
+  it("renders the affiliate, the niche's case studies, use case and pain point, through the tracking snippet, which records the visit", async () => {
     const page = await browser!.newPage({ viewport: { width: 1200, height: 900 } });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
       if (message.type() === "error") problems.push(`console: ${message.text()}`);
     });
+    const requests: string[] = [];
+    page.on("request", (request) => requests.push(`${request.method()} ${new URL(request.url()).pathname}`));
     try {
       const state = await openLanding(page, `affiliate=${encodeURIComponent(affiliateCode)}&niche=Fintech`);
       expect(state).toBe("ready");
+      // The page, its stylesheet and script, the snippet, and one request for the visit and the content.
+      expect(requests.sort()).toEqual(["GET /advocate.js", "GET /demo/landing", "GET /demo/landing.css", "GET /demo/landing.js", "POST /visits"]);
+      const { affiliate } = await admin(`query($c: String!) { affiliate(code: $c) { stats { visits } } }`, { c: affiliateCode });
+      expect(affiliate.stats.visits).toBe(1);
+      const visitorId = await page.evaluate(() => (window as unknown as { advocate: { visitorId: string } }).advocate.visitorId);
+      expect(await page.getAttribute("#start-trial", "href")).toBe(`${baseUrl}/demo/checkout?plan=growth&client_reference_id=adv_${visitorId}`);
 
-      const rendered = await page.locator("h3.case-study-title").allTextContents();
+      const rendered = await page.locator("#customer-stories h3").allTextContents();
       console.log(`landing demo: case studies in page order: ${JSON.stringify(rendered)}`);
       expect(rendered).toHaveLength(2);
       expect(new Set(rendered)).toEqual(new Set(caseStudyTitles));
@@ -154,10 +165,10 @@ describe.skipIf(!hasChromium)("example landing page in headless Chromium", () =>
     }
   });
 
-  it("shows a generic message, not a broken page, when /landing fails", async () => {
+  it("shows a generic message, not a broken page, when the snippet's request fails", async () => {
     const page = await browser!.newPage();
     try {
-      await page.route((url) => url.pathname === "/landing", (route) => route.fulfill({ status: 500, contentType: "text/plain", body: "boom" }));
+      await page.route((url) => url.pathname === "/visits", (route) => route.fulfill({ status: 500, contentType: "text/plain", body: "boom" }));
       const state = await openLanding(page, "niche=fintech");
       expect(state).toBe("error");
       expect(await page.locator("#status").textContent()).toMatch(/couldn't load/);

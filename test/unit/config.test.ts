@@ -58,4 +58,15 @@ describe("configuration", () => {
     expect(() => parseTrustProxy("10.0.0.0/33")).toThrow(ConfigError);
     expect(() => parseTrustProxy("my-proxy")).toThrow(/TRUST_PROXY/);
   });
+
+  it("reads PUBLIC_CORS_ORIGINS (origins or *), with LANDING_CORS_ORIGINS as its deprecated name while it is unset", () => {
+    expect(loadConfig({}).publicCorsOrigins).toEqual([]);
+    expect(loadConfig({ PUBLIC_CORS_ORIGINS: "https://shop.example.com, http://localhost:3000" }).publicCorsOrigins).toEqual(["https://shop.example.com", "http://localhost:3000"]);
+    expect(loadConfig({ PUBLIC_CORS_ORIGINS: "*" }).publicCorsOrigins).toEqual(["*"]);
+    expect(loadConfig({ LANDING_CORS_ORIGINS: "https://old.example.com" }).publicCorsOrigins).toEqual(["https://old.example.com"]);
+    expect(loadConfig({ PUBLIC_CORS_ORIGINS: "https://new.example.com", LANDING_CORS_ORIGINS: "https://old.example.com" }).publicCorsOrigins).toEqual(["https://new.example.com"]);
+    expect(() => loadConfig({ PUBLIC_CORS_ORIGINS: "https://shop.example.com/" })).toThrow(/PUBLIC_CORS_ORIGINS/);
+    expect(() => loadConfig({ PUBLIC_CORS_ORIGINS: "shop.example.com" })).toThrow(ConfigError);
+    expect(() => loadConfig({ LANDING_CORS_ORIGINS: "ftp://x.example" })).toThrow(/LANDING_CORS_ORIGINS/);
+  });
 });

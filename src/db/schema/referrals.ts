@@ -1,7 +1,9 @@
+import { sql } from "drizzle-orm";
 import { date, index, pgTable, text, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { id, timestamptz } from "./columns.js";
 import { affiliates } from "./affiliates.js";
 import { customers } from "./customers.js";
+import { contentAssets } from "./content.js";
 
 /** A visit to a referral landing page, at most one per (affiliate, visitor, day). */
 export const referralVisits = pgTable(
@@ -13,6 +15,8 @@ export const referralVisits = pgTable(
       .references(() => affiliates.id, { onDelete: "cascade" }),
     visitorId: text("visitor_id").notNull(),
     niche: text("niche"),
+    /** The materials-kit asset whose link brought the visitor (`content=`), when the page named a known one. */
+    contentAssetId: uuid("content_asset_id").references(() => contentAssets.id, { onDelete: "set null" }),
     visitedOn: date("visited_on", { mode: "string" }).notNull(),
     at: timestamptz("at").notNull().defaultNow(),
   },
@@ -23,6 +27,9 @@ export const referralVisits = pgTable(
     // A conversion names only the visitor: its visits of every affiliate within the window are
     // found by this index, not by a scan of all visits.
     index("referral_visits_visitor_at_idx").on(t.visitorId, t.at),
+    // Content performance counts an asset's visits, and deleting an asset nulls its visits'
+    // references: both would scan every visit without it. Most visits name no asset.
+    index("referral_visits_content_asset_idx").on(t.contentAssetId).where(sql`${t.contentAssetId} is not null`),
   ],
 );
 

@@ -43,6 +43,8 @@ export interface FastPathOptions {
   /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
   validationRules: readonly ValidationRule[];
   maxTokens: number;
+  /** PUBLIC_CORS_ORIGINS: landingPage is public, so its answers carry CORS for them. */
+  corsOrigins: readonly string[];
 }
 
 function acceptsJson(accept: string | undefined): boolean {
@@ -87,7 +89,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
   /** Sends the page for this entry; false when graphql-js reports an error (Apollo then answers instead). */
   function respond(req: IncomingMessage, res: ServerResponse, raw: string | undefined, request: KnownRequest, entry: LandingEntry, source: LandingSource): boolean | Promise<boolean> {
     if (request.response && request.pageEtag === entry.etag) {
-      send(req, res, request.response, source);
+      send(req, res, request.response, source, options.corsOrigins);
       return true;
     }
     const analysis = analyse(request.query);
@@ -98,7 +100,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
         // Remembered with the request (set again so that its size is counted anew).
         known.set(raw, { ...request, pageEtag: entry.etag, response });
       }
-      send(req, res, response, source);
+      send(req, res, response, source, options.corsOrigins);
       return true;
     });
   }

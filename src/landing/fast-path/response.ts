@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { execute, type DocumentNode, type GraphQLSchema } from "graphql";
 import { Role } from "../../auth/roles.js";
+import { corsHeaders } from "../../common/cors.js";
 import type { LandingEntry, LandingSource } from "../landing.cache.js";
 
 /** An answer's bytes, and the ETag a GET gets. */
@@ -33,15 +34,20 @@ export async function render(
   return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
 }
 
-/** Writes the answer: a POST's with headers made once; a GET's with its ETag (304 when it matches) and CDN caching. */
-export function send(req: IncomingMessage, res: ServerResponse, response: RenderedResponse, source: LandingSource): void {
+/**
+ * Writes the answer: a POST's with headers made once; a GET's with its ETag (304 when it matches)
+ * and CDN caching. A cross-origin request gets CORS for `corsOrigins` (landingPage is public).
+ */
+export function send(req: IncomingMessage, res: ServerResponse, response: RenderedResponse, source: LandingSource, corsOrigins: readonly string[]): void {
   const fallback = source === "stale" || source === "default";
-  if (req.method !== "GET" && !fallback) {
+  const origin = req.headers.origin;
+  if (req.method !== "GET" && !fallback && !origin) {
     res.writeHead(200, (response.headers ??= ["Content-Type", JSON_CONTENT_TYPE, "X-Advocate-Fast-Path", "1", "Content-Length", String(response.body.length)]));
     res.end(response.body);
     return;
   }
-  const headers: Record<string, string | number> = { "Content-Type": JSON_CONTENT_TYPE, "X-Advocate-Fast-Path": "1" };
+  // Vary: Origin on every GET too: a CDN must not give one origin's answer to another.
+  const headers: Record<string, string | number> = { "Content-Type": JSON_CONTENT_TYPE, "X-Advocate-Fast-Path": "1", ...corsHeaders(corsOrigins, req.headers) };
   if (fallback) headers["X-Advocate-Fallback"] = source;
   if (req.method === "GET") {
     // A GET with a persisted-query hash is a URL a CDN can cache.

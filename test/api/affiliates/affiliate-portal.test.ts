@@ -96,7 +96,7 @@ describe("an affiliate's own view", () => {
     expect(section.painPoints.map((i: any) => i.title)).toContain(titles.pain);
     expect(JSON.stringify(section)).not.toContain(titles.archived);
     const link = new URL(section.caseStudies[0].trackingLink);
-    expect(Object.fromEntries(link.searchParams)).toMatchObject({ affiliate: code, niche });
+    expect(Object.fromEntries(link.searchParams)).toMatchObject({ via: code, niche });
     expect(link.searchParams.get("content")).toMatch(/^[0-9a-f-]{36}$/);
   });
 

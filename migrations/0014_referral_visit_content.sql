@@ -1,0 +1,3 @@
+ALTER TABLE "referral_visits" ADD COLUMN "content_asset_id" uuid;--> statement-breakpoint
+ALTER TABLE "referral_visits" ADD CONSTRAINT "referral_visits_content_asset_id_content_assets_id_fk" FOREIGN KEY ("content_asset_id") REFERENCES "public"."content_assets"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "referral_visits_content_asset_idx" ON "referral_visits" USING btree ("content_asset_id") WHERE "referral_visits"."content_asset_id" is not null;
