@@ -69,6 +69,18 @@ export interface WebhookOptions {
   maxBytes: number;
 }
 
+/** POST /webhooks/stripe and the demo checkout (README, "Stripe"). */
+export interface StripeOptions {
+  /** STRIPE_WEBHOOK_SECRET, comma-separated: the endpoint's signing secrets (whsec_…; two while rolling one); none: the endpoint answers 503. */
+  webhookSecrets: string[];
+  /** STRIPE_LIVEMODE: take only live (true) or only test-mode (false) events; null: both. */
+  livemode: boolean | null;
+  /** Largest event body (413 past it); WEBHOOK_MAX_KB, as for /webhooks/events. */
+  maxBytes: number;
+  /** GET /demo/checkout, which plays Stripe Checkout: on outside production, in production only with STRIPE_DEMO_CHECKOUT=true. */
+  demoCheckout: boolean;
+}
+
 /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
 export interface EmailOptions {
   smtpUrl: string | undefined;
@@ -159,6 +171,7 @@ export interface AppConfig {
   commissionLedgerHours: number;
   /** POST /webhooks/events. */
   webhook: WebhookOptions;
+  stripe: StripeOptions;
   email: EmailOptions;
   graphqlLimits: GraphQLLimits;
   /** Requests a minute to /graphql per API key and per client address (anonymous); 0: no limit. */
@@ -210,6 +223,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing` },
     commissionLedgerHours: 6,
     webhook: { secrets: [], maxBytes: 1024 * 1024 },
+    stripe: { webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: !production },
     email: { smtpUrl: undefined, from: "Advocate <no-reply@advocate.localhost>", publicUrl: localUrl },
     graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production },
     // Generous for dashboards; an abusive client is held to about 5 requests a second.

@@ -28,6 +28,12 @@ function boolVar(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boole
   throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
 }
 
+/** true, false, or unset (null): STRIPE_LIVEMODE's three states. */
+function optionalBoolVar(env: NodeJS.ProcessEnv, name: string): boolean | null {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? null : boolVar(env, name, false);
+}
+
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
 
 /**
@@ -122,6 +128,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     webhook: {
       secrets: listVar(env.WEBHOOK_SECRET),
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.webhook.maxBytes / 1024, 1, 64 * 1024) * 1024,
+    },
+    stripe: {
+      webhookSecrets: listVar(env.STRIPE_WEBHOOK_SECRET),
+      livemode: optionalBoolVar(env, "STRIPE_LIVEMODE"),
+      maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.stripe.maxBytes / 1024, 1, 64 * 1024) * 1024,
+      demoCheckout: boolVar(env, "STRIPE_DEMO_CHECKOUT", d.stripe.demoCheckout),
     },
     email: {
       smtpUrl: smtpUrlVar(env),

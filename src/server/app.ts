@@ -15,6 +15,8 @@ import { createLandingHandler } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/fast-path/fast-path.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
+import { stripeWebhookRouter } from "../stripe/stripe.route.js";
+import { demoCheckoutRouter } from "../stripe/demo-checkout.route.js";
 import type { LandingExample } from "../seed/demo.js";
 import { graphqlMiddleware, startApollo } from "./apollo.js";
 import type { ContextOptions } from "./context.js";
@@ -28,6 +30,9 @@ import { Metrics } from "./observability.js";
 import { requestRateLimit } from "./request-rate-limit.js";
 import { getSchema } from "./schema.js";
 import { appSchedules, createWorker } from "./worker.js";
+
+// TEMPORARY until PROGRAM_CURRENCY comes with the payments branch.
+const PROGRAM_CURRENCY = "USD";
 
 /** What the app works with that is not configuration. */
 export interface AppDeps {
@@ -100,6 +105,9 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(demoLandingRouter());
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(serviceContext, config.webhook, clock));
+  const attribution = { windowDays: config.attributionWindowDays, model: config.attributionModel };
+  app.use(stripeWebhookRouter(serviceContext, config.stripe, { programCurrency: PROGRAM_CURRENCY, attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)));
+  if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);
 
