@@ -108,16 +108,19 @@ async function checkout(work: EventWork, fact: CheckoutFact, attribution: Attrib
     versionAt: null,
   });
   const customerId = linked as string; // "stale" only answers a versioned description
+  // `created` is whole seconds: the session completed within the second after it, so a visit in
+  // that second (a checkout right after the visit) comes before it.
+  const at = new Date(Math.min(fact.completedAt.getTime() + 999, work.now.getTime()));
   if (fact.affiliateCode) {
     const affiliate = await findAffiliateByCode(work.tx, fact.affiliateCode.toLowerCase());
     if (!affiliate) return applied(`linked; no affiliate with code "${fact.affiliateCode}": not attributed`);
-    const refused = await refusalOf(() => attributeReferral(work.context, { affiliateCode: affiliate.code, customerId, at: fact.completedAt }, attribution.windowDays, work.now));
+    const refused = await refusalOf(() => attributeReferral(work.context, { affiliateCode: affiliate.code, customerId, at }, attribution.windowDays, work.now));
     return applied(refused ? `linked; not attributed: ${refused}` : `attributed to ${affiliate.code}`);
   }
   if (fact.visitorId) {
     let detail = "";
     const refused = await refusalOf(async () => {
-      const result = await attributeVisitor(work.context, { customerId, visitorId: fact.visitorId!, at: fact.completedAt }, attribution, work.now);
+      const result = await attributeVisitor(work.context, { customerId, visitorId: fact.visitorId!, at }, attribution, work.now);
       detail = result.status === "ATTRIBUTED" ? `attributed to ${result.affiliateCode}` : `not attributed: ${result.status}${"reason" in result ? ` (${result.reason})` : ""}`;
     });
     return applied(refused ? `linked; not attributed: ${refused}` : detail);
