@@ -8,6 +8,7 @@ import {
   stripeId,
   subscriptionObject,
   invoiceObject,
+  chargeObject,
   signatureFor,
   unixNow,
   type ApiVersion,
@@ -29,7 +30,7 @@ async function deliver(event: Record<string, unknown>) {
   const body = JSON.stringify(event);
   const res = await t.http.post("/webhooks/stripe").set("content-type", "application/json").set("stripe-signature", signatureFor(body, SECRET)).send(body);
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body as { outcome: string; detail?: string };
+  return res.body as { received: boolean; outcome: string; detail?: string };
 }
 
 const CUSTOMER_FIELDS = "id externalId name plan mrrCents status billingStatus trialEndsAt churnedAt churnReason";
@@ -154,6 +155,26 @@ for (const version of ["acacia", "basil"] as ApiVersion[]) {
       const none = await deliver(stripeEventOf(version, "checkout.session.completed", unknownVisitor));
       expect(none).toMatchObject({ outcome: "applied", detail: "not attributed: NO_QUALIFYING_VISIT" });
       expect(await customerByExternalId(unknownVisitor.customer)).toBeDefined();
+    });
+
+    it("invoice.paid before its customer is kept unlinked (reported and counted), and charge.refunded finds its invoice (charge.invoice, or the PaymentIntent invoice.paid recorded)", async () => {
+      const customer = customerObject(version, { name: unique("Invoiced") });
+      const subscription = stripeId("sub");
+      const paymentIntent = stripeId("pi");
+      const charge = stripeId("ch");
+      const periodStart = unixNow() - HOUR;
+      const invoice = invoiceObject(version, { customer: customer.id, subscription, amount: 4_900, periodStart, periodEnd: periodStart + 30 * 86_400, paymentIntent, charge });
+      const early = await deliver(stripeEventOf(version, "invoice.paid", invoice));
+      expect(early).toMatchObject({ outcome: "applied", detail: expect.stringMatching(/^unlinked payment/) });
+      expect((await t.http.get("/metrics")).text).toMatch(/advocate_stripe_unlinked_payments_total [1-9]/);
+      await deliver(stripeEventOf(version, "customer.created", customer));
+
+      const refunded = chargeObject(version, { id: charge, customer: customer.id, amount: 4_900, amountRefunded: 1_000, invoice: invoice.id, paymentIntent });
+      const refund = await deliver(stripeEventOf(version, "charge.refunded", refunded));
+      expect(refund).toEqual({ received: true, id: expect.any(String), outcome: "applied" });
+      // A charge no invoice.paid told of: its invoice is not known yet (basil names none on the charge).
+      const stray = chargeObject(version, { id: stripeId("ch"), customer: customer.id, amount: 500, amountRefunded: 500, paymentIntent: stripeId("pi") });
+      expect((await deliver(stripeEventOf(version, "charge.refunded", stray))).detail).toMatch(/invoice is not known yet/);
     });
 
     it("an invoice with a negative or fractional amount or an unknown currency is recorded as rejected with its reason (200, nothing else written)", async () => {
