@@ -77,7 +77,7 @@ const LIVE = new Set(["active", "trialing", "past_due", "unpaid"]);
 
 /**
  * Moves the customer's billing to what its subscriptions say: trial status and end; the plan
- * and MRR of its paying subscriptions in the program currency, as a plan change when they
+ * and MRR of its paying subscriptions (MRR: those in the program currency), as a plan change when they
  * differ (a churned customer is re-activated); a churn, with the ledger's clawback, when none is
  * live any more. Returns what changed, for the event's answer.
  */
@@ -104,27 +104,26 @@ export async function applyBilling(work: EventWork, customerId: string): Promise
     return "churned";
   }
 
-  const inCurrency = paying.filter((s) => s.currency === work.programCurrency);
-  if (paying.length > 0 && inCurrency.length === 0) {
-    await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
-    return `MRR left to payments: the subscription's currency is not ${work.programCurrency}`;
-  }
-  if (inCurrency.length === 0) {
+  if (paying.length === 0) {
     // Trials only: the plan shows, nothing is billed yet.
     const plan = customer.status === CustomerStatus.TRIAL ? { plan: mainOf(trials).plan } : {};
     await setBillingState(tx, customerId, { billingStatus, trialEndsAt, ...plan }, now);
     return "trialing";
   }
-  const plan = mainOf(inCurrency).plan;
+  // MRR is in the program currency; a subscription in another has its revenue from its payments
+  // (converted there), and names the plan with no MRR of its own.
+  const inCurrency = paying.filter((s) => s.currency === work.programCurrency);
+  const plan = mainOf(inCurrency.length > 0 ? inCurrency : paying).plan;
   const mrrCents = Math.min(inCurrency.reduce((sum, s) => sum + s.mrrMinor, 0), v.LIMITS.cents);
+  const note = inCurrency.length < paying.length ? ` (MRR of subscriptions not in ${work.programCurrency} left to their payments)` : "";
   await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
   if (customer.status === CustomerStatus.CHURNED) {
     await upsertCustomer(context, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, now);
-    return "re-activated";
+    return `re-activated${note}`;
   }
-  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return "plan unchanged";
+  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return `plan unchanged${note}`;
   await recordPlanChange(context, customerId, plan, mrrCents, at, now);
-  return "plan changed";
+  return `plan changed${note}`;
 }
 
 /** The subscription worth most a month names the plan. */

@@ -58,7 +58,8 @@ export async function upsertSubscription(ex: Executor, fact: SubscriptionFact, v
   await ex
     .insert(stripeSubscriptions)
     .values({ id: fact.id, ...values, createdAt: now })
-    .onConflictDoUpdate({ target: stripeSubscriptions.id, set: values });
+    // Two deliveries racing past the version check: the newer state is the one that stays.
+    .onConflictDoUpdate({ target: stripeSubscriptions.id, set: values, setWhere: sql`${stripeSubscriptions.versionAt} <= excluded.version_at` });
 }
 
 /** The subscriptions of every Stripe customer linked to this Advocate customer (one company may pay through several). */

@@ -82,6 +82,15 @@ for (const version of ["acacia", "basil"] as ApiVersion[]) {
       expect(await customerByExternalId(customer.id)).toMatchObject({ plan: "analytics-yearly", mrrCents: 17_517, status: "ACTIVE", billingStatus: "active", trialEndsAt: null });
     });
 
+    it("a subscription in another currency than the program's names the plan and leaves MRR to its payments", async () => {
+      const customer = customerObject(version, { name: unique("Euro") });
+      await deliver(stripeEventOf(version, "customer.created", customer));
+      const subscription = subscriptionObject(version, { customer: customer.id, currency: "eur", items: [{ lookupKey: "growth-eur", unitAmount: 18_900 }] });
+      const res = await deliver(stripeEventOf(version, "customer.subscription.created", subscription));
+      expect(res.detail).toBe("plan changed (MRR of subscriptions not in USD left to their payments)");
+      expect(await customerByExternalId(customer.id)).toMatchObject({ plan: "growth-eur", mrrCents: 0, status: "ACTIVE", billingStatus: "active" });
+    });
+
     it("a trial shows as TRIAL with its end and pays nothing; its conversion (a newer update) records the plan; an older update delivered late is ignored", async () => {
       const customer = customerObject(version, { name: unique("Trialist") });
       await deliver(stripeEventOf(version, "customer.created", customer));
