@@ -45,6 +45,28 @@ const referralOf = async (affiliateCode: string) =>
 
 const HOUR = 3600;
 
+/** An invoice_payment object (basil), from the fixture's shape as invoiceObject builds it. */
+function fixtureInvoicePayment(invoiceId: string, paymentIntent: string) {
+  const withPayments = invoiceObject("basil", { id: invoiceId, customer: "cus_x", subscription: "sub_x", amount: 4_900, periodStart: 0, periodEnd: 1, paymentIntent });
+  return withPayments.payments.data[0] as Record<string, unknown>;
+}
+
+describe("API basil without invoice.payments in the payload", () => {
+  it("ties a charge's PaymentIntent to its invoice through invoice_payment.paid", async () => {
+    const customer = customerObject("basil", { name: unique("Basil payer") });
+    await deliver(stripeEventOf("basil", "customer.created", customer));
+    const paymentIntent = stripeId("pi");
+    const periodStart = unixNow() - HOUR;
+    const invoice = invoiceObject("basil", { customer: customer.id, subscription: stripeId("sub"), amount: 4_900, periodStart, periodEnd: periodStart + 30 * 86_400 });
+    delete invoice.payments; // includable: not in a payload unless expanded
+    await deliver(stripeEventOf("basil", "invoice.paid", invoice));
+    const invoicePayment = fixtureInvoicePayment(invoice.id as string, paymentIntent);
+    expect((await deliver(stripeEventOf("basil", "invoice_payment.paid", invoicePayment))).outcome).toBe("applied");
+    const refunded = chargeObject("basil", { id: stripeId("ch"), customer: customer.id, amount: 4_900, amountRefunded: 4_900, paymentIntent });
+    expect((await deliver(stripeEventOf("basil", "charge.refunded", refunded))).detail).toBeUndefined();
+  });
+});
+
 for (const version of ["acacia", "basil"] as ApiVersion[]) {
   describe(`API ${version}`, () => {
     it("customer.created makes the Advocate customer (name, else email), keyed by metadata.advocate_external_id, else the Stripe id; customer.updated renames it", async () => {
