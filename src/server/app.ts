@@ -66,7 +66,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
   const changes = new ChangeChannel();
-  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring };
+  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring, programCurrency: config.program.currency };
   const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
   const impressions = new ImpressionBuffer(database.db, config.impressions);
   const landing = new LandingCache(database.db, config.landingCache, impressions);

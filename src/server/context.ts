@@ -74,5 +74,6 @@ export async function createContext(
     visitLimiter,
     attributionWindowDays,
     program,
+    programCurrency: program.currency,
   };
 }

@@ -11,3 +11,4 @@ export * from "./commissions.js";
 export * from "./ingestion.js";
 export * from "./jobs.js";
 export * from "./journeys.js";
+export * from "./payments.js";
