@@ -60,6 +60,11 @@ export interface ProgramSettings {
   targetRoi: number;
   /** The marketing page that tracking links point to (it reads ?affiliate=&niche=). */
   siteUrl: string;
+  /**
+   * PROGRAM_CURRENCY: the reporting currency (ISO 4217, upper case). Revenue, stats and the
+   * ledger's *Cents amounts are in it; payments in others convert at the rates admins record.
+   */
+  currency: string;
 }
 
 export interface WebhookOptions {
@@ -191,6 +196,8 @@ export const DEFAULT_PORT = 4000;
 /** Unset DATABASE_URL: the embedded database in ./data; PostgreSQL's pool and prepared statements. */
 export const DEFAULT_DATABASE: { readonly dataDir: string; readonly poolMax: number; readonly prepare: boolean } = { dataDir: "./data", poolMax: 10, prepare: true };
 
+export const DEFAULT_PROGRAM_CURRENCY = "USD";
+
 export const DEFAULT_SCORING: ScoringConfig = {
   healthWeights: { usage: 0.3, nps: 0.2, csat: 0.1, support: 0.15, upsell: 0.1, tenure: 0.075, lifetimeValue: 0.075 },
   bands: { yellow: 40, green: 70 },
@@ -220,7 +227,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     attributionWindowDays: 30,
     attributionModel: "LAST_TOUCH",
     trustProxy: false,
-    program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing` },
+    program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing`, currency: DEFAULT_PROGRAM_CURRENCY },
     commissionLedgerHours: 6,
     webhook: { secrets: [], maxBytes: 1024 * 1024 },
     stripe: { webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: !production },

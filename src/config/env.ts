@@ -7,6 +7,17 @@ import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type Ap
 
 export class ConfigError extends Error {}
 
+/** An ISO 4217 code (any case; upper case out), one Intl knows (common/currency.ts reads the same list). */
+function currencyVar(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const code = raw.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf("currency").includes(code)) {
+    throw new ConfigError(`${name} must be an ISO 4217 currency code such as USD or EUR, got "${raw}"`);
+  }
+  return code;
+}
+
 /** A comma-separated list, each item trimmed, empty ones dropped. */
 const listVar = (raw: string | undefined) => (raw ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 
@@ -123,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       holdDays: intVar(env, "COMMISSION_HOLD_DAYS", d.program.holdDays, 0, 365),
       targetRoi: numberVar(env, "COMMISSION_TARGET_ROI", d.program.targetRoi, 0, 100),
       siteUrl: urlVar(env, "MARKETING_SITE_URL", d.program.siteUrl),
+      currency: currencyVar(env, "PROGRAM_CURRENCY", d.program.currency),
     },
     commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", d.commissionLedgerHours, 0, 24 * 30),
     webhook: {

@@ -31,9 +31,6 @@ import { requestRateLimit } from "./request-rate-limit.js";
 import { getSchema } from "./schema.js";
 import { appSchedules, createWorker } from "./worker.js";
 
-// TEMPORARY until PROGRAM_CURRENCY comes with the payments branch.
-const PROGRAM_CURRENCY = "USD";
-
 /** What the app works with that is not configuration. */
 export interface AppDeps {
   database: DatabaseHandle;
@@ -71,7 +68,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
   const changes = new ChangeChannel();
-  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring };
+  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring, programCurrency: config.program.currency };
   const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
   const impressions = new ImpressionBuffer(database.db, config.impressions);
   const landing = new LandingCache(database.db, config.landingCache, impressions);
@@ -106,7 +103,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(serviceContext, config.webhook, clock));
   const attribution = { windowDays: config.attributionWindowDays, model: config.attributionModel };
-  app.use(stripeWebhookRouter(serviceContext, config.stripe, { programCurrency: PROGRAM_CURRENCY, attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)));
+  app.use(stripeWebhookRouter(serviceContext, config.stripe, { attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)));
   if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);

@@ -76,5 +76,6 @@ export async function createContext(
     attributionWindowDays,
     attributionModel,
     program,
+    programCurrency: program.currency,
   };
 }

@@ -12,6 +12,7 @@ import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
+import { CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -31,6 +32,8 @@ export const resolvers = [
   JourneyResolver,
   JourneyEnrollmentResolver,
   CustomerJourneyResolver,
+  CustomerPaymentsResolver,
+  PaymentResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

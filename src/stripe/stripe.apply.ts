@@ -69,7 +69,7 @@ async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventR
     paidAt: fact.paidAt,
     paymentIntentId: fact.paymentIntentId,
     chargeId: fact.chargeId,
-  });
+  }, work.now);
   if (mapping) return applied();
   return applied(`unlinked payment: no Advocate customer for Stripe customer ${fact.stripeCustomerId ?? "(none)"} yet; linked when it is known`, true);
 }
@@ -84,7 +84,7 @@ async function refund(work: EventWork, fact: RefundFact): Promise<StripeEventRes
     amountRefundedCents: fact.amountRefundedMinor,
     currency: fact.currency,
     refundedAt: fact.refundedAt,
-  });
+  }, work.now);
   return applied(invoiceId ? undefined : `the charge's invoice is not known yet`);
 }
 

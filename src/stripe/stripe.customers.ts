@@ -66,7 +66,7 @@ export async function linkStripeCustomer(work: EventWork, description: StripeCus
     now,
   );
   if (!mapping) {
-    await linkProviderPayments(context, description.stripeCustomerId, customer.id);
+    await linkProviderPayments(context, description.stripeCustomerId, customer.id, now);
     await applyBilling(work, customer.id);
   }
   return customer.id;

@@ -15,7 +15,6 @@ import { findStripeEvent, insertStripeEvent, setStripeEventOutcome } from "./str
 export interface StripeEventSettings {
   /** STRIPE_LIVEMODE; null: both modes. */
   livemode: boolean | null;
-  programCurrency: string;
   /** How checkout.session.completed's visitor names the affiliate (ATTRIBUTION_WINDOW_DAYS, ATTRIBUTION_MODEL). */
   attribution: AttributionRule;
 }
@@ -59,7 +58,7 @@ export async function receiveStripeEvent(context: ServiceContext, event: StripeE
   try {
     const result = await context.db.transaction(async (tx) => {
       if (!(await insertStripeEvent(tx, row(event, now, StripeEventOutcome.APPLIED, null)))) return { outcome: StripeEventOutcome.DUPLICATE };
-      const work: EventWork = { tx, context: { ...context, db: tx as unknown as Database, changes }, at: event.created, livemode: event.livemode, programCurrency: settings.programCurrency, now };
+      const work: EventWork = { tx, context: { ...context, db: tx as unknown as Database, changes }, at: event.created, livemode: event.livemode, programCurrency: context.programCurrency, now };
       const outcome = await applyFact(work, applied, settings.attribution);
       if (outcome.outcome !== StripeEventOutcome.APPLIED || outcome.detail) await setStripeEventOutcome(tx, event.id, outcome.outcome, outcome.detail ?? null);
       return outcome;

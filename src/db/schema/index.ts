@@ -11,4 +11,5 @@ export * from "./commissions.js";
 export * from "./ingestion.js";
 export * from "./jobs.js";
 export * from "./journeys.js";
+export * from "./payments.js";
 export * from "./stripe.js";
