@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, unique, type TestApp } from "../../helpers/app.js";
 import { createAffiliate } from "../../helpers/factories.js";
+import { signatureFor } from "../../helpers/stripe-fixtures.js";
+import { demoRefundEvent } from "../../../src/stripe/demo-events.js";
 
 // GET /demo/checkout plays Stripe Checkout: it signs Stripe-shaped events and POSTs them to this
 // server's own /webhooks/stripe over HTTP, as Stripe would; the referral and the customer follow.
@@ -35,6 +37,15 @@ describe("GET /demo/checkout", () => {
     expect(referrals.data!.affiliate.referrals.edges).toEqual([
       { node: { visitorId, customer: { externalId: stripeCustomer, name: expect.stringMatching(/^Demo customer/), plan: "growth", mrrCents: 19_900, status: "ACTIVE", billingStatus: "active" } } },
     ]);
+    const customerId = (await t.admin(`query($c: String!) { affiliate(code: $c) { referrals { edges { node { customer { id } } } } } }`, { c: affiliate.code })).data!.affiliate.referrals.edges[0].node.customer.id;
+    const paymentsOf = async () => (await t.admin(`query($id: ID!) { customer(id: $id) { payments { externalId amountCents currency refundedCents } } }`, { id: customerId })).data!.customer.payments;
+    expect(await paymentsOf()).toEqual([{ externalId: res.body.ids.invoice, amountCents: 19_900, currency: "USD", refundedCents: 0 }]);
+
+    // The same builders make the refund Stripe would send next (basil: found through the PaymentIntent).
+    const refund = JSON.stringify(demoRefundEvent(res.body.ids, 19_900, 19_900, "usd", Math.floor(Date.now() / 1000)));
+    const refunded = await t.http.post("/webhooks/stripe").set("content-type", "application/json").set("stripe-signature", signatureFor(refund, "whsec_demo_secret")).send(refund);
+    expect(refunded.body).toMatchObject({ outcome: "applied" });
+    expect(await paymentsOf()).toEqual([{ externalId: res.body.ids.invoice, amountCents: 19_900, currency: "USD", refundedCents: 19_900 }]);
   });
 
   it("answers an HTML thank-you page to a browser, 400 for an unknown plan or a malformed reference, and tells how to enable it without a secret", async () => {

@@ -64,6 +64,9 @@ describe("API basil without invoice.payments in the payload", () => {
     expect((await deliver(stripeEventOf("basil", "invoice_payment.paid", invoicePayment))).outcome).toBe("applied");
     const refunded = chargeObject("basil", { id: stripeId("ch"), customer: customer.id, amount: 4_900, amountRefunded: 4_900, paymentIntent });
     expect((await deliver(stripeEventOf("basil", "charge.refunded", refunded))).detail).toBeUndefined();
+    const { id } = (await customerByExternalId(customer.id))!;
+    const payments = (await t.admin(`query($id: ID!) { customer(id: $id) { payments { externalId refundedCents } } }`, { id })).data!.customer.payments;
+    expect(payments).toEqual([{ externalId: invoice.id, refundedCents: 4_900 }]);
   });
 });
 
@@ -198,11 +201,37 @@ for (const version of ["acacia", "basil"] as ApiVersion[]) {
       const early = await deliver(stripeEventOf(version, "invoice.paid", invoice));
       expect(early).toMatchObject({ outcome: "applied", detail: expect.stringMatching(/^unlinked payment/) });
       expect((await t.http.get("/metrics")).text).toMatch(/advocate_stripe_unlinked_payments_total [1-9]/);
+      const unlinked = (await t.admin(`{ unlinkedPayments(first: 50) { externalId providerCustomerId amountCents } }`)).data!.unlinkedPayments;
+      expect(unlinked).toContainEqual({ externalId: invoice.id, providerCustomerId: customer.id, amountCents: 4_900 });
+      // The same invoice in another event (Stripe sends invoice.paid and may resend): one payment.
+      await deliver(stripeEventOf(version, "invoice.paid", invoice));
       await deliver(stripeEventOf(version, "customer.created", customer));
+      const { id } = (await customerByExternalId(customer.id))!;
+      const paymentsOf = async () =>
+        (await t.admin(`query($id: ID!) { customer(id: $id) { payments { externalId amountCents currency periodStart periodEnd paymentIntentId chargeId refundedCents netCents linked } } }`, { id })).data!.customer.payments;
+      expect(await paymentsOf()).toEqual([
+        {
+          externalId: invoice.id,
+          amountCents: 4_900,
+          currency: "USD",
+          // The line's service period, not the invoice's own period_start/period_end (the period before).
+          periodStart: new Date(periodStart * 1000).toISOString(),
+          periodEnd: new Date((periodStart + 30 * 86_400) * 1000).toISOString(),
+          paymentIntentId: paymentIntent,
+          chargeId: version === "acacia" ? charge : null,
+          refundedCents: 0,
+          netCents: 4_900,
+          linked: true,
+        },
+      ]);
+      expect((await t.admin(`{ unlinkedPayments(first: 50) { externalId } }`)).data!.unlinkedPayments).not.toContainEqual({ externalId: invoice.id });
 
       const refunded = chargeObject(version, { id: charge, customer: customer.id, amount: 4_900, amountRefunded: 1_000, invoice: invoice.id, paymentIntent });
       const refund = await deliver(stripeEventOf(version, "charge.refunded", refunded));
       expect(refund).toEqual({ received: true, id: expect.any(String), outcome: "applied" });
+      // Refunded again: the charge's cumulative amount (not 1,000 + 2,500).
+      await deliver(stripeEventOf(version, "charge.refunded", { ...refunded, amount_refunded: 2_500 }));
+      expect((await paymentsOf())[0]).toMatchObject({ refundedCents: 2_500, netCents: 2_400 });
       // A charge no invoice.paid told of: its invoice is not known yet (basil names none on the charge).
       const stray = chargeObject(version, { id: stripeId("ch"), customer: customer.id, amount: 500, amountRefunded: 500, paymentIntent: stripeId("pi") });
       expect((await deliver(stripeEventOf(version, "charge.refunded", stray))).detail).toMatch(/invoice is not known yet/);
