@@ -13,6 +13,7 @@ import { SegmentResolver } from "../segments/segment.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
 import { CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
+import { CustomerStripeResolver } from "../stripe/stripe.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -34,6 +35,7 @@ export const resolvers = [
   CustomerJourneyResolver,
   CustomerPaymentsResolver,
   PaymentResolver,
+  CustomerStripeResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

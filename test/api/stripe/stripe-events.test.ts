@@ -77,6 +77,9 @@ for (const version of ["acacia", "basil"] as ApiVersion[]) {
       const plain = customerObject(version, { name: null, email: "billing@acme.example", created });
       expect((await deliver(stripeEventOf(version, "customer.created", plain, { created }))).outcome).toBe("applied");
       expect(await customerByExternalId(plain.id)).toMatchObject({ name: "billing@acme.example", status: "TRIAL", mrrCents: 0 });
+      const { id } = (await customerByExternalId(plain.id))!;
+      const linkedStripe = await t.admin(`query($id: ID!) { customer(id: $id) { stripeCustomers { id email name livemode } } }`, { id });
+      expect(linkedStripe.data!.customer.stripeCustomers).toEqual([{ id: plain.id, email: "billing@acme.example", name: "billing@acme.example", livemode: false }]);
 
       const crm = await createCustomer(t, { name: "Old name", signedUpAt: daysAgo(100) });
       const linked = customerObject(version, { name: "Acme Inc.", metadata: { advocate_external_id: crm.externalId }, created });
