@@ -58,7 +58,8 @@ export async function linkStripeCustomer(work: EventWork, description: StripeCus
     {
       id: description.stripeCustomerId,
       customerId: customer.id,
-      email: description.email?.slice(0, v.LIMITS.email) ?? mapping?.email ?? null,
+      // What Stripe says now: an email removed there is removed here.
+      email: description.email?.slice(0, v.LIMITS.email) ?? null,
       name: description.name,
       livemode: work.livemode,
       versionAt: description.versionAt ?? mapping?.versionAt ?? null,
