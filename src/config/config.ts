@@ -60,6 +60,11 @@ export interface ProgramSettings {
   targetRoi: number;
   /** The marketing page that tracking links point to (its tracking snippet reads ?via=&niche=&content=). */
   siteUrl: string;
+  /**
+   * PROGRAM_CURRENCY: the reporting currency (ISO 4217, upper case). Revenue, stats and the
+   * ledger's *Cents amounts are in it; payments in others convert at the rates admins record.
+   */
+  currency: string;
 }
 
 export interface WebhookOptions {
@@ -67,6 +72,18 @@ export interface WebhookOptions {
   secrets: string[];
   /** Largest body accepted (413 past it). */
   maxBytes: number;
+}
+
+/** POST /webhooks/stripe and the demo checkout (README, "Stripe"). */
+export interface StripeOptions {
+  /** STRIPE_WEBHOOK_SECRET, comma-separated: the endpoint's signing secrets (whsec_…; two while rolling one); none: the endpoint answers 503. */
+  webhookSecrets: string[];
+  /** STRIPE_LIVEMODE: take only live (true) or only test-mode (false) events; null: both. */
+  livemode: boolean | null;
+  /** Largest event body (413 past it); WEBHOOK_MAX_KB, as for /webhooks/events. */
+  maxBytes: number;
+  /** GET /demo/checkout, which plays Stripe Checkout: on outside production, in production only with STRIPE_DEMO_CHECKOUT=true. */
+  demoCheckout: boolean;
 }
 
 /** Journey emails: SMTP_URL (unset: written to the log, not sent), From, and this server's public URL for links. */
@@ -162,6 +179,7 @@ export interface AppConfig {
   commissionLedgerHours: number;
   /** POST /webhooks/events. */
   webhook: WebhookOptions;
+  stripe: StripeOptions;
   email: EmailOptions;
   graphqlLimits: GraphQLLimits;
   /** Requests a minute to /graphql per API key and per client address (anonymous); 0: no limit. */
@@ -180,6 +198,8 @@ export const DEFAULT_PORT = 4000;
 
 /** Unset DATABASE_URL: the embedded database in ./data; PostgreSQL's pool and prepared statements. */
 export const DEFAULT_DATABASE: { readonly dataDir: string; readonly poolMax: number; readonly prepare: boolean } = { dataDir: "./data", poolMax: 10, prepare: true };
+
+export const DEFAULT_PROGRAM_CURRENCY = "USD";
 
 export const DEFAULT_SCORING: ScoringConfig = {
   healthWeights: { usage: 0.3, nps: 0.2, csat: 0.1, support: 0.15, upsell: 0.1, tenure: 0.075, lifetimeValue: 0.075 },
@@ -210,9 +230,10 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     attributionWindowDays: 30,
     attributionModel: "LAST_TOUCH",
     trustProxy: false,
-    program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing` },
+    program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing`, currency: DEFAULT_PROGRAM_CURRENCY },
     commissionLedgerHours: 6,
     webhook: { secrets: [], maxBytes: 1024 * 1024 },
+    stripe: { webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: !production },
     email: { smtpUrl: undefined, from: "Advocate <no-reply@advocate.localhost>", publicUrl: localUrl },
     graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production },
     // Generous for dashboards; an abusive client is held to about 5 requests a second.

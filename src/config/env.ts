@@ -7,6 +7,17 @@ import { defaultConfig, DEFAULT_DATABASE, DEFAULT_PORT, DEFAULT_SCORING, type Ap
 
 export class ConfigError extends Error {}
 
+/** An ISO 4217 code (any case; upper case out), one Intl knows (common/currency.ts reads the same list). */
+function currencyVar(env: NodeJS.ProcessEnv, name: string, fallback: string): string {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === "") return fallback;
+  const code = raw.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code) || !Intl.supportedValuesOf("currency").includes(code)) {
+    throw new ConfigError(`${name} must be an ISO 4217 currency code such as USD or EUR, got "${raw}"`);
+  }
+  return code;
+}
+
 /** A comma-separated list, each item trimmed, empty ones dropped. */
 const listVar = (raw: string | undefined) => (raw ?? "").split(",").map((item) => item.trim()).filter(Boolean);
 
@@ -49,6 +60,12 @@ export function parseCorsOrigins(env: NodeJS.ProcessEnv): string[] {
     }
   }
   return origins;
+}
+
+/** true, false, or unset (null): STRIPE_LIVEMODE's three states. */
+function optionalBoolVar(env: NodeJS.ProcessEnv, name: string): boolean | null {
+  const raw = env[name]?.trim();
+  return raw === undefined || raw === "" ? null : boolVar(env, name, false);
 }
 
 const PROXY_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
@@ -141,11 +158,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       holdDays: intVar(env, "COMMISSION_HOLD_DAYS", d.program.holdDays, 0, 365),
       targetRoi: numberVar(env, "COMMISSION_TARGET_ROI", d.program.targetRoi, 0, 100),
       siteUrl: urlVar(env, "MARKETING_SITE_URL", d.program.siteUrl),
+      currency: currencyVar(env, "PROGRAM_CURRENCY", d.program.currency),
     },
     commissionLedgerHours: intVar(env, "COMMISSION_LEDGER_HOURS", d.commissionLedgerHours, 0, 24 * 30),
     webhook: {
       secrets: listVar(env.WEBHOOK_SECRET),
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.webhook.maxBytes / 1024, 1, 64 * 1024) * 1024,
+    },
+    stripe: {
+      webhookSecrets: listVar(env.STRIPE_WEBHOOK_SECRET),
+      livemode: optionalBoolVar(env, "STRIPE_LIVEMODE"),
+      maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.stripe.maxBytes / 1024, 1, 64 * 1024) * 1024,
+      demoCheckout: boolVar(env, "STRIPE_DEMO_CHECKOUT", d.stripe.demoCheckout),
     },
     email: {
       smtpUrl: smtpUrlVar(env),

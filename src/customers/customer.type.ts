@@ -47,6 +47,12 @@ export class Customer {
 
   @Field(() => Int, { description: "What customer success spends to keep this customer, per month (CRC)." })
   retentionCostCents: number;
+
+  @Field(() => String, { nullable: true, description: "Its subscription's status in the billing system (Stripe: trialing, active, past_due, canceled, …); null: not billed through Stripe." })
+  billingStatus: string | null;
+
+  @Field(() => Date, { nullable: true, description: "When its trial ends (Stripe's trial_end); null: not in a trial." })
+  trialEndsAt: Date | null;
 }
 
 @ObjectType()

@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { describeError, log } from "../common/log.js";
 import { ChangeChannel, readChange, SHARED_CHANGE_KINDS, widestChange, type ChangeKind } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
-import type { ScoringConfig } from "../config/config.js";
+import { DEFAULT_PROGRAM_CURRENCY, type ScoringConfig } from "../config/config.js";
 import type { Database, DatabaseHandle } from "./client.js";
 
 /** The NOTIFY channel of one kind of change (advocate_landing carries the landing changes). */
@@ -78,8 +78,12 @@ export async function shareChanges(database: DatabaseHandle, channel: ChangeChan
  * What code running without a server (a CLI, start-up work before createApp) gives services: its
  * changes reach the running servers by NOTIFY. Await settled() before closing the database.
  */
-export function serviceContextWithoutServer(db: Database, scoring: ScoringConfig): ServiceContext & { settled(): Promise<void> } {
+export function serviceContextWithoutServer(
+  db: Database,
+  scoring: ScoringConfig,
+  programCurrency = DEFAULT_PROGRAM_CURRENCY,
+): ServiceContext & { settled(): Promise<void> } {
   const changes = new ChangeChannel();
   const forwarder = forwardChanges(db, changes, SHARED_CHANGE_KINDS);
-  return { db, changes, scoring, settled: () => forwarder.settled() };
+  return { db, changes, scoring, programCurrency, settled: () => forwarder.settled() };
 }

@@ -13,6 +13,8 @@ import { createContentLoaders } from "../content/content.loaders.js";
 import { createCommissionLoaders } from "../commissions/commission.loaders.js";
 import { createMilestoneLoaders } from "../milestones/milestones.loaders.js";
 import { createJourneyLoaders } from "../journeys/journey.loaders.js";
+import { createPaymentLoaders } from "../payments/payment.loaders.js";
+import { createStripeLoaders } from "../stripe/stripe.loaders.js";
 
 // What every resolver receives. Here, between the domains and server/, so resolvers import it
 // without reaching into the server (which imports them): server/context.ts builds it per request.
@@ -29,6 +31,8 @@ export function createLoaders(db: Database, now: Date, scoring: ScoringConfig) {
     ...createCommissionLoaders(db),
     ...createMilestoneLoaders(db, now, scoring),
     ...createJourneyLoaders(db),
+    ...createPaymentLoaders(db),
+    ...createStripeLoaders(db),
   };
 }
 

@@ -16,7 +16,7 @@ if (command !== "recompute" && command !== "train") {
 }
 const config = loadConfig();
 const database = await openDatabase(config.database);
-const context = serviceContextWithoutServer(database.db, config.scoring);
+const context = serviceContextWithoutServer(database.db, config.scoring, config.program.currency);
 try {
   await database.migrate();
   const started = Date.now();

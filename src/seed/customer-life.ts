@@ -114,6 +114,8 @@ export function liveCustomer(
     churnedAt: churned ? new Date(latentChurnAt) : null,
     churnReason,
     retentionCostCents,
+    billingStatus: null,
+    trialEndsAt: null,
     createdAt: new Date(signedUpAt),
     updatedAt: new Date(Math.max(lastBillingAt, churned ? latentChurnAt : signedUpAt)),
   };

@@ -18,6 +18,8 @@ import { webhookRouter } from "../ingestion/webhook.route.js";
 import { bundleSnippet } from "../tracking/snippet.bundle.js";
 import { snippetRouter } from "../tracking/snippet.route.js";
 import { visitsRouter } from "../tracking/visits.route.js";
+import { stripeWebhookRouter } from "../stripe/stripe.route.js";
+import { demoCheckoutRouter } from "../stripe/demo-checkout.route.js";
 import type { LandingExample } from "../seed/demo.js";
 import { graphqlMiddleware, startApollo } from "./apollo.js";
 import type { ContextOptions } from "./context.js";
@@ -69,7 +71,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const armor = armorFor(limits);
   // Writes announce what they changed here, after commit; what reacts is subscribed below.
   const changes = new ChangeChannel();
-  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring };
+  const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring, programCurrency: config.program.currency };
   const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
   const impressions = new ImpressionBuffer(database.db, config.impressions);
   const landing = new LandingCache(database.db, config.landingCache, impressions);
@@ -108,6 +110,9 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(visitsRouter({ db: database.db, landing, visitLimiter, corsOrigins: config.publicCorsOrigins }));
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(serviceContext, config.webhook, clock));
+  const attribution = { windowDays: config.attributionWindowDays, model: config.attributionModel };
+  app.use(stripeWebhookRouter(serviceContext, config.stripe, { attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)));
+  if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);
 

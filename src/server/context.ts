@@ -81,5 +81,6 @@ export async function createContext(
     attributionWindowDays,
     attributionModel,
     program,
+    programCurrency: program.currency,
   };
 }

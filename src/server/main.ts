@@ -43,7 +43,7 @@ async function main() {
     if (loaded.customers > 0) log.info("loaded demo data into the empty database", loaded);
   }
   // Customers loaded in bulk (demo, imports) have no scores yet: compute them before serving.
-  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db, config.scoring), new Date(), { onlyMissing: true });
+  const scored = await recomputeAllScores(serviceContextWithoutServer(database.db, config.scoring, config.program.currency), new Date(), { onlyMissing: true });
   if (scored > 0) log.info("computed missing customer scores", { customers: scored });
   const landingExample = await findLandingExample(database.db);
   const mailer = createMailer(config.email);

@@ -39,6 +39,17 @@ export class Metrics {
     labelNames: ["operation", "status"],
     registers: [this.registry],
   });
+  private readonly stripeEvents = new Counter({
+    name: "advocate_stripe_events_total",
+    help: "Stripe events answered 200, by type and outcome (applied, duplicate, ignored, stale, rejected)",
+    labelNames: ["type", "outcome"],
+    registers: [this.registry],
+  });
+  private readonly stripeUnlinked = new Counter({
+    name: "advocate_stripe_unlinked_payments_total",
+    help: "Stripe invoices paid by a Stripe customer Advocate did not know yet (kept unlinked, linked when it is known)",
+    registers: [this.registry],
+  });
   private readonly graphqlDuration = new Histogram({ name: "advocate_graphql_request_duration_seconds", help: "GraphQL latency by operation", labelNames: ["operation"], buckets: LATENCY_BUCKETS, registers: [this.registry] });
 
   constructor(deps: { database: DatabaseHandle; landing: LandingCache; jobs: JobRunner }) {
@@ -131,6 +142,12 @@ export class Metrics {
     let duration = this.durationChildren.get(route);
     if (!duration) this.durationChildren.set(route, (duration = this.httpDuration.labels(route)));
     duration.observe((performance.now() - started) / 1000);
+  }
+
+  /** A Stripe event answered; the type label only as Stripe spells types (signed, so bounded by Stripe's list). */
+  stripeEvent(type: string, outcome: string, unlinked = false): void {
+    this.stripeEvents.inc({ type: /^[a-z0-9_.]{1,80}$/.test(type) ? type : "other", outcome });
+    if (unlinked) this.stripeUnlinked.inc();
   }
 
   graphql(operation: string, status: string, seconds: number): void {

@@ -14,6 +14,8 @@ import { ServerKeyResolver } from "../server-keys/server-key.resolver.js";
 import { ConversionResolver } from "../conversions/conversion.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
+import { CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
+import { CustomerStripeResolver } from "../stripe/stripe.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -35,6 +37,9 @@ export const resolvers = [
   CustomerJourneyResolver,
   ServerKeyResolver,
   ConversionResolver,
+  CustomerPaymentsResolver,
+  PaymentResolver,
+  CustomerStripeResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -23,6 +23,20 @@ describe("configuration", () => {
     expect(defaultConfig({ port: 8080 })).toMatchObject({ program: { siteUrl: "http://localhost:8080/demo/landing" }, email: { publicUrl: "http://localhost:8080" } });
   });
 
+  it("reads STRIPE_WEBHOOK_SECRET (comma-separated), STRIPE_LIVEMODE (true, false or unset: both) and STRIPE_DEMO_CHECKOUT (off in production unless set)", () => {
+    const key = "k".repeat(20);
+    expect(loadConfig({}).stripe).toEqual({ webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: true });
+    expect(loadConfig({ STRIPE_WEBHOOK_SECRET: "whsec_new, whsec_old", STRIPE_LIVEMODE: "false", WEBHOOK_MAX_KB: "64" }).stripe).toMatchObject({
+      webhookSecrets: ["whsec_new", "whsec_old"],
+      livemode: false,
+      maxBytes: 64 * 1024,
+    });
+    expect(loadConfig({ STRIPE_LIVEMODE: "true" }).stripe.livemode).toBe(true);
+    expect(() => loadConfig({ STRIPE_LIVEMODE: "live" })).toThrow(/STRIPE_LIVEMODE must be true or false/);
+    expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: key }).stripe.demoCheckout).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: key, STRIPE_DEMO_CHECKOUT: "true" }).stripe.demoCheckout).toBe(true);
+  });
+
   it("refuses to run in production without an admin key, and refuses weak or malformed values", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/ADMIN_API_KEY/);
     expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: "a-long-enough-admin-key" }).production).toBe(true);

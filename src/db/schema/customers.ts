@@ -21,6 +21,10 @@ export const customers = pgTable(
     churnReason: text("churn_reason"),
     /** What customer success spends to keep this customer, per month (CRC). */
     retentionCostCents: integer("retention_cost_cents").notNull().default(0),
+    /** The billing system's status of its subscription (Stripe: trialing, active, past_due, canceled, …); null: not billed there. */
+    billingStatus: text("billing_status"),
+    /** When its trial ends (Stripe's trial_end); null: not in a trial. */
+    trialEndsAt: timestamptz("trial_ends_at"),
     ...lifecycleDates,
   },
   (t) => [

@@ -12,3 +12,5 @@ export * from "./ingestion.js";
 export * from "./jobs.js";
 export * from "./journeys.js";
 export * from "./server-keys.js";
+export * from "./payments.js";
+export * from "./stripe.js";

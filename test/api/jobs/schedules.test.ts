@@ -17,7 +17,7 @@ const clock = new ManualClock();
 const runs: string[] = [];
 let schedules: Schedule[];
 /** A second server instance on the database: its own change channel. */
-const otherInstance = () => ({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring });
+const otherInstance = () => ({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring, programCurrency: testConfig().program.currency });
 
 beforeAll(async () => {
   t = await startTestApp({}, { clock });

@@ -202,7 +202,7 @@ describe("drip journeys", () => {
     const email = `${unique("byers")}@example.com`.toLowerCase();
     const id = await customer("Epsilon Freight", niche, { email });
     // Worker A: a second runner on the same database, as another instance would be.
-    const a = await createWorker({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring }, testConfig({ email: { from: FROM, publicUrl: "http://advocate.test" } }), {
+    const a = await createWorker({ db: t.database.db, changes: new ChangeChannel(), scoring: testConfig().scoring, programCurrency: testConfig().program.currency }, testConfig({ email: { from: FROM, publicUrl: "http://advocate.test" } }), {
       clock,
       mailer: createMailer({ smtpUrl: smtp.url, from: FROM }),
     });

@@ -1,0 +1,131 @@
+import type { Transaction } from "../db/client.js";
+import type { ServiceContext } from "../common/service-context.js";
+import * as v from "../common/validate.js";
+import { CustomerStatus } from "../customers/customer.enums.js";
+import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
+import { getCustomerOrThrow, markChurned, recordPlanChange, upsertCustomer } from "../customers/customer.service.js";
+import { linkProviderPayments } from "../payments/payment.service.js";
+import { findStripeCustomer, setBillingState, subscriptionsOfCustomer, upsertStripeCustomer, type StripeSubscriptionRow } from "./stripe.repository.js";
+
+// The Advocate customer behind a Stripe customer, and its billing as its Stripe subscriptions
+// say. Everything runs in the event's transaction: `context.db` is that transaction (services
+// called with it nest as savepoints) and its changes are published after the commit.
+
+/** What the work of one event has: its transaction, a service context on it, and its moment. */
+export interface EventWork {
+  tx: Transaction;
+  context: ServiceContext;
+  /** The event's `created`: when what it says happened. */
+  at: Date;
+  livemode: boolean;
+  /** PROGRAM_CURRENCY: MRR is recorded from subscriptions in it only (others' revenue comes from their payments). */
+  programCurrency: string;
+  now: Date;
+}
+
+export interface StripeCustomerDescription {
+  stripeCustomerId: string;
+  externalId: string;
+  name: string;
+  email: string | null;
+  /** When the customer came to be (Stripe's `created`, or the checkout's completion). */
+  createdAt: Date;
+  /** customer.* events: the version (their `created`); checkout: null (links, never overrides a description). */
+  versionAt: Date | null;
+}
+
+/**
+ * The Advocate customer this Stripe customer is, created (as TRIAL: it pays nothing until a
+ * subscription bills it) or renamed as the description says, and linked: payments received
+ * before the link are linked now, subscriptions received before it are applied. Returns its id,
+ * or "stale" when a newer description was applied already.
+ */
+export async function linkStripeCustomer(work: EventWork, description: StripeCustomerDescription): Promise<string | "stale"> {
+  const { tx, context, now } = work;
+  const mapping = await findStripeCustomer(tx, description.stripeCustomerId);
+  if (mapping?.versionAt && description.versionAt && description.versionAt < mapping.versionAt) return "stale";
+  if (mapping && !description.versionAt) return mapping.customerId;
+  const name = description.name.slice(0, v.LIMITS.name);
+  let customer: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : await findCustomerByExternalId(tx, description.externalId);
+  if (!customer) {
+    const signedUpAt = new Date(Math.min(description.createdAt.getTime(), now.getTime()));
+    customer = await upsertCustomer(context, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt }, now);
+  } else if (customer.name !== name) {
+    customer = await upsertCustomer(context, { ...customer, name, status: customer.status as CustomerStatus }, now);
+  }
+  await upsertStripeCustomer(
+    tx,
+    {
+      id: description.stripeCustomerId,
+      customerId: customer.id,
+      // What Stripe says now: an email removed there is removed here.
+      email: description.email?.slice(0, v.LIMITS.email) ?? null,
+      name: description.name,
+      livemode: work.livemode,
+      versionAt: description.versionAt ?? mapping?.versionAt ?? null,
+    },
+    now,
+  );
+  if (!mapping) {
+    await linkProviderPayments(context, description.stripeCustomerId, customer.id, now);
+    await applyBilling(work, customer.id);
+  }
+  return customer.id;
+}
+
+/** Stripe statuses in which a subscription is the customer's (a trial included); incomplete ones are not yet. */
+const LIVE = new Set(["active", "trialing", "past_due", "unpaid"]);
+
+/**
+ * Moves the customer's billing to what its subscriptions say: trial status and end; the plan
+ * and MRR of its paying subscriptions (MRR: those in the program currency), as a plan change when they
+ * differ (a churned customer is re-activated); a churn, with the ledger's clawback, when none is
+ * live any more. Returns what changed, for the event's answer.
+ */
+export async function applyBilling(work: EventWork, customerId: string): Promise<string> {
+  const { tx, context, now } = work;
+  const subscriptions = await subscriptionsOfCustomer(tx, customerId);
+  if (subscriptions.length === 0) return "no subscription";
+  const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+  const live = subscriptions.filter((s) => LIVE.has(s.status));
+  const trials = live.filter((s) => s.status === "trialing");
+  const paying = live.filter((s) => s.status !== "trialing");
+  const latest = [...subscriptions].sort((a, b) => b.versionAt.getTime() - a.versionAt.getTime())[0]!;
+  const billingStatus = paying[0]?.status ?? trials[0]?.status ?? latest.status;
+  const trialEndsAt = trials.length > 0 && paying.length === 0 ? new Date(Math.max(...trials.map((s) => s.trialEnd?.getTime() ?? 0))) : null;
+  const at = new Date(Math.max(work.at.getTime(), customer.signedUpAt.getTime()));
+
+  if (live.length === 0) {
+    await setBillingState(tx, customerId, { billingStatus, trialEndsAt: null }, now);
+    if (customer.status === CustomerStatus.CHURNED) return "already churned";
+    const ended = Math.max(...subscriptions.map((s) => s.endedAt?.getTime() ?? 0));
+    if (ended === 0) return `no live subscription (${billingStatus})`;
+    const reason = `Stripe: subscription ${latest.id} ended`;
+    await markChurned(context, customerId, new Date(Math.max(ended, customer.signedUpAt.getTime())), reason, now);
+    return "churned";
+  }
+
+  if (paying.length === 0) {
+    // Trials only: the plan shows, nothing is billed yet.
+    const plan = customer.status === CustomerStatus.TRIAL ? { plan: mainOf(trials).plan } : {};
+    await setBillingState(tx, customerId, { billingStatus, trialEndsAt, ...plan }, now);
+    return "trialing";
+  }
+  // MRR is in the program currency; a subscription in another has its revenue from its payments
+  // (converted there), and names the plan with no MRR of its own.
+  const inCurrency = paying.filter((s) => s.currency === work.programCurrency);
+  const plan = mainOf(inCurrency.length > 0 ? inCurrency : paying).plan;
+  const mrrCents = Math.min(inCurrency.reduce((sum, s) => sum + s.mrrMinor, 0), v.LIMITS.cents);
+  const note = inCurrency.length < paying.length ? ` (MRR of subscriptions not in ${work.programCurrency} left to their payments)` : "";
+  await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
+  if (customer.status === CustomerStatus.CHURNED) {
+    await upsertCustomer(context, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, now);
+    return `re-activated${note}`;
+  }
+  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return `plan unchanged${note}`;
+  await recordPlanChange(context, customerId, plan, mrrCents, at, now);
+  return `plan changed${note}`;
+}
+
+/** The subscription worth most a month names the plan. */
+const mainOf = (subscriptions: StripeSubscriptionRow[]) => subscriptions.reduce((best, s) => (s.mrrMinor > best.mrrMinor ? s : best));
