@@ -207,13 +207,16 @@ export async function recordPlanChange(
     mrrCents: v.cents("mrrCents", mrrCents),
     at: v.pastDate("at", at, now),
   };
-  return customerWrite(context, now, async (tx) => {
-    const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
-    if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-    const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
-    if (refusal) throw billingError(refusal);
-    return (await applyPlanChange(tx, customer.id, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
-  });
+  return customerWrite(context, now, (tx) => storePlanChange(tx, customerId, values, now));
+}
+
+/** recordPlanChange's work in the caller's transaction (values validated); the caller rescores (or queues) the customer. */
+export async function storePlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<CustomerRow> {
+  const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+  if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
+  const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
+  if (refusal) throw billingError(refusal);
+  return (await applyPlanChange(tx, customer.id, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
 }
 
 /**

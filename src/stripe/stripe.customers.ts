@@ -1,15 +1,20 @@
 import type { Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import * as v from "../common/validate.js";
+import { toAppError } from "../common/errors.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
-import { getCustomerOrThrow, markChurned, recordPlanChange, upsertCustomer } from "../customers/customer.service.js";
+import type { CustomerInput } from "../customers/customer.inputs.js";
+import { getCustomerOrThrow, markChurned, storeCustomer, storePlanChange, validateCustomerInput } from "../customers/customer.service.js";
+import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { linkProviderPayments } from "../payments/payment.service.js";
 import { findStripeCustomer, setBillingState, subscriptionsOfCustomer, upsertStripeCustomer, type StripeSubscriptionRow } from "./stripe.repository.js";
 
 // The Advocate customer behind a Stripe customer, and its billing as its Stripe subscriptions
 // say. Everything runs in the event's transaction: `context.db` is that transaction (services
-// called with it nest as savepoints) and its changes are published after the commit.
+// called with it nest as savepoints) and its changes are published after the commit. Customers
+// are rescored through the durable queue, as for the event webhook (POST /webhooks/events), not
+// in the event's request: rescoring was most of an event's statements and time.
 
 /** What the work of one event has: its transaction, a service context on it, and its moment. */
 export interface EventWork {
@@ -49,9 +54,9 @@ export async function linkStripeCustomer(work: EventWork, description: StripeCus
   let customer: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : await findCustomerByExternalId(tx, description.externalId);
   if (!customer) {
     const signedUpAt = new Date(Math.min(description.createdAt.getTime(), now.getTime()));
-    customer = await upsertCustomer(context, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt }, now);
+    customer = await writeCustomer(work, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt });
   } else if (customer.name !== name) {
-    customer = await upsertCustomer(context, { ...customer, name, status: customer.status as CustomerStatus }, now);
+    customer = await writeCustomer(work, { ...customer, name, status: customer.status as CustomerStatus });
   }
   await upsertStripeCustomer(
     tx,
@@ -119,12 +124,32 @@ export async function applyBilling(work: EventWork, customerId: string): Promise
   const note = inCurrency.length < paying.length ? ` (MRR of subscriptions not in ${work.programCurrency} left to their payments)` : "";
   await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
   if (customer.status === CustomerStatus.CHURNED) {
-    await upsertCustomer(context, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, now);
+    await writeCustomer(work, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE });
     return `re-activated${note}`;
   }
   if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return `plan unchanged${note}`;
-  await recordPlanChange(context, customerId, plan, mrrCents, at, now);
+  await storePlanChange(tx, customerId, { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now) }, now);
+  await queueRescoring(work, customerId);
   return `plan changed${note}`;
+}
+
+/** upsertCustomer in the event's transaction, the customer queued for rescoring. */
+async function writeCustomer(work: EventWork, input: CustomerInput): Promise<CustomerRow> {
+  const values = validateCustomerInput(input, work.now);
+  // In a savepoint: two events creating one customer at once (customer.created and the checkout),
+  // the loser retries and finds the row to update, as upsertCustomer does.
+  const store = () => work.tx.transaction(async (savepoint) => (await storeCustomer(savepoint, values, work.now)).customer);
+  const customer = await store().catch((error: unknown) => {
+    if (toAppError(error)?.field !== "externalId") throw error;
+    return store();
+  });
+  await queueRescoring(work, customer.id);
+  return customer;
+}
+
+async function queueRescoring({ tx, context, now }: EventWork, customerId: string): Promise<void> {
+  await queueScoreRefresh(tx, [customerId], now);
+  context.changes.publish({ kind: "jobs" });
 }
 
 /** The subscription worth most a month names the plan. */

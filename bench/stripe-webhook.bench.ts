@@ -1,0 +1,139 @@
+/**
+ * POST /webhooks/stripe throughput (issue 14, "Performance": at least 1,000 events/s on
+ * PostgreSQL). Stripe sends one event per request and delivers concurrently; this bench does the
+ * same over HTTP against the real app on PostgreSQL, each event signed as Stripe signs it (the
+ * stripe package's generateTestHeaderString).
+ *
+ *   DATABASE_URL=postgres://… npx tsx bench/stripe-webhook.bench.ts [--customers 10000 --checkouts 1500 --concurrency 1,8,32]
+ *
+ * Each checkout is the four events a Stripe Checkout in subscription mode sends (customer.created,
+ * checkout.session.completed, customer.subscription.created, invoice.paid, API 2025-03-31.basil),
+ * a quarter of them carrying the client_reference_id of a visitor who visited an affiliate, so
+ * attribution runs too; every event id is new. A checkout's four events go one after another
+ * (Stripe does not wait for one before the next either, but a worker keeps them in order), many
+ * checkouts at once. Then renewals (invoice.paid of known customers) and replays (duplicates).
+ * It empties the database it runs on.
+ */
+import "reflect-metadata";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import Stripe from "stripe";
+import { parseDatabaseUrl } from "../src/config/env.js";
+import { openDatabase, queryRows } from "../src/db/client.js";
+import { loadDataset } from "../src/seed/load.js";
+import { createApp } from "../src/server/app.js";
+import { demoCheckoutEvents, stripeEvent } from "../src/stripe/demo-events.js";
+import { testConfig } from "../test/helpers/config.js";
+import { BENCH_ADMIN_KEY } from "./http.js";
+import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
+
+const SECRET = "whsec_bench_0123456789abcdef";
+const stripe = new Stripe("sk_test_not_used");
+const sign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
+
+type Event = Record<string, unknown>;
+
+async function main() {
+  const { values } = parseArgs({
+    options: { customers: { type: "string", default: "10000" }, checkouts: { type: "string", default: "1500" }, concurrency: { type: "string", default: "1,8,32" } },
+  });
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl?.startsWith("postgres")) {
+    console.error("Set DATABASE_URL=postgres://… : this benchmark empties the database it runs on.");
+    process.exitCode = 2;
+    return;
+  }
+  const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
+  await handle.migrate();
+  await loadDataset(handle.db, { customers: Number(values.customers), seed: BENCH_SEED, now: BENCH_NOW, reset: true });
+  await handle.db.execute(sql`vacuum analyze`);
+  const codes = (await queryRows<{ code: string }>(handle.db, sql`select code from affiliates order by code limit 50`)).map((r) => r.code);
+
+  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, stripe: { webhookSecrets: [SECRET] }, visitRateLimit: { perMinute: 0 } }), { database: handle });
+  const server = createServer(app.handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const outcomes = new Map<string, number>();
+  const send = async (event: Event) => {
+    const payload = JSON.stringify(event);
+    const res = await fetch(`${base}/webhooks/stripe`, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sign(payload) }, body: payload });
+    const answer = (await res.json()) as { outcome?: string };
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${JSON.stringify(answer)}`);
+    outcomes.set(answer.outcome ?? "?", (outcomes.get(answer.outcome ?? "?") ?? 0) + 1);
+  };
+  const visit = async (visitorId: string, affiliate: string) => {
+    const res = await fetch(`${base}/visits`, { method: "POST", headers: { "content-type": "text/plain" }, body: JSON.stringify({ affiliate, visitorId }) });
+    if (res.status !== 200) throw new Error(`visit: HTTP ${res.status}`);
+  };
+
+  /** Runs `groups` (each a list of events sent in order) on `concurrency` workers; events/s. */
+  async function run(label: string, groups: Event[][], concurrency: number) {
+    let next = 0;
+    let sent = 0;
+    outcomes.clear();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next < groups.length) {
+          for (const event of groups[next++]!) {
+            await send(event);
+            sent++;
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    const tally = [...outcomes].map(([k, n]) => `${k} ${n}`).join(", ");
+    console.log(`${label}, ${concurrency} at a time: ${sent.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${Math.round(sent / seconds).toLocaleString("en-US")} events/s (${tally})`);
+    return sent / seconds;
+  }
+
+  const checkouts = Number(values.checkouts);
+  const levels = values.concurrency.split(",").map(Number);
+  const made: { customer: string; subscription: string }[] = [];
+  let visitor = 0;
+  async function checkoutGroups(n: number): Promise<Event[][]> {
+    const groups: Event[][] = [];
+    for (let i = 0; i < n; i++) {
+      let clientReferenceId: string | null = null;
+      if (i % 4 === 0 && codes.length > 0) {
+        const visitorId = `benchvisitor${++visitor}`;
+        await visit(visitorId, codes[i % codes.length]!);
+        clientReferenceId = `adv_${visitorId}`;
+      }
+      const { ids, events } = demoCheckoutEvents({ plan: i % 3 === 0 ? "growth" : "starter", clientReferenceId, at: Math.floor(Date.now() / 1000) - 5 });
+      made.push({ customer: ids.customer, subscription: ids.subscription });
+      groups.push(events);
+    }
+    return groups;
+  }
+
+  await run("warm-up checkouts", await checkoutGroups(50), 4);
+  for (const concurrency of levels) await run("checkouts (4 events each)", await checkoutGroups(checkouts), concurrency);
+
+  // A month later: each customer's renewal invoice, in any order.
+  const renewals: Event[][] = made.slice(0, checkouts).map(({ customer, subscription }, i) => {
+    const { events } = demoCheckoutEvents({ plan: "starter", clientReferenceId: null, at: Math.floor(Date.now() / 1000) });
+    const invoice = structuredClone((events[3]!.data as { object: Record<string, unknown> }).object);
+    Object.assign(invoice, { customer, billing_reason: "subscription_cycle", id: `in_bench_renewal_${i}` });
+    (invoice.parent as { subscription_details: { subscription: string } }).subscription_details.subscription = subscription;
+    return [stripeEvent("invoice.paid", invoice, Math.floor(Date.now() / 1000))];
+  });
+  await run("renewals (invoice.paid of known customers)", renewals, Math.max(...levels));
+  await run("replays of delivered events", renewals, Math.max(...levels));
+
+  const counts = await queryRows<{ events: number; payments: number; referrals: number }>(
+    handle.db,
+    sql`select (select count(*)::int from stripe_events) as events, (select count(*)::int from payments) as payments,
+               (select count(*)::int from referrals where visitor_id like 'benchvisitor%') as referrals`,
+  );
+  console.log(`stored: ${JSON.stringify(counts[0])}`);
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await app.stop();
+  await handle.close();
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
