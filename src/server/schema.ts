@@ -12,7 +12,7 @@ import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
-import { CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
+import { AffiliatePaymentsResolver, CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
 export const resolvers = [
@@ -33,6 +33,7 @@ export const resolvers = [
   JourneyEnrollmentResolver,
   CustomerJourneyResolver,
   CustomerPaymentsResolver,
+  AffiliatePaymentsResolver,
   PaymentResolver,
 ] as const;
 
