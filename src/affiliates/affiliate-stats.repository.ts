@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
-import { billingSegments, paidBetween } from "../customers/billing-periods.js";
+import { earnedBetween, revenueSegments } from "../customers/billing-periods.js";
 
 export interface StatsWindow {
   /** Inclusive; null: since the beginning. */
@@ -79,8 +79,8 @@ export async function affiliateAggregates(ex: Executor, affiliateIds: readonly s
  * The calendar months (UTC) of the window, per affiliate, from its first referral when the
  * window has no start: distinct visitors, referrals, churns and customers active at the month's
  * start among all customers it ever referred, and the revenue those customers paid within the
- * month and the window (their billing periods' MRR pro rata, a month being 30.4375 days:
- * billing-periods.ts, the rule lifetime value and the ledger read).
+ * month and the window (their payments by paid_at, else their billing periods' MRR pro rata, a
+ * month being 30.4375 days: billing-periods.ts, the rule lifetime value and the ledger read).
  */
 export async function affiliateMonths(ex: Executor, affiliateIds: readonly string[], window: StatsWindow, now: Date): Promise<AffiliateMonth[]> {
   const rows = await queryRows<Record<string, string | number | Date>>(
@@ -129,13 +129,13 @@ export async function affiliateMonths(ex: Executor, affiliateIds: readonly strin
        group by f.affiliate_id
     ),
     segments as (
-      select refd.affiliate_id, b.mrr_cents, b.s_from, b.s_to
-        from (${billingSegments(sql`p.customer_id in (select customer_id from refd)`, sql`${now.toISOString()}::timestamptz`)}) b
+      select refd.affiliate_id, b.*
+        from (${revenueSegments(sql`p.customer_id in (select customer_id from refd)`, sql`${now.toISOString()}::timestamptz`)}) b
         join refd on refd.customer_id = b.customer_id
     ),
     revenue as (
       select months.affiliate_id, months.m_start,
-             sum(${paidBetween(sql`greatest(s.s_from, months.m_start, w.w_from)`, sql`least(s.s_to, months.m_end, w.w_to)`)})::float8 as cents
+             sum(${earnedBetween(sql`greatest(months.m_start, w.w_from)`, sql`least(months.m_end, w.w_to)`)})::float8 as cents
         from months, w, segments s
        where s.affiliate_id = months.affiliate_id
          and least(s.s_to, months.m_end, w.w_to) > greatest(s.s_from, months.m_start, w.w_from)

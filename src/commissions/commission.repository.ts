@@ -2,7 +2,7 @@ import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { commissionEntries, payouts } from "../db/schema/index.js";
-import { billingSegments, churnedAtMoment, MONTH_SECONDS, paidBetween } from "../customers/billing-periods.js";
+import { churnedAtMoment, earnedBetween, MONTH_SECONDS, revenueSegments } from "../customers/billing-periods.js";
 
 export type CommissionEntryRow = typeof commissionEntries.$inferSelect;
 export type PayoutRow = typeof payouts.$inferSelect;
@@ -11,16 +11,20 @@ export type CommissionStatusName = CommissionEntryRow["status"];
 /** Seconds in a commission period (an average month of 30.4375 days). */
 const PERIOD = sql.raw(String(MONTH_SECONDS));
 
-/** The billing segments of the customers of the CTE `periods` (customer_id), up to `now`: the CTE `segments`. */
-export const periodSegments = (now: Date) => billingSegments(sql`p.customer_id in (select customer_id from periods)`, sql`${now.toISOString()}::timestamptz`);
+/** The revenue segments of the customers of the CTE `periods` (customer_id), up to `now`: the CTE `segments`. */
+export const periodSegments = (now: Date) => revenueSegments(sql`p.customer_id in (select customer_id from periods)`, sql`${now.toISOString()}::timestamptz`);
 
 /**
  * What each row of the CTE `periods` (referral_id, period, customer_id, p_start, p_end) was paid
- * by the CTE `segments`, in whole cents rounded down: (referral_id, period, cents).
+ * by the CTE `segments`, in whole cents rounded down: (referral_id, period, cents, waiting,
+ * refunded). waiting: a payment in it has no exchange rate yet (its commission waits);
+ * refunded: a payment in it was refunded (in part or in full).
  */
 export const PERIOD_REVENUE = sql`
       select periods.referral_id, periods.period,
-             floor(coalesce(sum(${paidBetween(sql`greatest(s.s_from, periods.p_start)`, sql`least(s.s_to, periods.p_end)`)}), 0) + 1e-6)::bigint as cents
+             floor(coalesce(sum(${earnedBetween(sql`periods.p_start`, sql`periods.p_end`)}), 0) + 1e-6)::bigint as cents,
+             coalesce(bool_or(s.waiting and s.s_from >= periods.p_start), false) as waiting,
+             coalesce(bool_or(s.refunded and s.s_from >= periods.p_start), false) as refunded
         from periods
         left join segments s on s.customer_id = periods.customer_id and s.s_to > periods.p_start and s.s_from < periods.p_end
        group by periods.referral_id, periods.period`;
@@ -33,8 +37,9 @@ export const entryAmount = (type: SQL, rate: SQL, revenue: SQL) =>
  * Accrues every closed commission period that has no entry yet, in one statement: for each
  * referral (of one affiliate, or all), the periods after its last entry whose end is past, up to
  * the plan's months (PERCENT) or the first paying period (FLAT, once per referral), none starting
- * after the churn the customer is in. A period's revenue is what the customer's billing periods
- * paid in it, pro rata (billing-periods.ts: nothing while churned); its rate is the plan's value
+ * after the churn the customer is in, none from a period waiting for an exchange rate on. A
+ * period's revenue is what the customer paid in it (billing-periods.ts: its payments less
+ * refunds by paid_at, else its billing periods pro rata, nothing while churned); its rate is the plan's value
  * or the tier reached by the affiliate's referred customers active at the period's end. Periods
  * that paid nothing get no entry. Idempotent: the (referral, period) key of ACCRUAL entries takes
  * each period once (late billing history adjusts it: commission.adjustments.ts).
@@ -70,11 +75,15 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
     ),
     segments as (${periodSegments(now)}),
     revenue as (${PERIOD_REVENUE}),
+    -- A period with a payment no exchange rate converts yet waits, and so do the later ones (accrual
+    -- goes forward from a referral's last entry): they accrue at the run after the rate is recorded.
+    waits as (select referral_id, min(period) as period from revenue where waiting group by referral_id),
     paying as (
       select periods.*, revenue.cents as revenue_cents,
              row_number() over (partition by periods.referral_id order by periods.period) as nth_paying
         from periods join revenue on revenue.referral_id = periods.referral_id and revenue.period = periods.period
-       where revenue.cents > 0
+        left join waits on waits.referral_id = periods.referral_id
+       where revenue.cents > 0 and (waits.period is null or periods.period < waits.period)
     ),
     rated as (
       select paying.*,

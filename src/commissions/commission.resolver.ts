@@ -128,7 +128,7 @@ export class CommissionLedgerResolver {
   @Mutation(() => CommissionLedgerRun, { description: "Runs the commission ledger now: accrue closed periods, adjust accrued ones after late billing history, claw back, approve (it also runs on a schedule)." })
   @Allow(Role.ADMIN)
   runCommissionLedger(@Ctx() { db, now, program }: Context) {
-    return commissions.runCommissionLedger(db, now, program.holdDays);
+    return commissions.runCommissionLedger(db, now, program.holdDays, null, program.currency);
   }
 
   @Mutation(() => Payout, { description: "Pays part or all of an affiliate's APPROVED balance, oldest entries first." })

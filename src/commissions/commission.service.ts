@@ -4,11 +4,15 @@ import { affiliates, commissionEntries, payouts } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getAffiliateOrThrow } from "../affiliates/affiliate.service.js";
-import { adjustAccruedPeriods } from "./commission.adjustments.js";
+import { adjustAccruedPeriods, voidRefundedPending } from "./commission.adjustments.js";
+import { queueScoreRefresh } from "../intelligence/score-queue.js";
+import { convertPayments } from "../payments/payment.repository.js";
 import { accrueCommissions, approveDue, lockApproved, voidChurnedPending, type PayoutRow } from "./commission.repository.js";
 
 export interface LedgerRun {
   accrued: number;
+  /** Entries voided because their period's payments were refunded in full (also counted in voided). */
+  refundVoided: number;
   adjusted: number;
   voided: number;
   approved: number;
@@ -16,19 +20,30 @@ export interface LedgerRun {
 }
 
 /**
- * One pass of the ledger, in one transaction: accrue the closed periods, adjust the accrued ones
- * whose billing history changed since (late history), void what churned
+ * One pass of the ledger, in one transaction: accrue the closed periods, void the PENDING ones
+ * whose payments were refunded in full, adjust the accrued ones whose billing history or
+ * payments changed since (late history, partial refunds, refunds after payout), void what churned
  * customers left pending (clawback), approve what has been held long enough. Instances running it
  * at once take turns (a transaction-scoped advisory lock), and every step is idempotent.
  */
-export async function runCommissionLedger(db: Database, now: Date, holdDays: number, affiliateId: string | null = null): Promise<LedgerRun> {
+export async function runCommissionLedger(
+  db: Database,
+  now: Date,
+  holdDays: number,
+  affiliateId: string | null = null,
+  programCurrency: string | null = null,
+): Promise<LedgerRun> {
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(hashtext('advocate.commission_ledger'))`);
+    // Payments are converted as they are recorded and when a rate is; this catches a changed
+    // PROGRAM_CURRENCY (null: the caller knows none changed).
+    if (programCurrency !== null) await queueScoreRefresh(tx, await convertPayments(tx, programCurrency), now);
     const accrued = await accrueCommissions(tx, now, holdDays, affiliateId);
+    const refundVoided = await voidRefundedPending(tx, now, affiliateId);
     const adjusted = await adjustAccruedPeriods(tx, now, affiliateId);
-    const voided = await voidChurnedPending(tx, now);
+    const voided = (await voidChurnedPending(tx, now)) + refundVoided;
     const approved = await approveDue(tx, now);
-    return { accrued, adjusted, voided, approved, ranAt: now };
+    return { accrued, refundVoided, adjusted, voided, approved, ranAt: now };
   });
 }
 

@@ -129,11 +129,14 @@ export class CommissionLedgerRun {
   @Field(() => Int, { description: "Entries accrued for closed periods." })
   accrued: number;
 
-  @Field(() => Int, { description: "Adjustment entries added for accrued periods whose billing history changed (late history)." })
+  @Field(() => Int, { description: "Adjustment entries added for accrued periods whose billing history or payments changed (late history, partial refunds, refunds after payout)." })
   adjusted: number;
 
-  @Field(() => Int, { description: "Pending entries voided because their customer churned inside the hold." })
+  @Field(() => Int, { description: "Pending entries voided: clawbacks (the customer churned inside the hold) and periods whose payments were refunded in full." })
   voided: number;
+
+  @Field(() => Int, { description: "Of `voided`, the pending entries of periods whose payments were refunded in full." })
+  refundVoided: number;
 
   @Field(() => Int, { description: "Pending entries approved because their hold ended." })
   approved: number;

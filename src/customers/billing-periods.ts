@@ -5,8 +5,9 @@ import { queryRows, type Executor } from "../db/client.js";
 // Billing periods (README, "Figures shown on a customer"): a customer pays from a billing
 // row (plan_changes) until the next one, its next churn, or the moment asked about. A churn ends
 // the period; a re-activation starts a new one at its own date with a new billing row, and the
-// churn stays in history (reactivations). Lifetime value, affiliate revenue and the commission
-// ledger all read these fragments, so they cannot disagree.
+// churn stays in history (reactivations). A customer with payments earns those instead, from its
+// first payment's period on (revenueSegments). Lifetime value, affiliate revenue and the
+// commission ledger all read these fragments, so they cannot disagree.
 
 /** Seconds in a billing month (30.4375 days): revenue is MRR pro rata, commission periods last one. */
 export const MONTH_SECONDS = 2_629_800;
@@ -47,6 +48,34 @@ export const billingSegments = (where: SQL, until: SQL) => sql`
 
 /** What segment `s` paid from `from` to `to` (within it): its MRR pro rata, not rounded. */
 export const paidBetween = (from: SQL, to: SQL) => sql`s.mrr_cents * extract(epoch from ${to} - ${from}) / ${sql.raw(`${MONTH_SECONDS}.0`)}`;
+
+/** When a customer's revenue starts to come from its payments: its first payment's billing period (infinity: no payment). */
+const paymentsSince = (customerId: SQL) => sql`coalesce((select min(x.period_start) from payments x where x.customer_id = ${customerId}), 'infinity')`;
+
+/**
+ * The revenue of the customers `where` keeps (it reads `p.customer_id`), up to `until`, as
+ * segments (customer_id, mrr_cents, s_from, s_to, is_payment, paid_cents, waiting, refunded) that
+ * earnedBetween reads. A customer's revenue is its payments (README, "Revenue and currency")
+ * from its first payment's billing period on: each payment less its refunds, converted into the
+ * program currency, counts whole at its paid_at (a segment of one microsecond, so a period
+ * [from, to) holds it when from <= paid_at < to); paid_cents is null (waiting) while no
+ * exchange rate converts it. Before that period, and for a customer without payments, the
+ * billing segments' MRR pro rata (billingSegments): history from before payments were reported
+ * stays as it was.
+ */
+export const revenueSegments = (where: SQL, until: SQL) => sql`
+  select b.customer_id, b.mrr_cents, b.s_from, b.s_to, false as is_payment, null::numeric as paid_cents, false as waiting, false as refunded
+    from (${billingSegments(where, sql`least(${until}, ${paymentsSince(sql`p.customer_id`)})`)}) b
+  union all
+  select p.customer_id, 0, p.paid_at, p.paid_at + interval '1 microsecond', true,
+         (p.amount_cents - p.refunded_cents) * p.program_rate, p.program_rate is null, p.refunded_cents > 0
+    from payments p
+   where p.customer_id is not null and (${where}) and p.paid_at < ${until}`;
+
+/** What revenue segment `s` earned from `from` to `to`, not rounded: a payment whole when paid inside, MRR pro rata over the overlap. */
+export const earnedBetween = (from: SQL, to: SQL) => sql`(case when s.is_payment
+      then case when s.s_from >= ${from} and s.s_from < ${to} then coalesce(s.paid_cents, 0) else 0 end
+      else ${paidBetween(sql`greatest(s.s_from, ${from})`, sql`least(s.s_to, ${to})`)} end)`;
 
 export interface ChurnPeriod {
   churnedAt: Date;

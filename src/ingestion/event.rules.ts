@@ -1,10 +1,11 @@
 import { AppError } from "../common/errors.js";
 import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
 import * as v from "../common/validate.js";
+import { isoCurrency } from "../common/currency.js";
 
 // What a webhook event may say, checked on its own, before any database work (pure functions).
 
-export const EVENT_TYPES = ["usage", "action", "nps", "csat", "ticket", "plan_change", "churn"] as const;
+export const EVENT_TYPES = ["usage", "action", "nps", "csat", "ticket", "plan_change", "churn", "payment", "refund"] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 /** Events one request may carry. */
 export const MAX_EVENTS_PER_REQUEST = 1_000;
@@ -22,7 +23,31 @@ export type IngestEvent =
   | (Base & { type: "csat"; score: number })
   | (Base & { type: "ticket" })
   | (Base & { type: "plan_change"; plan: string; mrrCents: number })
-  | (Base & { type: "churn"; reason: string | null });
+  | (Base & { type: "churn"; reason: string | null })
+  /** at: when it was paid. */
+  | (Base & { type: "payment"; payment: PaymentFields })
+  /** at: when the charge was (last) refunded. */
+  | (Base & { type: "refund"; refund: RefundFields });
+
+/** A payment event's fields (payments/payment.service.ts, PaymentInput, with source WEBHOOK and the customer by external id). */
+export interface PaymentFields {
+  externalId: string;
+  amountCents: number;
+  currency: string;
+  periodStart: Date;
+  periodEnd: Date;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+}
+
+/** A refund event's fields (RefundInput): the charge's cumulative refunded amount. */
+export interface RefundFields {
+  chargeId: string;
+  paymentExternalId: string | null;
+  paymentIntentId: string | null;
+  amountRefundedCents: number;
+  currency: string;
+}
 
 export type Checked = { ok: true; event: IngestEvent } | { ok: false; id: string | null; reason: string };
 
@@ -50,6 +75,50 @@ function integer(raw: Record<string, unknown>, field: string, min: number, max: 
   const value = raw[field];
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) throw new Error(`${field}: must be an integer from ${min} to ${max}`);
   return value;
+}
+
+function date(raw: Record<string, unknown>, field: string): Date {
+  const parsed = typeof raw[field] === "string" ? parseRfc3339(raw[field]) : null;
+  if (!parsed) throw new Error(`${field}: must be an ISO-8601 date-time: ${RFC3339_HINT}`);
+  return parsed;
+}
+
+const optionalText = (raw: Record<string, unknown>, field: string, max: number) => (raw[field] == null ? null : text(raw, field, max));
+
+function currencyCode(raw: Record<string, unknown>): string {
+  const code = typeof raw.currency === "string" ? isoCurrency(raw.currency) : null;
+  if (!code) throw new Error("currency: must be an ISO 4217 currency code (e.g. USD, eur)");
+  return code;
+}
+
+/** Amounts in the currency's minor unit: whole, not negative. */
+const minorAmount = (raw: Record<string, unknown>, field: string) => integer(raw, field, 0, v.LIMITS.cents);
+
+const KEY = 255;
+
+function paymentFields(r: Record<string, unknown>): PaymentFields {
+  const periodStart = date(r, "periodStart");
+  const periodEnd = date(r, "periodEnd");
+  if (periodEnd < periodStart) throw new Error("periodEnd: must not be before periodStart");
+  return {
+    externalId: text(r, "externalId", KEY),
+    amountCents: minorAmount(r, "amountCents"),
+    currency: currencyCode(r),
+    periodStart,
+    periodEnd,
+    paymentIntentId: optionalText(r, "paymentIntentId", KEY),
+    chargeId: optionalText(r, "chargeId", KEY),
+  };
+}
+
+function refundFields(r: Record<string, unknown>): RefundFields {
+  return {
+    chargeId: text(r, "chargeId", KEY),
+    paymentExternalId: optionalText(r, "paymentExternalId", KEY),
+    paymentIntentId: optionalText(r, "paymentIntentId", KEY),
+    amountRefundedCents: minorAmount(r, "amountRefundedCents"),
+    currency: currencyCode(r),
+  };
 }
 
 /** One event, validated and normalized, or the reason it is refused. */
@@ -87,6 +156,10 @@ export function checkEvent(raw: unknown, now: Date): Checked {
         const reason = r.reason == null ? null : text(r, "reason", v.LIMITS.reason);
         return { ok: true, event: { ...base, type: "churn", reason } };
       }
+      case "payment":
+        return { ok: true, event: { ...base, type: "payment", payment: paymentFields(r) } };
+      case "refund":
+        return { ok: true, event: { ...base, type: "refund", refund: refundFields(r) } };
     }
   } catch (error) {
     return { ok: false, id: reported, reason: error instanceof AppError || error instanceof Error ? error.message : String(error) };

@@ -7,6 +7,7 @@ import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
 import { churnPeriodsOf, churnRefusal, planChangeRefusal, type ChurnPeriod } from "../customers/billing-periods.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
+import { isMoneyEvent, storeMoneyEvent, type MoneyEvent } from "./ingest.payments.js";
 
 export type EventOutcome = { id: string | null; status: "accepted" | "duplicate" | "rejected"; reason?: string };
 
@@ -31,11 +32,12 @@ interface CustomerState {
  * Stores a batch of webhook events. Each event is judged on its own (shape, customer, order
  * against the customer's state); the valid ones are stored together in one transaction, the
  * invalid ones are reported and not stored, and an event id seen before is a duplicate that
- * stores nothing (idempotency). The customers touched are queued for rescoring in the same
+ * stores nothing (idempotency). Payments and refunds are each stored in a savepoint, so one the
+ * stored state refuses is rejected alone. The customers touched are queued for rescoring in the same
  * transaction; a durable job rescores them in large batches moments later, and the landing
  * cache follows then (score-queue.ts).
  */
-export async function ingestEvents({ db, changes }: ServiceContext, body: unknown, now = new Date()): Promise<IngestResult> {
+export async function ingestEvents({ db, changes, programCurrency }: ServiceContext, body: unknown, now = new Date()): Promise<IngestResult> {
   const list = (body as { events?: unknown } | null)?.events;
   if (!body || typeof body !== "object" || !Array.isArray(list)) throw new IngestRequestError('the body must be {"events": [...]}');
   if (list.length > MAX_EVENTS_PER_REQUEST) throw new IngestRequestError(`at most ${MAX_EVENTS_PER_REQUEST} events per request`);
@@ -52,6 +54,8 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
     valid.push({ index, event: checked.event });
   });
 
+  // Customers whose payments or refunds were stored (their writes queued the rescoring).
+  const paid: string[] = [];
   const touched = await db.transaction(async (tx) => {
     if (valid.length === 0) return [] as string[];
     const known = await queryRows<{ id: string }>(tx, sql`select id from ingested_events where id = any(${pgArrayLiteral(valid.map((v) => v.event.id))}::text[])`);
@@ -78,21 +82,29 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
         if (item.event.type === "churn") customer!.churns.push({ churnedAt: item.event.at, reactivatedAt: null });
       }
     }
-    if (accepted.length === 0) return [];
+    // Payments and refunds one by one, each in its own savepoint (ingest.payments.ts).
+    const money = accepted.filter((a) => isMoneyEvent(a.event));
+    for (const { index, event, customer } of money) {
+      const stored = await storeMoneyEvent(tx, programCurrency, event as MoneyEvent, customer.id, now);
+      outcomes[index] = { id: event.id, ...stored };
+      if (stored.status === "accepted") paid.push(customer.id);
+    }
+    const history = accepted.filter((a) => !isMoneyEvent(a.event));
+    if (history.length === 0) return [];
 
     // The idempotency keys first: an id a concurrent request stored meanwhile is a duplicate here.
     const inserted = await queryRows<{ id: string }>(
       tx,
       sql`${unnestInsert("ingested_events", [
-        ["id", "text", accepted.map((a) => a.event.id)],
-        ["type", "text", accepted.map((a) => a.event.type)],
-        ["customer_id", "uuid", accepted.map((a) => a.customer.id)],
-        ["at", "timestamptz", accepted.map((a) => a.event.at)],
-        ["received_at", "timestamptz", accepted.map(() => now)],
+        ["id", "text", history.map((a) => a.event.id)],
+        ["type", "text", history.map((a) => a.event.type)],
+        ["customer_id", "uuid", history.map((a) => a.customer.id)],
+        ["at", "timestamptz", history.map((a) => a.event.at)],
+        ["received_at", "timestamptz", history.map(() => now)],
       ])} on conflict do nothing returning id`,
     );
     const stored = new Set(inserted.map((r) => r.id));
-    const toStore = accepted.filter(({ index, event }) => {
+    const toStore = history.filter(({ index, event }) => {
       if (stored.has(event.id)) return (outcomes[index] = { id: event.id, status: "accepted" }), true;
       outcomes[index] = { id: event.id, status: "duplicate" };
       return false;
@@ -104,7 +116,7 @@ export async function ingestEvents({ db, changes }: ServiceContext, body: unknow
     return rescored;
   });
 
-  if (touched.length > 0) changes.publish({ kind: "jobs" });
+  if (touched.length > 0 || paid.length > 0) changes.publish({ kind: "jobs" });
   const count = (status: EventOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
   return { accepted: count("accepted"), duplicates: count("duplicate"), rejected: count("rejected"), events: outcomes };
 }

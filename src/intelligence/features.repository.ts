@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
-import { billingSegments, paidBetween } from "../customers/billing-periods.js";
+import { earnedBetween, revenueSegments } from "../customers/billing-periods.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 
 export interface FeatureRequest {
@@ -59,8 +59,8 @@ export async function loadFeatures(ex: Executor, requests: readonly FeatureReque
         and k.opened_at <= t.as_of and k.opened_at > t.as_of - interval '90 days') as tickets_90d,
       (select count(*)::int from plan_changes p where p.customer_id = t.customer_id and p.at <= t.as_of
         and p.previous_mrr_cents > 0 and p.mrr_cents > p.previous_mrr_cents) as upsells,
-      (select coalesce(floor(sum(${paidBetween(sql`s.s_from`, sql`s.s_to`)})), 0)
-         from (${billingSegments(sql`p.customer_id = t.customer_id`, sql`t.as_of`)}) s) as ltv
+      (select coalesce(floor(sum(${earnedBetween(sql`s.s_from`, sql`s.s_to`)})), 0)
+         from (${revenueSegments(sql`p.customer_id = t.customer_id`, sql`t.as_of`)}) s) as ltv
     from t join customers c on c.id = t.customer_id`,
   );
   return rows.map((r) => {

@@ -3,6 +3,7 @@ import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { exchangeRates, payments, refunds } from "../db/schema/index.js";
 import { minorDigits } from "../common/currency.js";
+import { MONTH_SECONDS } from "../customers/billing-periods.js";
 import type { PaymentSource } from "./payment.enums.js";
 
 export type PaymentRow = typeof payments.$inferSelect;
@@ -126,3 +127,51 @@ export async function upsertExchangeRate(ex: Executor, values: { currency: strin
   return row!;
 }
 
+
+export interface WaitingCommissionRow {
+  affiliateId: string;
+  customerId: string;
+  customerName: string;
+  paymentId: string;
+  period: number;
+  periodStart: Date;
+  periodEnd: Date;
+  currency: string;
+  programCurrency: string | null;
+  netCents: number;
+}
+
+/**
+ * The payments of affiliates' referred customers that no exchange rate converts yet, with the
+ * commission period (30.4375 days from the referral) they hold back: one statement per batch.
+ */
+export async function waitingCommissions(ex: Executor, affiliateIds: readonly string[]): Promise<WaitingCommissionRow[]> {
+  const rows = await queryRows<Record<string, string | number | Date | null>>(
+    ex,
+    sql`
+    with k as (
+      select r.affiliate_id, r.customer_id, c.name as customer_name, r.referred_at, x.id as payment_id, x.currency, x.program_currency,
+             x.amount_cents - x.refunded_cents as net_cents,
+             floor(extract(epoch from x.paid_at - r.referred_at) / ${MONTH_SECONDS})::int as period
+        from referrals r
+        join customers c on c.id = r.customer_id
+        join payments x on x.customer_id = r.customer_id and x.paid_at >= r.referred_at and x.program_rate is null
+       where r.affiliate_id = any(${pgArrayLiteral(affiliateIds)}::uuid[])
+    )
+    select k.*, k.referred_at + k.period * interval '${sql.raw(String(MONTH_SECONDS))} seconds' as period_start,
+           k.referred_at + (k.period + 1) * interval '${sql.raw(String(MONTH_SECONDS))} seconds' as period_end
+      from k order by k.affiliate_id, period_start, k.payment_id`,
+  );
+  return rows.map((r) => ({
+    affiliateId: String(r.affiliate_id),
+    customerId: String(r.customer_id),
+    customerName: String(r.customer_name),
+    paymentId: String(r.payment_id),
+    period: Number(r.period),
+    periodStart: new Date(r.period_start as string),
+    periodEnd: new Date(r.period_end as string),
+    currency: String(r.currency),
+    programCurrency: r.program_currency === null ? null : String(r.program_currency),
+    netCents: Number(r.net_cents),
+  }));
+}

@@ -4,7 +4,9 @@ import type { Context } from "../graphql/context.js";
 import { Customer } from "../customers/customer.type.js";
 import { currency as isoCurrencyOf } from "../common/currency.js";
 import * as v from "../common/validate.js";
-import { ExchangeRate, Payment } from "./payment.type.js";
+import { CommissionWaiting, ExchangeRate, Payment } from "./payment.type.js";
+import { Affiliate } from "../affiliates/affiliate.type.js";
+import { maskName } from "../common/mask.js";
 import { listExchangeRates, unlinkedPayments, type ExchangeRateRow, type PaymentRow } from "./payment.repository.js";
 import { setExchangeRate } from "./exchange-rate.service.js";
 import { PaymentSource } from "./payment.enums.js";
@@ -38,6 +40,26 @@ export class CustomerPaymentsResolver {
   @Allow(Role.ADMIN)
   async payments(@Root() customer: Customer, @Ctx() { loaders, programCurrency }: Context): Promise<Payment[]> {
     return (await loaders.paymentsByCustomerId.load(customer.id)).map((row) => toPayment(row, programCurrency));
+  }
+}
+
+@Resolver(() => Affiliate)
+export class AffiliatePaymentsResolver {
+  @FieldResolver(() => [CommissionWaiting], {
+    description: "Commission periods of its referred customers that wait for an exchange rate (setExchangeRate): they accrue at the ledger run after it is recorded.",
+  })
+  @Allow(Role.ADMIN, Role.AFFILIATE)
+  async commissionsWaiting(@Root() affiliate: Affiliate, @Ctx() { loaders, programCurrency }: Context): Promise<CommissionWaiting[]> {
+    const day = (d: Date) => d.toISOString().slice(0, 10);
+    return (await loaders.waitingCommissionsByAffiliateId.load(affiliate.id)).map((row) => ({
+      customerLabel: maskName(row.customerName),
+      period: row.period,
+      periodStart: row.periodStart,
+      periodEnd: row.periodEnd,
+      amountCents: row.netCents,
+      currency: row.currency,
+      reason: `${waitingReason({ ...row, programRate: null }, programCurrency)}: the commission for ${day(row.periodStart)}..${day(row.periodEnd)} and later periods accrues at the ledger run after it is recorded`,
+    }));
   }
 }
 

@@ -132,6 +132,8 @@ export async function applyPayment(tx: Transaction, programCurrency: string, val
     .returning();
   let payment: PaymentRow;
   let status: WriteStatus;
+  /** A payment moved to another customer takes its revenue from the one it left. */
+  let previousCustomerId: string | null = null;
   if (inserted) {
     payment = inserted;
     status = "RECORDED";
@@ -170,11 +172,12 @@ export async function applyPayment(tx: Transaction, programCurrency: string, val
       .returning();
     payment = updated!;
     status = "UPDATED";
+    if (existing!.customerId !== payment.customerId) previousCustomerId = existing!.customerId;
   }
   await linkWaitingRefunds(tx, payment);
   await sumRefunds(tx, payment.id);
   await convertPayments(tx, programCurrency, { ids: [payment.id] });
-  if (payment.customerId) await queueScoreRefresh(tx, [payment.customerId], now);
+  await queueScoreRefresh(tx, [payment.customerId, previousCustomerId].filter((id): id is string => id !== null), now);
   return { status, paymentId: payment.id, linked: payment.customerId !== null };
 }
 

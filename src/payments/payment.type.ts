@@ -83,3 +83,27 @@ export class ExchangeRate {
   @Field(() => Date)
   createdAt: Date;
 }
+
+@ObjectType({ description: "A commission period that waits: a payment in it is in a currency no exchange rate converts into the program currency yet." })
+export class CommissionWaiting {
+  @Field(() => String, { description: "The referred customer, masked (initials), as on CommissionEntry." })
+  customerLabel: string;
+
+  @Field(() => Int, { description: "The commission period (0: the first 30.4375 days after the referral)." })
+  period: number;
+
+  @Field(() => Date)
+  periodStart: Date;
+
+  @Field(() => Date)
+  periodEnd: Date;
+
+  @Field(() => Int, { description: "The payment's amount less refunds, in `currency`." })
+  amountCents: number;
+
+  @Field(() => String, { description: "ISO 4217 code of amountCents." })
+  currency: string;
+
+  @Field(() => String, { description: 'E.g. "waiting for an EUR→USD exchange rate …".' })
+  reason: string;
+}

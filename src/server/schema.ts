@@ -14,7 +14,7 @@ import { ServerKeyResolver } from "../server-keys/server-key.resolver.js";
 import { ConversionResolver } from "../conversions/conversion.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
 import { CustomerJourneyResolver, JourneyEnrollmentResolver, JourneyResolver } from "../journeys/journey.resolver.js";
-import { CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
+import { AffiliatePaymentsResolver, CustomerPaymentsResolver, PaymentResolver } from "../payments/payment.resolver.js";
 import { CustomerStripeResolver } from "../stripe/stripe.resolver.js";
 import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver } from "../commissions/commission.resolver.js";
 
@@ -38,6 +38,7 @@ export const resolvers = [
   ServerKeyResolver,
   ConversionResolver,
   CustomerPaymentsResolver,
+  AffiliatePaymentsResolver,
   PaymentResolver,
   CustomerStripeResolver,
 ] as const;

@@ -28,7 +28,7 @@ const domainOf = (from: string) => /@([^>\s]+)/.exec(from)?.[1] ?? "advocate.loc
 
 /** Nightly (and more often) recomputation as durable jobs: one run per slot across instances; 0 hours disables one. */
 export function appSchedules(context: ServiceContext, config: AppConfig): Schedule[] {
-  return [...intelligenceSchedules(context, config), commissionLedgerSchedule(context.db, config.commissionLedgerHours, config.program.holdDays)];
+  return [...intelligenceSchedules(context, config), commissionLedgerSchedule(context.db, config.commissionLedgerHours, config.program.holdDays, config.program.currency)];
 }
 
 /**

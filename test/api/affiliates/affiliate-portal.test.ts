@@ -36,6 +36,9 @@ const AFFILIATE_READS = new Set([
   "CommissionEntry.revenueCents", "CommissionEntry.commissionType", "CommissionEntry.rate", "CommissionEntry.amountCents", "CommissionEntry.status",
   "CommissionEntry.holdUntil", "CommissionEntry.approvedAt", "CommissionEntry.paidAt", "CommissionEntry.payoutId", "CommissionEntry.voidedAt",
   "CommissionEntry.voidReason",
+  // Revenue from payments: why a commission waits (an exchange rate), with the customer masked.
+  "Affiliate.commissionsWaiting", "CommissionWaiting.customerLabel", "CommissionWaiting.period", "CommissionWaiting.periodStart",
+  "CommissionWaiting.periodEnd", "CommissionWaiting.amountCents", "CommissionWaiting.currency", "CommissionWaiting.reason",
   "Payout.id", "Payout.affiliateId", "Payout.amountCents", "Payout.reference", "Payout.paidAt",
   "MaskedReferral.id", "MaskedReferral.customerLabel", "MaskedReferral.status", "MaskedReferral.healthBand", "MaskedReferral.referredAt",
   "MaterialsKitSection.niche", "MaterialsKitSection.matchedOn", "MaterialsKitSection.caseStudies", "MaterialsKitSection.useCases", "MaterialsKitSection.painPoints",

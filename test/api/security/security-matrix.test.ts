@@ -168,3 +168,27 @@ describe("secrets", () => {
     for (const secret of [ADMIN_KEY, affiliateKey, serverKey, "adv_aff_not-a-real-key-000000000000"]) expect(text).not.toContain(secret);
   });
 });
+
+describe("payments and exchange rates", () => {
+  const operations = [
+    `{ unlinkedPayments { id amountCents currency } }`,
+    `{ exchangeRates { currency rate } }`,
+    `mutation { setExchangeRate(currency: "EUR", rate: 1.1) { id } }`,
+  ];
+
+  it("are the admin's: an affiliate key is FORBIDDEN, no key UNAUTHENTICATED", async () => {
+    for (const query of operations) {
+      expect((await t.gql(query, {}, affiliateKey)).errors?.[0]?.extensions?.code, query).toBe("FORBIDDEN");
+      expect((await t.gql(query)).errors?.[0]?.extensions?.code, query).toBe("UNAUTHENTICATED");
+      expect((await t.admin(query)).errors, query).toBeUndefined();
+    }
+  });
+
+  it("keeps a customer's payments from affiliates, and shows them why a commission waits", async () => {
+    const fields = schema.getType("Customer") as GraphQLObjectType;
+    expect(access(fields.getFields().payments as never)).toEqual([Role.ADMIN]);
+    const own = await t.gql(`{ myAffiliate { commissionsWaiting { customerLabel currency reason } } }`, {}, affiliateKey);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.myAffiliate.commissionsWaiting).toEqual([]);
+  });
+});
