@@ -104,7 +104,7 @@ async function main() {
         await visit(visitorId, codes[i % codes.length]!);
         clientReferenceId = `adv_${visitorId}`;
       }
-      const { ids, events } = demoCheckoutEvents({ plan: i % 3 === 0 ? "growth" : "starter", clientReferenceId, at: Math.floor(Date.now() / 1000) - 5 });
+      const { ids, events } = demoCheckoutEvents({ plan: i % 3 === 0 ? "growth" : "starter", clientReferenceId, at: Math.floor(Date.now() / 1000) });
       made.push({ customer: ids.customer, subscription: ids.subscription });
       groups.push(events);
     }
