@@ -55,9 +55,15 @@ describe("recordPayment", () => {
     const provider = unique("cus");
     const input = payment({ providerCustomerId: provider });
     expect(await recordPayment(ctx, input)).toMatchObject({ status: "RECORDED", linked: false });
+    const unlinked = async () =>
+      ((await t.admin(`{ unlinkedPayments(first: 500) { externalId providerCustomerId linked amountCents currency } }`)).data!.unlinkedPayments as { externalId: string }[]).filter(
+        (p) => p.externalId === input.externalId,
+      );
+    expect(await unlinked()).toEqual([{ externalId: input.externalId, providerCustomerId: provider, linked: false, amountCents: 4_900, currency: "USD" }]);
     const customer = await createCustomer(t);
     expect(await linkProviderPayments(ctx, provider, customer.id)).toBe(1);
     expect(await linkProviderPayments(ctx, provider, customer.id)).toBe(0);
+    expect(await unlinked()).toEqual([]);
     expect(await payments(customer.id)).toEqual([expect.objectContaining({ externalId: input.externalId, linked: true })]);
   });
 
