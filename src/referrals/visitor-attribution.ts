@@ -29,8 +29,14 @@ export interface VisitorAttributionRequest {
   customerId: string;
   /** The visitor id the tracking snippet kept (its cookie), sent by the site's server at signup. */
   visitorId: string;
-  /** When the visitor became the customer; default now. */
+  /** When the visitor became the customer (the referral's date); default now. */
   at?: Date | null;
+  /**
+   * The latest moment a visit may be from, when later than `at` (default `at`): a Stripe
+   * checkout refers the customer from the moment it began, and counts the visits up to its
+   * completion (the visit may be in the very second the checkout started).
+   */
+  visitsUntil?: Date | null;
 }
 
 /**
@@ -55,8 +61,10 @@ export async function attributeVisitor(
   return result;
 }
 
-export function validateVisitorAttribution(request: { visitorId: string; at?: Date | null }, now: Date) {
-  return { visitorId: v.requiredText("visitorId", request.visitorId, v.LIMITS.visitorId), at: v.pastDate("at", request.at, now) };
+export function validateVisitorAttribution(request: { visitorId: string; at?: Date | null; visitsUntil?: Date | null }, now: Date) {
+  const at = v.pastDate("at", request.at, now);
+  const visitsUntil = request.visitsUntil == null ? at : v.pastDate("visitsUntil", request.visitsUntil, now);
+  return { visitorId: v.requiredText("visitorId", request.visitorId, v.LIMITS.visitorId), at, visitsUntil: visitsUntil < at ? at : visitsUntil };
 }
 
 /**
@@ -67,15 +75,15 @@ export function validateVisitorAttribution(request: { visitorId: string; at?: Da
 export async function attributeVisitorInTransaction(
   tx: Transaction,
   customer: CustomerRow,
-  { visitorId, at }: { visitorId: string; at: Date },
+  { visitorId, at, visitsUntil = at }: { visitorId: string; at: Date; visitsUntil?: Date },
   rule: AttributionRule,
   now: Date,
 ): Promise<VisitorAttribution> {
   const refusal = await customerRefusal(tx, customer);
   if (refusal?.kind === "ALREADY_ATTRIBUTED") return { status: "ALREADY_ATTRIBUTED", affiliateCode: refusal.affiliateCode };
   if (refusal) return { status: "NOT_ATTRIBUTABLE", reason: refusal.reason };
-  const from = new Date(at.getTime() - rule.windowDays * DAY_MS);
-  const visit = await findVisitInWindow(tx, visitorId, from, at, rule.model === AttributionModel.LAST_TOUCH);
+  const from = new Date(visitsUntil.getTime() - rule.windowDays * DAY_MS);
+  const visit = await findVisitInWindow(tx, visitorId, from, visitsUntil, rule.model === AttributionModel.LAST_TOUCH);
   if (!visit) return { status: "NO_QUALIFYING_VISIT" };
   const selfReferral = affiliateRefusal(customer, { customerId: visit.affiliateCustomerId });
   if (selfReferral) return { status: "NOT_ATTRIBUTABLE", reason: selfReferral.reason };

@@ -96,6 +96,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
     attributionModel: config.attributionModel,
     program: config.program,
     onAuthenticationFailure: rateLimit?.authenticationFailed,
+    clock,
   };
   const lifecycle: Lifecycle = { draining: false };
 

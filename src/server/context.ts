@@ -9,6 +9,7 @@ import { hashApiKey, looksLikeAffiliateKey, looksLikeServerKey, parseAuthorizati
 import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
 import { findLiveServerKeyByHash } from "../server-keys/server-key.repository.js";
 import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
+import type { Clock } from "../jobs/job.runner.js";
 import type { RateLimiter } from "../common/rate-limit.js";
 
 function unauthenticatedRequest(message: string): GraphQLError {
@@ -48,6 +49,8 @@ export interface ContextOptions {
   program: ProgramSettings;
   /** Told of each request refused for its Authorization header (the rate limiter counts them per address). */
   onAuthenticationFailure?: (clientIp: string | undefined) => void;
+  /** The app's clock: a request's `now` (tests move it to close commission periods). Default: the system clock. */
+  clock?: Clock;
 }
 
 /** What a request brings to its context. */
@@ -58,10 +61,10 @@ export interface RequestInfo {
 }
 
 export async function createContext(
-  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, attributionModel, program, onAuthenticationFailure }: ContextOptions,
+  { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, attributionModel, program, onAuthenticationFailure, clock }: ContextOptions,
   { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
-  const now = new Date();
+  const now = clock?.now() ?? new Date();
   const caller = await resolveCaller(db, authorization, adminApiKey, now).catch((error: unknown) => {
     // Only a refused header: a lookup the database failed says nothing about the key.
     if (error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED") onAuthenticationFailure?.(clientIp);

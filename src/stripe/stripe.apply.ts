@@ -108,9 +108,11 @@ async function checkout(work: EventWork, fact: CheckoutFact, attribution: Attrib
     versionAt: null,
   });
   const customerId = linked as string; // "stale" only answers a versioned description
-  // `created` is whole seconds: the session completed within the second after it, so a visit in
-  // that second (a checkout right after the visit) comes before it.
-  const at = new Date(Math.min(fact.completedAt.getTime() + 999, work.now.getTime()));
+  // The customer is referred from the moment it began the checkout, so the invoice it pays during
+  // it falls in the first commission period. Visits count up to the completion: Stripe's times
+  // are whole seconds, and a visit in the second the checkout began comes before it.
+  const at = new Date(Math.min(fact.startedAt.getTime(), work.now.getTime()));
+  const visitsUntil = new Date(Math.min(fact.completedAt.getTime() + 999, work.now.getTime()));
   if (fact.affiliateCode) {
     const affiliate = await findAffiliateByCode(work.tx, fact.affiliateCode.toLowerCase());
     if (!affiliate) return applied(`linked; no affiliate with code "${fact.affiliateCode}": not attributed`);
@@ -120,7 +122,7 @@ async function checkout(work: EventWork, fact: CheckoutFact, attribution: Attrib
   if (fact.visitorId) {
     let detail = "";
     const refused = await refusalOf(async () => {
-      const result = await attributeVisitor(work.context, { customerId, visitorId: fact.visitorId!, at }, attribution, work.now);
+      const result = await attributeVisitor(work.context, { customerId, visitorId: fact.visitorId!, at, visitsUntil }, attribution, work.now);
       detail = result.status === "ATTRIBUTED" ? `attributed to ${result.affiliateCode}` : `not attributed: ${result.status}${"reason" in result ? ` (${result.reason})` : ""}`;
     });
     return applied(refused ? `linked; not attributed: ${refused}` : detail);

@@ -41,6 +41,9 @@ export interface CheckoutFact {
   externalId: string | null;
   name: string | null;
   email: string | null;
+  /** The session's `created`: when the customer began the checkout (it pays during it). */
+  startedAt: Date;
+  /** The event's `created`. */
   completedAt: Date;
 }
 
@@ -166,6 +169,7 @@ function checkoutFact(o: Obj, at: Date): CheckoutFact {
     externalId: text(metadata.advocate_external_id),
     name: text(details.name),
     email: text(details.email) ?? text(o.customer_email),
+    startedAt: new Date(Math.min((optionalSeconds(o.created, "checkout.session.created") ?? at).getTime(), at.getTime())),
     completedAt: at,
   };
 }
