@@ -1,6 +1,6 @@
 import { eq, inArray, sql } from "drizzle-orm";
-import type { Database } from "../db/client.js";
-import { affiliates, commissionEntries, payouts } from "../db/schema/index.js";
+import type { Database, Transaction } from "../db/client.js";
+import { affiliates, commissionEntries, payouts, referrals } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getAffiliateOrThrow } from "../affiliates/affiliate.service.js";
@@ -26,6 +26,19 @@ export interface LedgerRun {
  * customers left pending (clawback), approve what has been held long enough. Instances running it
  * at once take turns (a transaction-scoped advisory lock), and every step is idempotent.
  */
+/**
+ * The ledger's refund steps for the affiliate that referred `customerId`, in the transaction that
+ * just recorded a refund of its payment: a full refund of a PENDING period voids it at once, a
+ * partial one (or one after approval or payout) adjusts it, rather than at the next ledger run.
+ */
+export async function settleRefunds(tx: Transaction, customerId: string, now: Date): Promise<void> {
+  const [referral] = await tx.select({ affiliateId: referrals.affiliateId }).from(referrals).where(eq(referrals.customerId, customerId));
+  if (!referral) return;
+  await tx.execute(sql`select pg_advisory_xact_lock(hashtext('advocate.commission_ledger'))`);
+  await voidRefundedPending(tx, now, referral.affiliateId);
+  await adjustAccruedPeriods(tx, now, referral.affiliateId);
+}
+
 export async function runCommissionLedger(
   db: Database,
   now: Date,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../db/client.js";
 import { ErrorCode, toAppError } from "../common/errors.js";
 import { applyPayment, applyRefund, validatePayment, validateRefund } from "../payments/payment.service.js";
+import { settleRefunds } from "../commissions/commission.service.js";
 import type { IngestEvent } from "./event.rules.js";
 
 export type MoneyEvent = Extract<IngestEvent, { type: "payment" | "refund" }>;
@@ -34,7 +35,8 @@ export async function storeMoneyEvent(
         const input = { ...event.payment, source: "WEBHOOK" as const, customerId, providerCustomerId: null, paidAt: event.at };
         await applyPayment(sp, programCurrency, validatePayment(input, now), now);
       } else {
-        await applyRefund(sp, validateRefund({ ...event.refund, source: "WEBHOOK", refundedAt: event.at }, now), now);
+        const recorded = await applyRefund(sp, validateRefund({ ...event.refund, source: "WEBHOOK", refundedAt: event.at }, now), now);
+        if (recorded.customerId) await settleRefunds(sp, recorded.customerId, now);
       }
       return { status: "accepted" as const };
     });

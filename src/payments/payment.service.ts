@@ -187,15 +187,22 @@ export async function applyPayment(tx: Transaction, programCurrency: string, val
  * nothing. The refund is linked to its payment when that is known (by invoice id, payment intent
  * or charge), else kept and linked when the payment arrives.
  */
-export async function recordRefund(ctx: ServiceContext, input: RefundInput, now = new Date()): Promise<{ status: WriteStatus; linked: boolean }> {
+export async function recordRefund(ctx: ServiceContext, input: RefundInput, now = new Date()): Promise<RefundResult> {
   const values = validateRefund(input, now);
   const result = await ctx.db.transaction((tx) => applyRefund(tx, values, now));
   if (result.status !== "DUPLICATE") ctx.changes.publish({ kind: "jobs" });
   return result;
 }
 
+export interface RefundResult {
+  status: WriteStatus;
+  linked: boolean;
+  /** The customer whose payment the refund lowered (null while unlinked, or DUPLICATE): its commissions are settled next (settleRefunds). */
+  customerId: string | null;
+}
+
 /** recordRefund's work in the caller's transaction; the caller publishes { kind: "jobs" } after commit. */
-export async function applyRefund(tx: Transaction, values: ReturnType<typeof validateRefund>, now: Date): Promise<{ status: WriteStatus; linked: boolean }> {
+export async function applyRefund(tx: Transaction, values: ReturnType<typeof validateRefund>, now: Date): Promise<RefundResult> {
   const payment = await findPaymentForRefund(tx, values.source, values);
   if (payment && payment.currency !== values.currency) {
     throw badInput("currency", `the refunded payment ${payment.externalId} is in ${payment.currency}, not ${values.currency}`);
@@ -226,17 +233,19 @@ export async function applyRefund(tx: Transaction, values: ReturnType<typeof val
     };
     const changed =
       grows || next.paymentExternalId !== existing.paymentExternalId || next.paymentIntentId !== existing.paymentIntentId || next.paymentId !== existing.paymentId;
-    if (!changed) return { status: "DUPLICATE", linked: existing.paymentId !== null };
+    if (!changed) return { status: "DUPLICATE", linked: existing.paymentId !== null, customerId: null };
     await tx.update(refunds).set({ ...next, updatedAt: now }).where(eq(refunds.id, existing.id));
     paymentId = next.paymentId;
     status = "UPDATED";
   }
+  let customerId: string | null = null;
   if (paymentId) {
     await sumRefunds(tx, paymentId);
     const owner = payment?.id === paymentId ? payment : (await tx.select().from(payments).where(eq(payments.id, paymentId)))[0];
-    if (owner?.customerId) await queueScoreRefresh(tx, [owner.customerId], now);
+    customerId = owner?.customerId ?? null;
+    if (customerId) await queueScoreRefresh(tx, [customerId], now);
   }
-  return { status, linked: paymentId !== null };
+  return { status, linked: paymentId !== null, customerId };
 }
 
 const isServiceContext = (target: ServiceContext | Executor): target is ServiceContext => "changes" in target && "db" in target;

@@ -3,6 +3,7 @@ import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { attributeReferral } from "../referrals/referral.service.js";
 import { attributeVisitor, type AttributionRule } from "../referrals/visitor-attribution.js";
 import { recordPayment, recordRefund } from "../payments/payment.service.js";
+import { settleRefunds } from "../commissions/commission.service.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import type { CheckoutFact, InvoiceFact, RefundFact, StripeFact, SubscriptionFact } from "./stripe.events.js";
 import { applyBilling, linkStripeCustomer, type EventWork } from "./stripe.customers.js";
@@ -76,7 +77,7 @@ async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventR
 
 async function refund(work: EventWork, fact: RefundFact): Promise<StripeEventResult> {
   const invoiceId = fact.invoiceId ?? (await findInvoiceOfPayment(work.tx, fact.paymentIntentId, fact.chargeId));
-  await recordRefund(work.context, {
+  const recorded = await recordRefund(work.context, {
     source: "STRIPE",
     chargeId: fact.chargeId,
     paymentExternalId: invoiceId,
@@ -85,6 +86,7 @@ async function refund(work: EventWork, fact: RefundFact): Promise<StripeEventRes
     currency: fact.currency,
     refundedAt: fact.refundedAt,
   }, work.now);
+  if (recorded.customerId) await settleRefunds(work.tx, recorded.customerId, work.now);
   return applied(invoiceId ? undefined : `the charge's invoice is not known yet`);
 }
 

@@ -87,12 +87,12 @@ describe("recordRefund", () => {
     const input = payment({ customerId: customer.id, paymentIntentId: unique("pi"), chargeId: unique("ch") });
     const chargeId = input.chargeId!;
     const refund = { source: "STRIPE" as const, chargeId, paymentIntentId: input.paymentIntentId, currency: "USD", refundedAt: new Date() };
-    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 3_000 })).toEqual({ status: "RECORDED", linked: false });
-    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 1_000 })).toEqual({ status: "DUPLICATE", linked: false });
+    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 3_000 })).toEqual({ status: "RECORDED", linked: false, customerId: null });
+    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 1_000 })).toEqual({ status: "DUPLICATE", linked: false, customerId: null });
     await recordPayment(ctx, input);
     expect(await payments(customer.id)).toEqual([expect.objectContaining({ amountCents: 4_900, refundedCents: 3_000 })]);
-    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 3_000 })).toEqual({ status: "DUPLICATE", linked: true });
-    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 4_900 })).toEqual({ status: "UPDATED", linked: true });
+    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 3_000 })).toEqual({ status: "DUPLICATE", linked: true, customerId: null });
+    expect(await recordRefund(ctx, { ...refund, amountRefundedCents: 4_900 })).toEqual({ status: "UPDATED", linked: true, customerId: customer.id });
     expect(await payments(customer.id)).toEqual([expect.objectContaining({ refundedCents: 4_900 })]);
   });
 

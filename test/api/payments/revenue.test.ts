@@ -65,8 +65,8 @@ describe("refunds and the ledger", () => {
     await runLedger(app);
     expect((await ledger(app, affiliate.code)).commissionBalance.pendingCents).toBe(2_000);
 
+    // Settled as the refund arrives, in its transaction: the next ledger run finds nothing to do.
     await send(app, refundEvent(customer.externalId, { chargeId, amountRefundedCents: 2_500, at: Date.now() - DAY }));
-    expect((await runLedger(app)).adjusted).toBe(1);
     let l = await ledger(app, affiliate.code);
     expect(l.commissionBalance.pendingCents).toBe(1_500);
     const adjustment = l.commissions.find((e) => e.kind === "ADJUSTMENT")!;
@@ -75,9 +75,8 @@ describe("refunds and the ledger", () => {
     // The accrual itself is never rewritten.
     expect(l.commissions.find((e) => e.kind === "ACCRUAL")).toMatchObject({ revenueCents: 10_000, amountCents: 2_000 });
 
+    expect(await runLedger(app)).toMatchObject({ adjusted: 0, refundVoided: 0 });
     await send(app, refundEvent(customer.externalId, { chargeId, amountRefundedCents: 10_000, at: Date.now() }));
-    const run = await runLedger(app);
-    expect(run.refundVoided).toBe(2);
     l = await ledger(app, affiliate.code);
     expect(l.commissionBalance).toMatchObject({ pendingCents: 0, voidedCents: 1_500 });
     expect(l.commissions.map((e) => e.status)).toEqual(["VOIDED", "VOIDED"]);
