@@ -5,7 +5,7 @@
  *
  *   { kind: "bare", body }            node:http answering every request with these JSON bytes (the ceiling)
  *   { kind: "apollo", page }          Apollo Server 5 standalone, `landingPage` resolving to this object (the peer)
- *   { kind: "app", databaseUrl, landingCache? }   the real app (createApp) on http.createServer
+ *   { kind: "app", databaseUrl, landingCache?, stripeWebhookSecrets? }   the real app (createApp) on http.createServer
  *
  * It answers { type: "listening", url }, then { type: "stats" } with { queries, sources } (SQL
  * statements so far; LandingCache answers by source, for "app") and exits on { type: "stop" }.
@@ -29,10 +29,12 @@ import { BENCH_ADMIN_KEY } from "./http.js";
 export type ServerSpec =
   | { kind: "bare"; body: string }
   | { kind: "apollo"; page: LandingPageData }
-  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions> };
+  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions>; stripeWebhookSecrets?: string[] };
 
 export interface ServerStats {
   queries: number;
+  /** The server process's CPU time so far (user + system), in ms. */
+  cpuMs: number;
   sources: Record<LandingSource, number>;
 }
 
@@ -54,6 +56,11 @@ export function landingSdl(schemaFile = new URL("../schema/schema.graphql", impo
   return print({ kind: Kind.DOCUMENT, definitions });
 }
 
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
 async function listen(server: Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -68,15 +75,19 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
       res.end(body);
     });
     const url = await listen(server);
-    return { url, stats: () => ({ queries: 0, sources }), stop: () => new Promise((resolve) => server.close(() => resolve())) };
+    return { url, stats: () => ({ queries: 0, cpuMs: cpuMs(), sources }), stop: () => new Promise((resolve) => server.close(() => resolve())) };
   }
   if (spec.kind === "apollo") {
     const apollo = new ApolloServer({ typeDefs: landingSdl(), resolvers: { Query: { landingPage: () => spec.page } } });
     const { url } = await startStandaloneServer(apollo, { listen: { port: 0, host: "127.0.0.1" } });
-    return { url: url.replace(/\/$/, ""), stats: () => ({ queries: 0, sources }), stop: () => apollo.stop() };
+    return { url: url.replace(/\/$/, ""), stats: () => ({ queries: 0, cpuMs: cpuMs(), sources }), stop: () => apollo.stop() };
   }
   const database: DatabaseHandle = await openDatabase(parseDatabaseUrl(spec.databaseUrl));
-  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, landingCache: spec.landingCache }), { database });
+  const app = await createApp(testConfig({
+      adminApiKey: BENCH_ADMIN_KEY,
+      landingCache: spec.landingCache,
+      ...(spec.stripeWebhookSecrets ? { stripe: { webhookSecrets: spec.stripeWebhookSecrets }, visitRateLimit: { perMinute: 0 } } : {}),
+    }), { database });
   // A probe, bench only: which answers were computed and which came from the cache, so the
   // report can show that the cached runs hit and the uncached run missed.
   // Hits are answered by getCached() (get() calls it too), the rest by get().
@@ -96,7 +107,7 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
   const url = await listen(server);
   return {
     url,
-    stats: () => ({ queries: database.queryCount(), sources: { ...sources } }),
+    stats: () => ({ queries: database.queryCount(), cpuMs: cpuMs(), sources: { ...sources } }),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -18,11 +18,10 @@
  */
 import "reflect-metadata";
 import { sql } from "drizzle-orm";
-import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { isDeepStrictEqual } from "node:util";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
@@ -38,7 +37,8 @@ import { Random } from "../src/seed/random.js";
 import { measure, type Latency } from "./http.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 import type { MemoryResult, MemorySpec } from "./landing-cache-memory.js";
-import type { ServerMessage, ServerSpec, ServerStats } from "./landing-server.js";
+import type { ServerStats } from "./landing-server.js";
+import { killChildren, nextMessage, spawnChild, startServer } from "./server-process.js";
 
 async function countRows(handle: Awaited<ReturnType<typeof openDatabase>>): Promise<RowCounts> {
   const counts = zeroCounts();
@@ -93,56 +93,6 @@ export interface LoadResult {
 interface Pair {
   affiliateCode: string;
   niche: string;
-}
-
-const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
-const children = new Set<ChildProcess>();
-
-function spawnChild(script: string, execArgv: string[]): ChildProcess {
-  const child = fork(here(script), [], { execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
-  children.add(child);
-  child.once("exit", () => children.delete(child));
-  return child;
-}
-
-function nextMessage<T>(child: ChildProcess, accept: (message: any) => boolean = () => true): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: any) => {
-      if (!accept(message)) return;
-      child.off("message", onMessage);
-      child.off("exit", onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`child ${child.pid} exited (${code}) before answering`));
-    child.on("message", onMessage);
-    child.once("exit", onExit);
-  });
-}
-
-interface RunningServer {
-  url: string;
-  stats(): Promise<ServerStats>;
-  stop(): Promise<void>;
-}
-
-async function startServer(spec: ServerSpec): Promise<RunningServer> {
-  const child = spawnChild("./landing-server.ts", ["--import", "tsx"]);
-  const listening = nextMessage<ServerMessage & { type: "listening" }>(child, (m) => m.type === "listening");
-  child.send(spec);
-  const { url } = await listening;
-  return {
-    url,
-    stats: async () => {
-      const answer = nextMessage<ServerStats>(child, (m) => m.type === "stats");
-      child.send({ type: "stats" });
-      return answer;
-    },
-    stop: async () => {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.send({ type: "stop" });
-      await exited;
-    },
-  };
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -504,6 +454,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
   try {
     await main();
   } finally {
-    for (const child of children) child.kill();
+    killChildren();
   }
 }

@@ -15,8 +15,6 @@
  * It empties the database it runs on.
  */
 import "reflect-metadata";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -24,10 +22,8 @@ import Stripe from "stripe";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { loadDataset } from "../src/seed/load.js";
-import { createApp } from "../src/server/app.js";
 import { demoCheckoutEvents, stripeEvent } from "../src/stripe/demo-events.js";
-import { testConfig } from "../test/helpers/config.js";
-import { BENCH_ADMIN_KEY } from "./http.js";
+import { killChildren, startServer } from "./server-process.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
 const SECRET = "whsec_bench_0123456789abcdef";
@@ -52,10 +48,11 @@ async function main() {
   await handle.db.execute(sql`vacuum analyze`);
   const codes = (await queryRows<{ code: string }>(handle.db, sql`select code from affiliates order by code limit 50`)).map((r) => r.code);
 
-  const app = await createApp(testConfig({ adminApiKey: BENCH_ADMIN_KEY, stripe: { webhookSecrets: [SECRET] }, visitRateLimit: { perMinute: 0 } }), { database: handle });
-  const server = createServer(app.handler);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // The server runs in a process of its own, as it does in production: the harness that signs
+  // and sends the events does not share its event loop. BENCH_CPU_PROF=dir profiles it.
+  const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const server = await startServer({ kind: "app", databaseUrl, stripeWebhookSecrets: [SECRET] }, profile);
+  const base = server.url;
   const outcomes = new Map<string, number>();
   const send = async (event: Event) => {
     const payload = JSON.stringify(event);
@@ -74,6 +71,7 @@ async function main() {
     let next = 0;
     let sent = 0;
     outcomes.clear();
+    const before = await server.stats();
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -86,8 +84,11 @@ async function main() {
       }),
     );
     const seconds = (performance.now() - started) / 1000;
+    const after = await server.stats();
     const tally = [...outcomes].map(([k, n]) => `${k} ${n}`).join(", ");
-    console.log(`${label}, ${concurrency} at a time: ${sent.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${Math.round(sent / seconds).toLocaleString("en-US")} events/s (${tally})`);
+    // CPU and statements per event of the server alone: figures that other load on the machine changes least.
+    const perEvent = `${((after.cpuMs - before.cpuMs) / sent).toFixed(2)} ms server CPU, ${((after.queries - before.queries) / sent).toFixed(1)} statements per event`;
+    console.log(`${label}, ${concurrency} at a time: ${sent.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s: ${Math.round(sent / seconds).toLocaleString("en-US")} events/s; ${perEvent} (${tally})`);
     return sent / seconds;
   }
 
@@ -130,10 +131,16 @@ async function main() {
     sql`select (select count(*)::int from stripe_events) as events, (select count(*)::int from payments) as payments,
                (select count(*)::int from referrals where visitor_id like 'benchvisitor%') as referrals`,
   );
-  console.log(`stored: ${JSON.stringify(counts[0])}`);
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  await app.stop();
+  const { queries } = await server.stats();
+  console.log(`stored: ${JSON.stringify(counts[0])}; SQL statements by the server: ${queries.toLocaleString("en-US")}`);
+  await server.stop();
   await handle.close();
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) await main();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
+  try {
+    await main();
+  } finally {
+    killChildren();
+  }
+}

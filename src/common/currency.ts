@@ -31,7 +31,12 @@ export function currency(field: string, code: string): string {
 
 /** Digits of the minor unit: 2 for USD (cents), 0 for JPY, 3 for KWD. */
 export function minorDigits(iso: string): number {
-  const stripe = STRIPE_MINOR_DIGITS[iso];
-  if (stripe !== undefined) return stripe;
-  return new Intl.NumberFormat("en", { style: "currency", currency: iso }).resolvedOptions().maximumFractionDigits ?? 2;
+  const known = STRIPE_MINOR_DIGITS[iso] ?? digitsSeen.get(iso);
+  if (known !== undefined) return known;
+  // Intl's answer costs ~100 µs (a NumberFormat is built): asked once per currency.
+  const digits = new Intl.NumberFormat("en", { style: "currency", currency: iso }).resolvedOptions().maximumFractionDigits ?? 2;
+  digitsSeen.set(iso, digits);
+  return digits;
 }
+
+const digitsSeen = new Map<string, number>();

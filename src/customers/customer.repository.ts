@@ -2,7 +2,8 @@ import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, t
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
 import { CustomerOrder, type StakeholderRole } from "./customer.enums.js";
-import type { Executor } from "../db/client.js";
+import { queryRows, type Executor } from "../db/client.js";
+import { tableRows } from "../db/table-rows.js";
 import { affiliates, customerScores, customers, referrals, stakeholders } from "../db/schema/index.js";
 import { segmentCondition } from "../segments/segment.sql.js";
 import type { SegmentRule } from "../segments/segment.type.js";
@@ -19,15 +20,18 @@ export interface CustomerListFilter {
   minHealthScore?: number | null;
 }
 
+// One customer by key: every write path reads it (often twice), so it is hand-written SQL (table-rows.ts).
+const customerRows = tableRows(customers);
+
 export async function findCustomerById(ex: Executor, id: string, forUpdate = false): Promise<CustomerRow | undefined> {
-  const query = ex.select().from(customers).where(eq(customers.id, id));
-  const [row] = forUpdate ? await query.for("update") : await query;
-  return row;
+  const lock = forUpdate ? sql` for update` : sql``;
+  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${customerRows.columns} from ${customerRows.table} where id = ${id}${lock}`);
+  return row && customerRows.map(row);
 }
 
 export async function findCustomerByExternalId(ex: Executor, externalId: string): Promise<CustomerRow | undefined> {
-  const [row] = await ex.select().from(customers).where(eq(customers.externalId, externalId)).for("update");
-  return row;
+  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${customerRows.columns} from ${customerRows.table} where external_id = ${externalId} for update`);
+  return row && customerRows.map(row);
 }
 
 export const findCustomersByIds = (ex: Executor, ids: readonly string[]) =>

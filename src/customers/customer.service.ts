@@ -213,10 +213,15 @@ export async function recordPlanChange(
 /** recordPlanChange's work in the caller's transaction (values validated); the caller rescores (or queues) the customer. */
 export async function storePlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<CustomerRow> {
   const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+  return (await storePlanChangeOf(tx, customer, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
+}
+
+/** storePlanChange of a customer its caller has read, locked (for update), in `tx`: whether the current plan moved. */
+export async function storePlanChangeOf(tx: Transaction, customer: CustomerRow, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<boolean> {
   if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
   const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
   if (refusal) throw billingError(refusal);
-  return (await applyPlanChange(tx, customer.id, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
+  return applyPlanChange(tx, customer.id, values, now);
 }
 
 /**

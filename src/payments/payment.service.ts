@@ -174,8 +174,8 @@ export async function applyPayment(tx: Transaction, programCurrency: string, val
     status = "UPDATED";
     if (existing!.customerId !== payment.customerId) previousCustomerId = existing!.customerId;
   }
-  await linkWaitingRefunds(tx, payment);
-  await sumRefunds(tx, payment.id);
+  // A new payment has no refunds but those linked now: nothing to sum if none were.
+  if ((await linkWaitingRefunds(tx, payment)) > 0 || status === "UPDATED") await sumRefunds(tx, payment.id);
   await convertPayments(tx, programCurrency, { ids: [payment.id] });
   await queueScoreRefresh(tx, [payment.customerId, previousCustomerId].filter((id): id is string => id !== null), now);
   return { status, paymentId: payment.id, linked: payment.customerId !== null };

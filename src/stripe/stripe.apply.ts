@@ -2,7 +2,7 @@ import { AppError, ErrorCode } from "../common/errors.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { attributeReferral } from "../referrals/referral.service.js";
 import { attributeVisitor, type AttributionRule } from "../referrals/visitor-attribution.js";
-import { recordPayment, recordRefund } from "../payments/payment.service.js";
+import { applyPayment, recordRefund, validatePayment } from "../payments/payment.service.js";
 import { settleRefunds } from "../commissions/commission.service.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import type { CheckoutFact, InvoiceFact, RefundFact, StripeFact, SubscriptionFact } from "./stripe.events.js";
@@ -58,19 +58,26 @@ async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventR
   await recordInvoicePayment(work.tx, fact.id, fact.paymentIntentId, fact.chargeId);
   if (fact.amountMinor === 0) return applied("nothing paid (a zero invoice)");
   const mapping = fact.stripeCustomerId ? await findStripeCustomer(work.tx, fact.stripeCustomerId) : undefined;
-  await recordPayment(work.context, {
-    source: "STRIPE",
-    externalId: fact.id,
-    customerId: mapping?.customerId ?? null,
-    providerCustomerId: fact.stripeCustomerId,
-    amountCents: fact.amountMinor,
-    currency: fact.currency,
-    periodStart: fact.periodStart,
-    periodEnd: fact.periodEnd,
-    paidAt: fact.paidAt,
-    paymentIntentId: fact.paymentIntentId,
-    chargeId: fact.chargeId,
-  }, work.now);
+  // applyPayment in the event's own transaction (recordPayment would nest a savepoint: two
+  // more round trips for nothing, as a refusal fails the whole event anyway).
+  const values = validatePayment(
+    {
+      source: "STRIPE",
+      externalId: fact.id,
+      customerId: mapping?.customerId ?? null,
+      providerCustomerId: fact.stripeCustomerId,
+      amountCents: fact.amountMinor,
+      currency: fact.currency,
+      periodStart: fact.periodStart,
+      periodEnd: fact.periodEnd,
+      paidAt: fact.paidAt,
+      paymentIntentId: fact.paymentIntentId,
+      chargeId: fact.chargeId,
+    },
+    work.now,
+  );
+  const { status } = await applyPayment(work.tx, work.programCurrency, values, work.now);
+  if (status !== "DUPLICATE") work.context.changes.publish({ kind: "jobs" });
   if (mapping) return applied();
   return applied(`unlinked payment: no Advocate customer for Stripe customer ${fact.stripeCustomerId ?? "(none)"} yet; linked when it is known`, true);
 }

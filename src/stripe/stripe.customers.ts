@@ -5,7 +5,7 @@ import { toAppError } from "../common/errors.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
 import type { CustomerInput } from "../customers/customer.inputs.js";
-import { getCustomerOrThrow, markChurned, storeCustomer, storePlanChange, validateCustomerInput } from "../customers/customer.service.js";
+import { getCustomerOrThrow, markChurned, storeCustomer, storePlanChangeOf, validateCustomerInput } from "../customers/customer.service.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { linkProviderPayments } from "../payments/payment.service.js";
 import { findStripeCustomer, setBillingState, subscriptionsOfCustomer, upsertStripeCustomer, type StripeSubscriptionRow } from "./stripe.repository.js";
@@ -72,7 +72,8 @@ export async function linkStripeCustomer(work: EventWork, description: StripeCus
     now,
   );
   if (!mapping) {
-    await linkProviderPayments(context, description.stripeCustomerId, customer.id, now);
+    // In the event's transaction (the context would nest a savepoint); the change after commit.
+    if ((await linkProviderPayments(tx, description.stripeCustomerId, customer.id, now)) > 0) context.changes.publish({ kind: "jobs" });
     await applyBilling(work, customer.id);
   }
   return customer.id;
@@ -128,7 +129,8 @@ export async function applyBilling(work: EventWork, customerId: string): Promise
     return `re-activated${note}`;
   }
   if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return `plan unchanged${note}`;
-  await storePlanChange(tx, customerId, { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now) }, now);
+  // The customer is read and locked above: the plan change need not read it again.
+  await storePlanChangeOf(tx, customer, { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now) }, now);
   await queueRescoring(work, customerId);
   return `plan changed${note}`;
 }

@@ -1,95 +1,95 @@
-import { eq, inArray, or, sql } from "drizzle-orm";
-import type { Executor } from "../db/client.js";
-import { customers, stripeCustomers, stripeEvents, stripeInvoicePayments, stripeSubscriptions } from "../db/schema/index.js";
+import { sql } from "drizzle-orm";
+import { queryRows, type Executor } from "../db/client.js";
+import { tableRows } from "../db/table-rows.js";
+import { stripeCustomers, stripeEvents, stripeSubscriptions } from "../db/schema/index.js";
 import type { SubscriptionFact } from "./stripe.events.js";
+
+// Every statement of an event's transaction, hand-written (db/table-rows.ts): the webhook's
+// throughput is bounded by the CPU each statement costs (BENCHMARKS.md, "Stripe webhook").
 
 export type StripeEventRow = typeof stripeEvents.$inferSelect;
 export type StripeCustomerRow = typeof stripeCustomers.$inferSelect;
 export type StripeSubscriptionRow = typeof stripeSubscriptions.$inferSelect;
 
-export async function findStripeEvent(ex: Executor, id: string): Promise<StripeEventRow | undefined> {
-  const [row] = await ex.select().from(stripeEvents).where(eq(stripeEvents.id, id));
-  return row;
-}
+const customerRows = tableRows(stripeCustomers);
+const subscriptionRows = tableRows(stripeSubscriptions);
+const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null);
 
 /** Stores the event's row; false when its id is there already (a redelivery, or a concurrent one that committed first). */
-export async function insertStripeEvent(ex: Executor, row: typeof stripeEvents.$inferInsert): Promise<boolean> {
-  const inserted = await ex.insert(stripeEvents).values(row).onConflictDoNothing().returning({ id: stripeEvents.id });
+export async function insertStripeEvent(ex: Executor, row: Omit<StripeEventRow, "receivedAt"> & { receivedAt: Date }): Promise<boolean> {
+  const inserted = await queryRows<{ id: string }>(
+    ex,
+    sql`insert into stripe_events (id, type, livemode, created, api_version, received_at, outcome, reason)
+        values (${row.id}, ${row.type}, ${row.livemode}, ${iso(row.created)}::timestamptz, ${row.apiVersion}, ${iso(row.receivedAt)}::timestamptz, ${row.outcome}, ${row.reason})
+        on conflict (id) do nothing returning id`,
+  );
   return inserted.length > 0;
 }
 
 export async function setStripeEventOutcome(ex: Executor, id: string, outcome: string, reason: string | null): Promise<void> {
-  await ex.update(stripeEvents).set({ outcome, reason }).where(eq(stripeEvents.id, id));
+  await ex.execute(sql`update stripe_events set outcome = ${outcome}, reason = ${reason} where id = ${id}`);
 }
 
 export async function findStripeCustomer(ex: Executor, id: string): Promise<StripeCustomerRow | undefined> {
-  const [row] = await ex.select().from(stripeCustomers).where(eq(stripeCustomers.id, id)).for("update");
-  return row;
+  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${customerRows.columns} from stripe_customers where id = ${id} for update`);
+  return row && customerRows.map(row);
 }
 
-export async function upsertStripeCustomer(ex: Executor, row: typeof stripeCustomers.$inferInsert, now: Date): Promise<void> {
-  await ex
-    .insert(stripeCustomers)
-    .values({ ...row, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: stripeCustomers.id,
-      set: { email: row.email, name: row.name, versionAt: row.versionAt, livemode: row.livemode, updatedAt: now },
-    });
+export async function upsertStripeCustomer(ex: Executor, row: Omit<StripeCustomerRow, "createdAt" | "updatedAt">, now: Date): Promise<void> {
+  await ex.execute(
+    sql`insert into stripe_customers (id, customer_id, email, name, livemode, version_at, created_at, updated_at)
+        values (${row.id}, ${row.customerId}, ${row.email}, ${row.name}, ${row.livemode}, ${iso(row.versionAt)}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz)
+        on conflict (id) do update set email = excluded.email, name = excluded.name, version_at = excluded.version_at,
+          livemode = excluded.livemode, updated_at = excluded.updated_at`,
+  );
 }
 
 export async function findSubscription(ex: Executor, id: string): Promise<StripeSubscriptionRow | undefined> {
-  const [row] = await ex.select().from(stripeSubscriptions).where(eq(stripeSubscriptions.id, id)).for("update");
-  return row;
+  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${subscriptionRows.columns} from stripe_subscriptions where id = ${id} for update`);
+  return row && subscriptionRows.map(row);
 }
 
 export async function upsertSubscription(ex: Executor, fact: SubscriptionFact, versionAt: Date, now: Date): Promise<void> {
-  const values = {
-    stripeCustomerId: fact.stripeCustomerId,
-    status: fact.status,
-    plan: fact.plan,
-    mrrMinor: fact.mrrMinor,
-    currency: fact.currency,
-    startedAt: fact.startedAt,
-    trialEnd: fact.trialEnd,
-    endedAt: fact.endedAt,
-    versionAt,
-    updatedAt: now,
-  };
-  await ex
-    .insert(stripeSubscriptions)
-    .values({ id: fact.id, ...values, createdAt: now })
-    // Two deliveries racing past the version check: the newer state is the one that stays.
-    .onConflictDoUpdate({ target: stripeSubscriptions.id, set: values, setWhere: sql`${stripeSubscriptions.versionAt} <= excluded.version_at` });
+  await ex.execute(
+    sql`insert into stripe_subscriptions (id, stripe_customer_id, status, plan, mrr_minor, currency, started_at, trial_end, ended_at, version_at, created_at, updated_at)
+        values (${fact.id}, ${fact.stripeCustomerId}, ${fact.status}, ${fact.plan}, ${fact.mrrMinor}, ${fact.currency}, ${iso(fact.startedAt)}::timestamptz,
+          ${iso(fact.trialEnd)}::timestamptz, ${iso(fact.endedAt)}::timestamptz, ${iso(versionAt)}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz)
+        on conflict (id) do update set stripe_customer_id = excluded.stripe_customer_id, status = excluded.status, plan = excluded.plan,
+          mrr_minor = excluded.mrr_minor, currency = excluded.currency, started_at = excluded.started_at, trial_end = excluded.trial_end,
+          ended_at = excluded.ended_at, version_at = excluded.version_at, updated_at = excluded.updated_at
+        -- Two deliveries racing past the version check: the newer state is the one that stays.
+        where stripe_subscriptions.version_at <= excluded.version_at`,
+  );
 }
 
 /** The subscriptions of every Stripe customer linked to this Advocate customer (one company may pay through several). */
-export const subscriptionsOfCustomer = (ex: Executor, customerId: string) =>
-  ex
-    .select({ subscription: stripeSubscriptions })
-    .from(stripeSubscriptions)
-    .innerJoin(stripeCustomers, eq(stripeCustomers.id, stripeSubscriptions.stripeCustomerId))
-    .where(eq(stripeCustomers.customerId, customerId))
-    .then((rows) => rows.map((r) => r.subscription));
+export async function subscriptionsOfCustomer(ex: Executor, customerId: string): Promise<StripeSubscriptionRow[]> {
+  const rows = await queryRows<Record<string, unknown>>(
+    ex,
+    sql`select ${subscriptionRows.columns} from stripe_subscriptions
+        join stripe_customers on stripe_customers.id = stripe_subscriptions.stripe_customer_id
+        where stripe_customers.customer_id = ${customerId}`,
+  );
+  return rows.map(subscriptionRows.map);
+}
 
 /** Remembers which invoice a PaymentIntent (or a charge without one) paid. */
 export async function recordInvoicePayment(ex: Executor, invoiceId: string, paymentIntentId: string | null, chargeId: string | null): Promise<void> {
   const paymentId = paymentIntentId ?? chargeId;
   if (paymentId === null) return;
-  await ex
-    .insert(stripeInvoicePayments)
-    .values({ paymentId, invoiceId, chargeId })
-    .onConflictDoUpdate({ target: stripeInvoicePayments.paymentId, set: { invoiceId, chargeId: sql`coalesce(excluded.charge_id, ${stripeInvoicePayments.chargeId})` } });
+  await ex.execute(
+    sql`insert into stripe_invoice_payments (payment_id, invoice_id, charge_id) values (${paymentId}, ${invoiceId}, ${chargeId})
+        on conflict (payment_id) do update set invoice_id = excluded.invoice_id, charge_id = coalesce(excluded.charge_id, stripe_invoice_payments.charge_id)`,
+  );
 }
 
 /** The invoice a charge paid, through its PaymentIntent or its own id; null: not known (yet). */
 export async function findInvoiceOfPayment(ex: Executor, paymentIntentId: string | null, chargeId: string): Promise<string | null> {
-  const ids = [paymentIntentId, chargeId].filter((id): id is string => id !== null);
-  const [row] = await ex
-    .select({ invoiceId: stripeInvoicePayments.invoiceId })
-    .from(stripeInvoicePayments)
-    .where(or(inArray(stripeInvoicePayments.paymentId, ids), eq(stripeInvoicePayments.chargeId, chargeId)))
-    .limit(1);
-  return row?.invoiceId ?? null;
+  const [row] = await queryRows<{ invoice_id: string }>(
+    ex,
+    sql`select invoice_id from stripe_invoice_payments where payment_id in (${paymentIntentId ?? chargeId}, ${chargeId}) or charge_id = ${chargeId} limit 1`,
+  );
+  return row?.invoice_id ?? null;
 }
 
 /** The billing fields Stripe keeps on a customer (its plan and MRR move through the billing history instead). */
@@ -99,8 +99,9 @@ export async function setBillingState(
   values: { billingStatus: string | null; trialEndsAt: Date | null; plan?: string },
   now: Date,
 ): Promise<void> {
-  await ex
-    .update(customers)
-    .set({ ...values, updatedAt: now })
-    .where(eq(customers.id, customerId));
+  const plan = values.plan === undefined ? sql`plan` : sql`${values.plan}`;
+  await ex.execute(
+    sql`update customers set billing_status = ${values.billingStatus}, trial_ends_at = ${iso(values.trialEndsAt)}::timestamptz, plan = ${plan},
+          updated_at = ${iso(now)}::timestamptz where id = ${customerId}`,
+  );
 }
