@@ -7,4 +7,6 @@
 export enum ServerKeyScope {
   /** reportConversion: "visitor V became customer X". */
   CONVERSIONS = "CONVERSIONS",
+  /** The analytics pipeline's calls: /v1/batch, /v1/track, /v1/identify, /v1/group, /v1/page, /v1/screen. */
+  INGESTION = "INGESTION",
 }

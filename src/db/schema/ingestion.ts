@@ -1,4 +1,4 @@
-import { index, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, date, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { id, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 
@@ -35,5 +35,29 @@ export const customerActions = pgTable(
     // A customer's first actions (milestones) are read by customer and time.
     index("customer_actions_customer_at_idx").on(t.customerId, t.at),
     index("customer_actions_name_idx").on(t.name),
+  ],
+);
+
+/**
+ * Product events rolled up as they arrive, one row per customer, event name and UTC day: storage
+ * grows with customers × event names × days, not with events. `events` is the number of events,
+ * `users` the distinct users who sent them that day (as reported by a counted action, or counted
+ * by ingestion), 0 when unknown.
+ */
+export const productActivityDaily = pgTable(
+  "product_activity_daily",
+  {
+    customerId: uuid("customer_id")
+      .notNull()
+      .references(() => customers.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    events: bigint("events", { mode: "number" }).notNull(),
+    users: integer("users").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.customerId, t.name, t.day] }),
+    // Behavioural features and training read every customer's window of days at once.
+    index("product_activity_daily_day_idx").on(t.day),
   ],
 );
