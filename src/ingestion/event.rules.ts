@@ -18,7 +18,8 @@ interface Base {
 
 export type IngestEvent =
   | (Base & { type: "usage"; activeUsers: number; licensedSeats: number })
-  | (Base & { type: "action"; name: string })
+  /** count: how many times (a warehouse's daily line, default 1); users: distinct users among them, null when not said. */
+  | (Base & { type: "action"; name: string; count: number; users: number | null })
   | (Base & { type: "nps"; score: number })
   | (Base & { type: "csat"; score: number })
   | (Base & { type: "ticket" })
@@ -52,6 +53,8 @@ export interface RefundFields {
 export type Checked = { ok: true; event: IngestEvent } | { ok: false; id: string | null; reason: string };
 
 const ACTION_NAME = /^[a-z0-9][a-z0-9_.:-]{0,99}$/;
+/** Most events one counted action line may stand for (a day of one event name of one customer). */
+export const MAX_ACTION_COUNT = 1_000_000_000;
 
 /**
  * Every string an event carries goes through here: one the database cannot hold (a NUL byte, a
@@ -142,7 +145,10 @@ export function checkEvent(raw: unknown, now: Date): Checked {
       case "action": {
         const name = text(r, "name", 100).toLowerCase();
         if (!ACTION_NAME.test(name)) throw new Error("name: letters, digits, and _ . : - only");
-        return { ok: true, event: { ...base, type: "action", name } };
+        const count = r.count == null ? 1 : integer(r, "count", 1, MAX_ACTION_COUNT);
+        const users = r.users == null ? null : integer(r, "users", 0, v.LIMITS.seats);
+        if (users !== null && users > count) throw new Error("users: must not be more than count (each user sent at least one of the events)");
+        return { ok: true, event: { ...base, type: "action", name, count, users } };
       }
       case "nps":
         return { ok: true, event: { ...base, type: "nps", score: integer(r, "score", 0, 10) } };

@@ -29,7 +29,7 @@ export class JourneyConditionInput {
   @Field(() => ID, { nullable: true })
   notInSegmentId?: string | null;
 
-  @Field(() => String, { nullable: true, description: "A product action (customer_actions name)." })
+  @Field(() => String, { nullable: true, description: "A product action (an `action` event name, as product activity records it)." })
   milestoneReached?: string | null;
 
   @Field(() => String, { nullable: true })

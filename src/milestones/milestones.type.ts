@@ -29,6 +29,6 @@ export class MilestoneProgress {
   @Field(() => Boolean)
   reached: boolean;
 
-  @Field(() => Date, { nullable: true, description: "When the customer first took the action." })
+  @Field(() => Date, { nullable: true, description: "When the customer first took the action: the start (UTC) of the first day product activity records it." })
   reachedAt: Date | null;
 }

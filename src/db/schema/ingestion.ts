@@ -1,5 +1,5 @@
 import { bigint, date, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
-import { id, timestamptz } from "./columns.js";
+import { timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 
 /**
@@ -18,24 +18,6 @@ export const ingestedEvents = pgTable(
     receivedAt: timestamptz("received_at").notNull().defaultNow(),
   },
   (t) => [index("ingested_events_customer_idx").on(t.customerId)],
-);
-
-/** A named product action a customer took (invited_teammate, connected_integration, …). */
-export const customerActions = pgTable(
-  "customer_actions",
-  {
-    id: id(),
-    customerId: uuid("customer_id")
-      .notNull()
-      .references(() => customers.id, { onDelete: "cascade" }),
-    name: text("name").notNull(),
-    at: timestamptz("at").notNull(),
-  },
-  (t) => [
-    // A customer's first actions (milestones) are read by customer and time.
-    index("customer_actions_customer_at_idx").on(t.customerId, t.at),
-    index("customer_actions_name_idx").on(t.name),
-  ],
 );
 
 /**
