@@ -113,11 +113,12 @@ export function binomial(rng: Random, n: number, p: number): number {
 }
 
 /** A new customer: plan, seats and term drawn from the plan mix, value from N(0, 0.8²). */
-export function newAccount(seed: string, index: number, signupDay: number): Account {
+export function newAccount(seed: string, index: number, signupDay: number, forcedTerm?: number): Account {
   const rng = new Random(`${seed}:account:${index}`);
   const plan = rng.weighted(PLANS.map((p) => [p, p.share] as const));
   const seats = rng.int(plan.minSeats, plan.maxSeats);
-  const termMonths = rng.weighted(plan.terms.map(([t, w]) => [t as number, w as number] as const));
+  const drawn = rng.weighted(plan.terms.map(([t, w]) => [t as number, w as number] as const));
+  const termMonths = forcedTerm ?? drawn;
   const mu = rng.normal(0, 0.8);
   // New customers start below their long-run value (onboarding) and converge.
   const v = mu - 0.4 + rng.normal(0, 0.3);

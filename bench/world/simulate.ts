@@ -27,6 +27,10 @@ export interface WorldOptions {
   churn?: ChurnParameters;
   /** Monte Carlo paths per customer for the true probability. */
   truthPaths?: number;
+  /** Every customer on this contract term (months) instead of its plan's mix. */
+  termMonths?: number;
+  /** Only these product events are written (the world itself is the same): smaller files for tests. */
+  eventNames?: readonly string[];
 }
 
 export interface CustomerRow {
@@ -66,14 +70,16 @@ export class World {
   readonly accounts: Account[];
   readonly truth: TruthRow[] = [];
   readonly stats: WorldStats;
-  private readonly o: Required<WorldOptions>;
+  private readonly o: Required<Omit<WorldOptions, "eventNames" | "termMonths">>;
+  private readonly written: boolean[];
   private readonly day0: number;
 
   constructor(options: WorldOptions) {
     this.o = { horizonDays: 90, periodDays: 1, perEvent: false, volume: 1, churn: DEFAULT_CHURN, truthPaths: 400, ...options };
     this.day0 = this.o.until.getTime() - this.o.days * DAY_MS;
+    this.written = EVENTS.map((e) => options.eventNames?.includes(e.name) ?? true);
     const signups = new Random(`${this.o.seed}:signups`);
-    this.accounts = Array.from({ length: this.o.customers }, (_, i) => newAccount(this.o.seed, i, Math.floor(signups.next() * (this.o.days - 30))));
+    this.accounts = Array.from({ length: this.o.customers }, (_, i) => newAccount(this.o.seed, i, Math.floor(signups.next() * (this.o.days - 30)), options.termMonths));
     this.stats = { customers: this.o.customers, lines: 0, productEvents: 0, churnedBeforeUntil: 0, activeAtUntil: 0, churnedInHorizon: 0 };
   }
 
@@ -145,6 +151,7 @@ export class World {
           const count = poisson(rng, mean);
           if (count === 0) continue;
           const distinct = Math.min(count, active, Math.max(1, binomial(rng, active, 1 - Math.exp(-mean / active))));
+          if (!this.written[k]) continue;
           if (this.o.perEvent) {
             yield* this.rawEvents(id, e.name, date, d, count, clocks[i]!);
             continue;

@@ -1,11 +1,13 @@
 import type { CustomerFeatures } from "./features.js";
 import type { Health } from "./health.js";
 
-// Logistic regression in a few dozen lines: 11 features and at most ~100k examples train in
-// well under a second with batch gradient descent, so a numeric library would add weight and
-// nothing else. Features are standardized; missing values become the mean (0 after
-// standardizing) plus a "missing" indicator, so the model can learn what silence means.
+// Logistic regression in a few dozen lines (why not a library: churn.service.ts). Every feature
+// is named, and a model is its list of named weights, so which features it uses (the CS ones
+// below, and the behavioural ones chosen from the data at training) is the model's own business.
+// Features are standardized; a missing value becomes the mean (0 after standardizing), and a
+// "missing" indicator lets the model learn what silence means.
 
+/** The customer-success features, from features.repository.ts. */
 export const FEATURE_NAMES = [
   "usageRatio",
   "usageMissing",
@@ -20,8 +22,9 @@ export const FEATURE_NAMES = [
   "retentionCostRatio",
 ] as const;
 
-export function featureVector(f: CustomerFeatures): number[] {
-  return [
+/** The CS features of a customer by name (NaN: missing). */
+export function csFeatures(f: CustomerFeatures): Map<string, number> {
+  const values = [
     f.usageRatio ?? NaN,
     f.usageRatio === null ? 1 : 0,
     f.nps ?? NaN,
@@ -34,11 +37,17 @@ export function featureVector(f: CustomerFeatures): number[] {
     Math.log1p(f.mrrCents / 100),
     f.mrrCents > 0 ? Math.min(2, f.retentionCostCents / f.mrrCents) : f.retentionCostCents > 0 ? 2 : 0,
   ];
+  return new Map(FEATURE_NAMES.map((name, j) => [name, values[j]!]));
 }
 
+/** The vector a model reads, in the order of its names: a feature not computed is missing (NaN). */
+export const vectorFor = (names: readonly string[], features: ReadonlyMap<string, number>) => names.map((name) => features.get(name) ?? NaN);
+
 export interface LogisticModel {
+  /** What each weight multiplies. */
+  names: readonly string[];
   intercept: number;
-  /** One weight per FEATURE_NAMES entry, on standardized features. */
+  /** One weight per name, on standardized features. */
   weights: number[];
   means: number[];
   stds: number[];
@@ -56,15 +65,48 @@ export function predict(model: LogisticModel, x: readonly number[]): number {
 }
 
 export interface TrainOptions {
+  /** Newton steps at most; it stops earlier once no weight moves by more than 1e-9. */
   iterations?: number;
-  learningRate?: number;
-  /** L2 penalty: keeps weights finite when a feature separates the classes perfectly. */
+  /** L2 penalty (on the mean log-loss): keeps weights finite when a feature separates the classes perfectly. */
   l2?: number;
 }
 
-/** Fits by batch gradient descent on the mean log-loss; deterministic for the same data. */
-export function trainLogistic(xs: readonly number[][], ys: readonly number[], options: TrainOptions = {}): LogisticModel {
-  const { iterations = 400, learningRate = 0.5, l2 = 0.001 } = options;
+/** Solves A x = b for a symmetric positive definite A (Cholesky); A is overwritten. */
+function solveSpd(a: number[][], b: number[]): number[] {
+  const n = b.length;
+  for (let j = 0; j < n; j++) {
+    let d = a[j]![j]!;
+    for (let k = 0; k < j; k++) d -= a[j]![k]! ** 2;
+    const l = Math.sqrt(Math.max(d, 1e-12));
+    a[j]![j] = l;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i]![j]!;
+      for (let k = 0; k < j; k++) s -= a[i]![k]! * a[j]![k]!;
+      a[i]![j] = s / l;
+    }
+  }
+  const y = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    let s = b[i]!;
+    for (let k = 0; k < i; k++) s -= a[i]![k]! * y[k]!;
+    y[i] = s / a[i]![i]!;
+  }
+  const x = new Array<number>(n);
+  for (let i = n - 1; i >= 0; i--) {
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= a[k]![i]! * x[k]!;
+    x[i] = s / a[i]![i]!;
+  }
+  return x;
+}
+
+/**
+ * Fits by Newton's method (iteratively reweighted least squares) on the mean log-loss plus an L2
+ * penalty: the exact optimum in a handful of steps, whatever the correlation between features
+ * (gradient descent crawled along correlated ones), and deterministic for the same data.
+ */
+export function trainLogistic(xs: readonly number[][], ys: readonly number[], options: TrainOptions = {}, names: readonly string[] = []): LogisticModel {
+  const { iterations = 30, l2 = 0.001 } = options;
   const n = xs.length;
   const d = xs[0]?.length ?? 0;
   const means = new Array<number>(d).fill(0);
@@ -76,25 +118,42 @@ export function trainLogistic(xs: readonly number[][], ys: readonly number[], op
     means[j] = mean;
     stds[j] = Math.sqrt(variance) || 1;
   }
-  const z = xs.map((x) => standardize(x, { means, stds }));
-  const weights = new Array<number>(d).fill(0);
-  let intercept = 0;
-  const gradient = new Array<number>(d);
-  for (let iter = 0; iter < iterations; iter++) {
-    gradient.fill(0);
-    let gradIntercept = 0;
+  // Column 0 is the intercept (not penalized), then the standardized features.
+  const z = xs.map((x) => [1, ...standardize(x, { means, stds })]);
+  const p = d + 1;
+  const beta = new Array<number>(p).fill(0);
+  for (let iter = 0; iter < iterations && n > 0; iter++) {
+    const gradient = new Array<number>(p).fill(0);
+    const hessian = Array.from({ length: p }, () => new Array<number>(p).fill(0));
     for (let i = 0; i < n; i++) {
       const row = z[i]!;
-      let s = intercept;
-      for (let j = 0; j < d; j++) s += row[j]! * weights[j]!;
-      const err = sigmoid(s) - ys[i]!;
-      gradIntercept += err;
-      for (let j = 0; j < d; j++) gradient[j] += err * row[j]!;
+      let s = 0;
+      for (let j = 0; j < p; j++) s += row[j]! * beta[j]!;
+      const q = sigmoid(s);
+      const err = q - ys[i]!;
+      const w = Math.max(q * (1 - q), 1e-10);
+      for (let j = 0; j < p; j++) {
+        const rj = row[j]!;
+        gradient[j] += err * rj;
+        const hj = hessian[j]!;
+        const wr = w * rj;
+        for (let k = 0; k <= j; k++) hj[k] += wr * row[k]!;
+      }
     }
-    intercept -= (learningRate * gradIntercept) / n;
-    for (let j = 0; j < d; j++) weights[j] -= learningRate * (gradient[j]! / n + l2 * weights[j]!);
+    for (let j = 0; j < p; j++) {
+      gradient[j] = gradient[j]! / n + (j > 0 ? l2 * beta[j]! : 0);
+      for (let k = 0; k <= j; k++) hessian[j]![k] = hessian[j]![k]! / n + (j === k && j > 0 ? l2 : 0);
+      for (let k = 0; k < j; k++) hessian[k]![j] = hessian[j]![k]!;
+    }
+    const step = solveSpd(hessian, gradient);
+    let moved = 0;
+    for (let j = 0; j < p; j++) {
+      beta[j] -= step[j]!;
+      moved = Math.max(moved, Math.abs(step[j]!));
+    }
+    if (moved < 1e-9) break;
   }
-  return { intercept, weights, means, stds };
+  return { names, intercept: beta[0]!, weights: beta.slice(1), means, stds };
 }
 
 /** Area under the ROC curve: the chance a random positive scores above a random negative. */
@@ -124,9 +183,13 @@ export function heuristicChurnRisk(health: Health): number {
   return 0.02 + 0.9 * deficit * deficit;
 }
 
-/** Churn risk for one customer: 1 once churned, else the model's (or the heuristic's) estimate. */
-export function churnRisk(f: CustomerFeatures, health: Health, model: LogisticModel | null): number {
+/**
+ * Churn risk for one customer: 1 once churned, else the model's (or the heuristic's) estimate;
+ * `extra` holds the named features beyond the CS ones (behaviour, contract) the model may read.
+ */
+export function churnRisk(f: CustomerFeatures, health: Health, model: LogisticModel | null, extra?: ReadonlyMap<string, number>): number {
   if (f.status === "CHURNED") return 1;
-  const p = model ? predict(model, featureVector(f)) : heuristicChurnRisk(health);
+  const features = extra ? new Map([...csFeatures(f), ...extra]) : csFeatures(f);
+  const p = model ? predict(model, vectorFor(model.names, features)) : heuristicChurnRisk(health);
   return Math.round(p * 10_000) / 10_000;
 }

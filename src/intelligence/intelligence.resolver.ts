@@ -11,6 +11,8 @@ import { affiliateCandidates, patternCounts, topCustomers } from "./intelligence
 import { rankSuccessPatterns } from "./patterns.js";
 import { findActiveChurnModel, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
 import { trainChurnModel } from "./churn.service.js";
+import { HORIZON_DAYS } from "./churn.training.js";
+import { eventNamesOf } from "./model-features.js";
 import { advocacyReasons } from "./advocacy.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 
@@ -21,7 +23,8 @@ function limitArg(limit: number): number {
 }
 
 function toChurnModel(row: ChurnModelRow): ChurnModel {
-  return { ...row, features: row.features.map(({ name, weight }) => ({ name, weight })) };
+  const features = row.features.map(({ name, weight, mean, std }) => ({ name, weight, mean, std }));
+  return { ...row, features, horizonDays: HORIZON_DAYS, eventNames: eventNamesOf(features.map((f) => f.name)) };
 }
 
 async function scoresOf(customer: Customer, { loaders }: Context): Promise<ScoreRow> {

@@ -4,7 +4,8 @@ import type { Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
-import { churnRisk, FEATURE_NAMES, type LogisticModel } from "./churn-model.js";
+import { churnRisk, type LogisticModel } from "./churn-model.js";
+import { eventNamesOf, loadModelFeatures } from "./model-features.js";
 import { DAY_MS, type CustomerFeatures } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1 } from "./health.js";
@@ -14,10 +15,9 @@ import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow }
 export const TREND_DAYS = 30;
 
 export function toLogisticModel(row: ChurnModelRow): LogisticModel {
-  // Weights are stored by name, so a model trained before a feature was added still loads.
-  const byName = new Map(row.features.map((f) => [f.name, f]));
-  const pick = (key: "weight" | "mean" | "std", fallback: number) => FEATURE_NAMES.map((name) => byName.get(name)?.[key] ?? fallback);
-  return { intercept: row.intercept, weights: pick("weight", 0), means: pick("mean", 0), stds: pick("std", 1) };
+  // Weights are stored by name: the model reads the features it names, whatever the version.
+  const f = row.features;
+  return { names: f.map((x) => x.name), intercept: row.intercept, weights: f.map((x) => x.weight), means: f.map((x) => x.mean), stds: f.map((x) => x.std || 1) };
 }
 
 /** Scores of one customer from its features now and 30 days ago: pure, for services and benchmarks. */
@@ -27,6 +27,7 @@ export function scoreCustomer(
   model: { version: number; model: LogisticModel } | null,
   config: ScoringConfig,
   computedAt: Date,
+  modelFeatures?: ReadonlyMap<string, number>,
 ): ScoreRow {
   const health = computeHealth(now, config);
   const trend = before && before.tenureDays > 0 ? round1(health.score - computeHealth(before, config).score) : null;
@@ -38,7 +39,7 @@ export function scoreCustomer(
     healthBreakdown: health.breakdown,
     healthTrend: trend,
     advocacyScore: computeAdvocacy(now, health),
-    churnRisk: churnRisk(now, health, model?.model ?? null),
+    churnRisk: churnRisk(now, health, model?.model ?? null, modelFeatures),
     churnModelVersion: model && now.status !== "CHURNED" ? model.version : null,
     successful: isSuccessful(now, health, config),
     usageRatio: now.usageRatio,
@@ -61,7 +62,8 @@ export async function activeModel(ex: Executor): Promise<ModelInUse> {
 
 /**
  * Computes the scores of these customers as of `now`, without storing them: three statements
- * whatever the number of customers (model, features now and 30 days back).
+ * whatever the number of customers (model, features now and 30 days back), a fourth for the
+ * behavioural features when the model reads some.
  */
 export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, scoring: ScoringConfig, model?: ModelInUse): Promise<ScoreRow[]> {
   if (customerIds.length === 0) return [];
@@ -72,9 +74,10 @@ export async function computeScores(ex: Executor, customerIds: readonly string[]
     ...customerIds.map((customerId) => ({ customerId, asOf: before })),
   ]);
   const past = new Map(features.filter((f) => f.asOf.getTime() === before.getTime()).map((f) => [f.customerId, f]));
-  return features
-    .filter((f) => f.asOf.getTime() === now.getTime())
-    .map((f) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now));
+  const eventNames = inUse ? eventNamesOf(inUse.model.names) : [];
+  const current = features.filter((f) => f.asOf.getTime() === now.getTime());
+  const extra = eventNames.length > 0 ? await loadModelFeatures(ex, current.map((f) => ({ customerId: f.customerId, asOf: now })), eventNames) : [];
+  return current.map((f, i) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now, extra[i]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, smallint, serial, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, doublePrecision, index, integer, jsonb, pgEnum, pgTable, smallint, serial, text, uuid } from "drizzle-orm/pg-core";
 import { enumValues, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 import { HealthBand } from "../../intelligence/intelligence.enums.js";
@@ -55,7 +55,15 @@ export const churnModels = pgTable("churn_models", {
   trainedAt: timestamptz("trained_at").notNull().defaultNow(),
   examples: integer("examples").notNull(),
   positives: integer("positives").notNull(),
+  /** On customers held out by id (a seeded hash of the external id). */
   auc: doublePrecision("auc"),
+  /** Forward in time: trained before forward_cutoff, scored on the observation dates after it. */
+  forwardAuc: doublePrecision("forward_auc"),
+  /** Why forward_auc is null (too little history after or before the cut-off). */
+  forwardAucNote: text("forward_auc_note"),
+  forwardCutoff: timestamptz("forward_cutoff"),
+  /** Observation dates the examples were drawn at (0: a model of the former single-moment design). */
+  observationDates: integer("observation_dates").notNull().default(0),
   intercept: doublePrecision("intercept").notNull(),
   /** Feature name → weight (standardized), with the means and deviations used to standardize. */
   features: jsonb("features").$type<{ name: string; weight: number; mean: number; std: number }[]>().notNull(),

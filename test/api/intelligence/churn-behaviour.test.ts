@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { importCustomersCsv, importEventsNdjson } from "../../../src/ingestion/import.service.js";
+import { writeWorld, type WorldFiles } from "../../../bench/world/write.js";
+import { startTestApp, type TestApp } from "../../helpers/app.js";
+
+// The churn model learns from behaviour: a simulated world (bench/world) where a hidden value
+// drives both how much customers use the product's key actions and whether they leave, loaded
+// through the bulk import as a company would, trained with trainChurnModel.
+
+// The history ends today: training's observation dates count back from the real clock.
+const today = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000);
+const MODEL = `{ version examples positives auc forwardAuc forwardAucNote forwardCutoff observationDates horizonDays eventNames features { name weight mean std } }`;
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "advocate-world-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh app with the world's files imported. */
+async function load(world: WorldFiles): Promise<TestApp> {
+  const t = await startTestApp();
+  const customers = await importCustomersCsv(t.app.serviceContext, world.customers);
+  expect(customers.rejected).toBe(0);
+  const events = await importEventsNdjson(t.app.serviceContext, world.events);
+  expect(events.errors).toEqual([]);
+  return t;
+}
+
+const world = (name: string, customers: number, days: number) =>
+  writeWorld(join(dir, name), {
+    seed: name,
+    customers,
+    days,
+    until: today,
+    // Weekly rolled-up lines of three events keep the files small (the world is the same), and
+    // month-to-month contracts make behaviour, not the renewal calendar, what decides churn.
+    periodDays: 7,
+    eventNames: ["report_created", "page_viewed", "data_exported"],
+    termMonths: 1,
+    churn: { churnShift: 0.8, valueEffect: 2 },
+  });
+
+describe("churn model on behaviour", () => {
+  let big: WorldFiles;
+  let first: TestApp;
+  let model: any;
+
+  beforeAll(async () => {
+    big = await world("usage-drives-churn", 300, 540);
+    first = await load(big);
+    const res = await first.admin(`mutation { trainChurnModel ${MODEL} }`);
+    expect(res.errors).toBeUndefined();
+    model = res.data!.trainChurnModel;
+  }, 300_000);
+  afterAll(() => first?.close());
+
+  it("learns the behavioural signal: forward in time and on held-out customers it ranks churners well above chance", () => {
+    expect(model.observationDates).toBeGreaterThan(10);
+    expect(model.horizonDays).toBe(90);
+    expect(model.forwardAucNote).toBeNull();
+    expect(new Date(model.forwardCutoff).getTime()).toBeLessThan(today.getTime() - 90 * 86_400_000);
+    expect(model.forwardAuc).toBeGreaterThan(0.65);
+    expect(model.auc).toBeGreaterThan(0.65);
+  });
+
+  it("chooses the event names from the data and names every weight; key actions protect, exports warn", async () => {
+    expect([...model.eventNames].sort()).toEqual(["data_exported", "page_viewed", "report_created"]);
+    const names = model.features.map((f: any) => f.name);
+    expect(names).toEqual(expect.arrayContaining(["usageRatio", "nps", "event:report_created:perUser28d", "event:report_created:change28d", "event:data_exported:activeDays28d"]));
+    expect(model.features.every((f: any) => Number.isFinite(f.weight) && Number.isFinite(f.mean) && f.std > 0)).toBe(true);
+    const weight = (name: string) => model.features.find((f: any) => f.name === name).weight;
+    // The world: reports per user rise with the value that keeps customers; exports grow as it falls.
+    expect(weight("event:report_created:perUser28d")).toBeLessThan(0);
+    expect(weight("event:report_created:change28d")).toBeLessThan(0);
+    expect(weight("event:data_exported:activeDays28d")).toBeGreaterThan(0);
+    expect((await first.admin(`{ churnModel ${MODEL} }`)).data!.churnModel).toEqual(model);
+  });
+
+  it("is deterministic: a second load of the same files trains the same model", async () => {
+    const second = await load(big);
+    try {
+      const again = (await second.admin(`mutation { trainChurnModel ${MODEL} }`)).data!.trainChurnModel;
+      expect({ ...again, version: model.version }).toEqual(model);
+    } finally {
+      await second.close();
+    }
+  }, 300_000);
+
+  it("says so while a forward AUC cannot be measured yet", async () => {
+    const young = await load(await world("young-company", 200, 220));
+    try {
+      const res = await young.admin(`mutation { trainChurnModel ${MODEL} }`);
+      expect(res.errors).toBeUndefined();
+      const m = res.data!.trainChurnModel;
+      expect(m.forwardAuc).toBeNull();
+      expect(m.forwardAucNote).toMatch(/not measurable yet/);
+      expect(m.positives).toBeGreaterThanOrEqual(20);
+    } finally {
+      await young.close();
+    }
+  }, 300_000);
+});
