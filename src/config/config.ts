@@ -74,6 +74,15 @@ export interface WebhookOptions {
   maxBytes: number;
 }
 
+/** The Segment-compatible /v1/* routes (README, "Segment-compatible ingestion"). */
+export interface SegmentOptions {
+  /** SEGMENT_ACCOUNT_TRAIT: the trait (a dotted path) naming an event's account when neither context.groupId nor properties.groupId does. */
+  accountTrait: string;
+  /** SEGMENT_DEDUP_HOURS, SEGMENT_DEDUP_MAX_IDS: messageIds are remembered this long, and at most this many. */
+  dedupHours: number;
+  dedupMaxIds: number;
+}
+
 /** POST /webhooks/stripe and the demo checkout (README, "Stripe"). */
 export interface StripeOptions {
   /** STRIPE_WEBHOOK_SECRET, comma-separated: the endpoint's signing secrets (whsec_…; two while rolling one); none: the endpoint answers 503. */
@@ -179,6 +188,7 @@ export interface AppConfig {
   commissionLedgerHours: number;
   /** POST /webhooks/events. */
   webhook: WebhookOptions;
+  segment: SegmentOptions;
   stripe: StripeOptions;
   email: EmailOptions;
   graphqlLimits: GraphQLLimits;
@@ -233,6 +243,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     program: { holdDays: 30, targetRoi: 3, siteUrl: `${localUrl}/demo/landing`, currency: DEFAULT_PROGRAM_CURRENCY },
     commissionLedgerHours: 6,
     webhook: { secrets: [], maxBytes: 1024 * 1024 },
+    segment: { accountTrait: "company.id", dedupHours: 24, dedupMaxIds: 10_000_000 },
     stripe: { webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: !production },
     email: { smtpUrl: undefined, from: "Advocate <no-reply@advocate.localhost>", publicUrl: localUrl },
     graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production },

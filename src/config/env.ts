@@ -165,6 +165,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secrets: listVar(env.WEBHOOK_SECRET),
       maxBytes: intVar(env, "WEBHOOK_MAX_KB", d.webhook.maxBytes / 1024, 1, 64 * 1024) * 1024,
     },
+    segment: {
+      accountTrait: env.SEGMENT_ACCOUNT_TRAIT?.trim() || d.segment.accountTrait,
+      dedupHours: intVar(env, "SEGMENT_DEDUP_HOURS", d.segment.dedupHours, 1, 24 * 30),
+      dedupMaxIds: intVar(env, "SEGMENT_DEDUP_MAX_IDS", d.segment.dedupMaxIds, 1_000, 1_000_000_000),
+    },
     stripe: {
       webhookSecrets: listVar(env.STRIPE_WEBHOOK_SECRET),
       livemode: optionalBoolVar(env, "STRIPE_LIVEMODE"),

@@ -14,8 +14,7 @@ export interface ActivityCount {
   day: string;
   events: number;
   /**
-   * Distinct users behind these events. How it combines with what the day already holds is the
-   * caller's `users` rule (addActivity).
+   * Distinct users behind these events, as a counted line says (activityUpsert keeps a day's largest).
    */
   users: number;
 }
@@ -24,7 +23,7 @@ export const utcDay = (at: Date) => at.toISOString().slice(0, 10);
 
 /**
  * Counts pre-aggregated per customer, name and day (a day's lines of one batch become one row):
- * events add up, users take the largest, as addActivity's "max" rule does across batches.
+ * events add up, users take the largest, as activityUpsert does across batches.
  */
 export function rollUp(items: Iterable<ActivityCount>): ActivityCount[] {
   const byKey = new Map<string, ActivityCount>();
@@ -40,29 +39,52 @@ export function rollUp(items: Iterable<ActivityCount>): ActivityCount[] {
   return [...byKey.values()];
 }
 
+/** Bits of a day's distinct-users sketch (product_activity_daily.users_sketch). */
+export const SKETCH_BITS = 1024;
+
 /**
- * Adds the counts to the day rows in one statement (INSERT … SELECT FROM unnest … ON CONFLICT DO
- * UPDATE). Events always add. Users:
- * - "max": counted lines say how many distinct users a day had, and two lines of one day may
- *   count the same people, so the day keeps the largest figure sent (exact for a warehouse's one
- *   line per customer, name and day; a lower bound otherwise, never an invented sum);
- * - "add": the figures are users not counted on that day before (the Segment path's distinct-user
- *   check), so they add.
- * The rows are written in key order, so two batches touching the same days lock them in the same
- * order and wait for each other instead of deadlocking. `rows` must hold each key once (rollUp).
+ * Distinct users estimated from a linear-counting sketch s (each user sets one bit chosen by a hash
+ * of its id): -m·ln(share of bits still 0), within about 3% up to 1,000 users and saturating near
+ * m·ln(m) ≈ 7,100 (when every bit is set).
  */
-export async function addActivity(ex: Executor, rows: readonly ActivityCount[], users: "max" | "add"): Promise<void> {
-  if (rows.length > 0) await ex.execute(activityUpsert(rows, users));
+export const sketchUsers = (s: SQL) => sql`round(-${sql.raw(String(SKETCH_BITS))} * ln(greatest(1 - bit_count(${s})::float8 / ${sql.raw(String(SKETCH_BITS))}, 1.0 / ${sql.raw(String(SKETCH_BITS))})))::int`;
+
+/**
+ * Adds the rows `select` yields, (customer_id, name, day, events, users, users_sketch) each key
+ * once, to the day rows: one INSERT … SELECT … ON CONFLICT DO UPDATE. Events always add. Users:
+ * - counted lines (sketch null) say how many distinct users a day had, and two lines of one day
+ *   may count the same people, so the day keeps the largest figure sent: exact for a warehouse's
+ *   one line per customer, name and day, a lower bound otherwise, never an invented sum;
+ * - raw events (the Segment routes) carry a sketch of their users: the day's sketch is the union
+ *   (bitwise or) and its estimate can only raise the figure.
+ * The rows are written in key order, so two batches touching the same days lock them in the same
+ * order and wait for each other instead of deadlocking.
+ */
+export function activityUpsert(select: SQL): SQL {
+  const union = sql`p.users_sketch | excluded.users_sketch`;
+  return sql`
+    insert into product_activity_daily as p (customer_id, name, day, events, users, users_sketch)
+    select * from (${select}) as rows order by 1, 2, 3
+    on conflict (customer_id, name, day) do update set
+      events = p.events + excluded.events,
+      users = greatest(p.users, excluded.users, case when p.users_sketch is null or excluded.users_sketch is null then 0 else ${sketchUsers(union)} end),
+      users_sketch = coalesce(${union}, excluded.users_sketch, p.users_sketch)`;
 }
 
-/** addActivity's statement, for a caller that runs it with others in one round trip. */
-export function activityUpsert(rows: readonly ActivityCount[], users: "max" | "add"): SQL {
-  const combined = users === "max" ? sql`greatest(p.users, excluded.users)` : sql`p.users + excluded.users`;
-  return sql`
-    insert into product_activity_daily as p (customer_id, name, day, events, users)
-    select * from unnest(${pgArrayLiteral(rows.map((r) => r.customerId))}::uuid[], ${pgArrayLiteral(rows.map((r) => r.name))}::text[],
+/** Counted lines (rollUp's rows) into the day rows (activityUpsert). */
+export function countedActivityUpsert(rows: readonly ActivityCount[]): SQL {
+  return activityUpsert(sql`
+    select *, null::bit(${sql.raw(String(SKETCH_BITS))}) from unnest(${pgArrayLiteral(rows.map((r) => r.customerId))}::uuid[], ${pgArrayLiteral(rows.map((r) => r.name))}::text[],
                          ${pgArrayLiteral(rows.map((r) => r.day))}::date[], ${pgArrayLiteral(rows.map((r) => r.events))}::bigint[],
-                         ${pgArrayLiteral(rows.map((r) => r.users))}::int[]) as u(customer_id, name, day, events, users)
-     order by 1, 2, 3
-    on conflict (customer_id, name, day) do update set events = p.events + excluded.events, users = ${combined}`;
+                         ${pgArrayLiteral(rows.map((r) => r.users))}::int[])`);
+}
+
+/** Days whose sketches are cleared: events for a day arriving later only raise its users (activityUpsert). */
+export const SKETCH_DAYS = 2;
+
+/** Clears the sketches of days older than SKETCH_DAYS (their storage is then just the counts). */
+export async function clearOldSketches(ex: Executor, now: Date): Promise<void> {
+  const cutoff = utcDay(new Date(now.getTime() - SKETCH_DAYS * 86_400_000));
+  // The month before the cutoff, over the day index: the hourly run finds the days it left.
+  await ex.execute(sql`update product_activity_daily set users_sketch = null where day < ${cutoff}::date and day >= ${cutoff}::date - 30 and users_sketch is not null`);
 }

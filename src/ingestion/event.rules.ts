@@ -52,7 +52,7 @@ export interface RefundFields {
 
 export type Checked = { ok: true; event: IngestEvent } | { ok: false; id: string | null; reason: string };
 
-const ACTION_NAME = /^[a-z0-9][a-z0-9_.:-]{0,99}$/;
+export const ACTION_NAME = /^[a-z0-9][a-z0-9_.:-]{0,99}$/;
 /** Most events one counted action line may stand for (a day of one event name of one customer). */
 export const MAX_ACTION_COUNT = 1_000_000_000;
 

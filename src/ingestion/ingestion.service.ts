@@ -7,7 +7,7 @@ import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
 import { churnPeriodsOf, churnRefusal, planChangeRefusal, type ChurnPeriod } from "../customers/billing-periods.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
-import { activityUpsert, rollUp, utcDay } from "./activity.repository.js";
+import { countedActivityUpsert, rollUp, utcDay } from "./activity.repository.js";
 import { isMoneyEvent, storeMoneyEvent, type MoneyEvent } from "./ingest.payments.js";
 
 export type EventOutcome = { id: string | null; status: "accepted" | "duplicate" | "rejected"; reason?: string };
@@ -187,7 +187,7 @@ async function storeEvents(tx: Transaction, items: Stored[], now: Date): Promise
   const statements = inserts.filter(([, items]) => items.length > 0).map(([table, , columns], i) => sql`${sql.identifier(`i${i}`)} as (${unnestInsert(table, columns)})`);
   // Actions are not kept one by one: they add to their day's rollup (activity.repository.ts).
   const activity = rollUp(actions.map(({ event, customer }) => ({ customerId: customer.id, name: event.name, day: utcDay(event.at), events: event.count, users: event.users ?? 0 })));
-  if (activity.length > 0) statements.push(sql`activity as (${activityUpsert(activity, "max")})`);
+  if (activity.length > 0) statements.push(sql`activity as (${countedActivityUpsert(activity)})`);
   if (statements.length > 0) await tx.execute(sql`with ${sql.join(statements, sql`, `)} select 1`);
   for (const { event, customer } of of("plan_change")) await applyPlanChange(tx, customer.id, { plan: event.plan, mrrCents: event.mrrCents, at: event.at }, now);
   for (const { event, customer } of of("churn")) await applyChurn(tx, customer.id, { churnedAt: event.at, churnReason: event.reason }, now);

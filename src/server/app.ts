@@ -15,6 +15,7 @@ import { createLandingHandler } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/fast-path/fast-path.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
+import { segmentRouter } from "../ingestion/segment.route.js";
 import { bundleSnippet } from "../tracking/snippet.bundle.js";
 import { snippetRouter } from "../tracking/snippet.route.js";
 import { visitsRouter } from "../tracking/visits.route.js";
@@ -114,6 +115,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(visitsRouter({ db: database.db, landing, visitLimiter, corsOrigins: config.publicCorsOrigins }));
   app.use(unsubscribeRouter(database.db));
   app.use(webhookRouter(serviceContext, config.webhook, clock));
+  app.use(segmentRouter(serviceContext, config.segment, clock, (outcomes) => metrics.segment(outcomes)));
   if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);

@@ -45,6 +45,12 @@ export class Metrics {
     labelNames: ["type", "outcome"],
     registers: [this.registry],
   });
+  private readonly segmentCalls = new Counter({
+    name: "advocate_segment_calls_total",
+    help: "Calls to the Segment routes (/v1/*), by type and outcome (accepted, duplicate, rejected, unknown_account)",
+    labelNames: ["type", "outcome"],
+    registers: [this.registry],
+  });
   private readonly stripeUnlinked = new Counter({
     name: "advocate_stripe_unlinked_payments_total",
     help: "Stripe invoices paid by a Stripe customer Advocate did not know yet (kept unlinked, linked when it is known)",
@@ -148,6 +154,16 @@ export class Metrics {
   stripeEvent(type: string, outcome: string, unlinked = false): void {
     this.stripeEvents.inc({ type: /^[a-z0-9_.]{1,80}$/.test(type) ? type : "other", outcome });
     if (unlinked) this.stripeUnlinked.inc();
+  }
+
+  /** Calls of a Segment request: type is one of the five or "invalid", so the labels stay bounded. */
+  segment(outcomes: readonly { type: string; status: string }[]): void {
+    const counts = new Map<string, number>();
+    for (const o of outcomes) counts.set(`${o.type}\u0000${o.status}`, (counts.get(`${o.type}\u0000${o.status}`) ?? 0) + 1);
+    for (const [key, n] of counts) {
+      const [type, outcome] = key.split("\u0000");
+      this.segmentCalls.inc({ type, outcome }, n);
+    }
   }
 
   graphql(operation: string, status: string, seconds: number): void {

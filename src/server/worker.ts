@@ -6,6 +6,7 @@ import { JOURNEY_JOB } from "../journeys/journey.repository.js";
 import { SCORE_QUEUE_JOB, scoreQueueJobHandler } from "../intelligence/score-queue.js";
 import { intelligenceSchedules } from "../intelligence/schedule.js";
 import { commissionLedgerSchedule } from "../commissions/commission.schedule.js";
+import { segmentWindowSchedule } from "../ingestion/segment.window.js";
 import { JobRunner, systemClock, type Clock } from "../jobs/job.runner.js";
 import { ensureSchedules, SCHEDULE_JOB, scheduleJobHandler, type Schedule } from "../jobs/schedules.js";
 
@@ -28,7 +29,11 @@ const domainOf = (from: string) => /@([^>\s]+)/.exec(from)?.[1] ?? "advocate.loc
 
 /** Nightly (and more often) recomputation as durable jobs: one run per slot across instances; 0 hours disables one. */
 export function appSchedules(context: ServiceContext, config: AppConfig): Schedule[] {
-  return [...intelligenceSchedules(context, config), commissionLedgerSchedule(context.db, config.commissionLedgerHours, config.program.holdDays, config.program.currency)];
+  return [
+    ...intelligenceSchedules(context, config),
+    commissionLedgerSchedule(context.db, config.commissionLedgerHours, config.program.holdDays, config.program.currency),
+    segmentWindowSchedule(context.db, config.segment),
+  ];
 }
 
 /**

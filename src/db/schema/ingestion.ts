@@ -1,4 +1,4 @@
-import { bigint, date, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
+import { bigint, bit, date, index, integer, pgTable, primaryKey, text, uuid } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 
@@ -36,10 +36,29 @@ export const productActivityDaily = pgTable(
     day: date("day", { mode: "string" }).notNull(),
     events: bigint("events", { mode: "number" }).notNull(),
     users: integer("users").notNull().default(0),
+    /**
+     * The day's distinct users as a 1,024-bit linear-counting sketch (README, "Product activity"),
+     * while events for it may still arrive from the Segment routes; cleared after two days.
+     */
+    usersSketch: bit("users_sketch", { dimensions: 1024 }),
   },
   (t) => [
     primaryKey({ columns: [t.customerId, t.name, t.day] }),
     // Behavioural features and training read every customer's window of days at once.
     index("product_activity_daily_day_idx").on(t.day),
   ],
+);
+
+/**
+ * The Segment routes' recent messageIds (an MD5 of each, as a uuid), so a retried batch counts
+ * once: a bounded window, pruned by age and size (README, "Segment-compatible ingestion").
+ */
+export const segmentMessageIds = pgTable(
+  "segment_message_ids",
+  {
+    id: uuid("id").primaryKey(),
+    receivedAt: timestamptz("received_at").notNull(),
+  },
+  // The pruning deletes the oldest: appended at the right edge, this index costs little per insert.
+  (t) => [index("segment_message_ids_received_at_idx").on(t.receivedAt)],
 );

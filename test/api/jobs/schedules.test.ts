@@ -42,7 +42,7 @@ describe("scheduled recomputation as durable jobs", () => {
     const a = await createWorker(otherInstance(), testConfig(), { clock, schedules });
     const b = await createWorker(otherInstance(), testConfig(), { clock, schedules });
     const pending = await queued();
-    expect(pending.map((p) => p.key)).toEqual(["schedule:churn.train", "schedule:commissions.ledger", "schedule:scores.refresh", "schedule:test.counter"]);
+    expect(pending.map((p) => p.key)).toEqual(["schedule:churn.train", "schedule:commissions.ledger", "schedule:scores.refresh", "schedule:segment.window", "schedule:test.counter"]);
 
     const id = (
       await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, {

@@ -1,0 +1,132 @@
+import { createHash } from "node:crypto";
+import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
+import * as v from "../common/validate.js";
+import { ACTION_NAME } from "./event.rules.js";
+import { SKETCH_BITS } from "./activity.repository.js";
+
+// Segment's HTTP tracking API calls (and RudderStack's, which has the same shape), checked on
+// their own, before any database work (pure functions). README, "Segment-compatible ingestion".
+
+export const SEGMENT_TYPES = ["track", "identify", "group", "page", "screen"] as const;
+export type SegmentType = (typeof SEGMENT_TYPES)[number];
+
+/** Segment's limits: 500 KB a batch request, 32 KB a call (400 past either). */
+export const MAX_BATCH_BYTES = 500 * 1024;
+export const MAX_EVENT_BYTES = 32 * 1024;
+
+export interface SegmentEvent {
+  type: SegmentType;
+  /** The MD5 of the messageId as a uuid (the window's key); null when the call has none. */
+  messageKey: string | null;
+  /** The account's external id (a customer's), null when the call names none. */
+  account: string | null;
+  at: Date;
+  /** track: the event name as an action name; page and screen: "page", "screen". */
+  name: string;
+  /** The user's bit in the day's distinct-users sketch (userId, else anonymousId). */
+  userBit: number;
+  traits: Record<string, unknown>;
+}
+
+export type CheckedCall = { ok: true; event: SegmentEvent } | { ok: false; reason: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
+const objectAt = (value: unknown): Record<string, unknown> => (isObject(value) ? value : {});
+
+/** A dotted path (company.id) into an object; numbers are ids too. */
+export function pathValue(root: Record<string, unknown>, path: string): string | null {
+  let value: unknown = root;
+  for (const key of path.split(".")) value = isObject(value) ? value[key] : undefined;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
+}
+
+/** "Report Created" → "report_created": Segment's event names as action names (event.rules.ts). */
+export function actionNameOf(event: string): string | null {
+  const name = event
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_.:-]+/g, "_")
+    .replace(/^[^a-z0-9]+|_+$/g, "");
+  return ACTION_NAME.test(name) ? name : null;
+}
+
+/** FNV-1a over the id's UTF-16 units: which of the sketch's bits this user sets. */
+export function userBitOf(user: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < user.length; i++) hash = Math.imul(hash ^ user.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SKETCH_BITS;
+}
+
+export function messageKeyOf(messageId: string): string {
+  const hex = createHash("md5").update(messageId).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+function dateField(raw: Record<string, unknown>, field: string): Date | null {
+  if (raw[field] == null) return null;
+  const parsed = typeof raw[field] === "string" ? parseRfc3339(raw[field]) : null;
+  if (!parsed) throw new Error(`${field}: must be an ISO-8601 date-time: ${RFC3339_HINT}`);
+  return parsed;
+}
+
+/** How far ahead of the server's clock a call's time may be (clock skew); later is refused. */
+const FUTURE_SKEW_MS = 10 * 60_000;
+
+/**
+ * When the call happened, as Segment reads it: `timestamp`; else `originalTimestamp` corrected by
+ * the sender's clock skew (receivedAt − (sentAt − originalTimestamp), sentAt the call's or the
+ * batch's); else when it was received.
+ */
+function timeOf(raw: Record<string, unknown>, batchSentAt: Date | null, now: Date): Date {
+  const timestamp = dateField(raw, "timestamp");
+  const original = dateField(raw, "originalTimestamp");
+  const sentAt = dateField(raw, "sentAt") ?? batchSentAt;
+  const at = timestamp ?? (original && sentAt ? new Date(now.getTime() - (sentAt.getTime() - original.getTime())) : original) ?? now;
+  if (at.getTime() > now.getTime() + FUTURE_SKEW_MS) throw new Error("timestamp: more than 10 minutes in the future");
+  return at.getTime() > now.getTime() ? now : at;
+}
+
+/** The call's account: context.groupId, else properties.groupId, else the configured trait (identify: its traits; others: context.traits). */
+function accountOf(type: SegmentType, raw: Record<string, unknown>, traits: Record<string, unknown>, accountTrait: string): string | null {
+  if (type === "group") return pathValue(raw, "groupId");
+  return pathValue(objectAt(raw.context), "groupId") ?? pathValue(objectAt(raw.properties), "groupId") ?? pathValue(traits, accountTrait);
+}
+
+/** The call's traits: its own (identify, group) over context.traits (where RudderStack's identify and every track carry them). */
+const traitsOf = (raw: Record<string, unknown>) => ({ ...objectAt(objectAt(raw.context).traits), ...objectAt(raw.traits) });
+
+/** One call, validated and normalized, or the reason it is refused. `type` is the route's (/v1/track) or the call's own. */
+export function checkCall(raw: unknown, routeType: SegmentType | null, batchSentAt: Date | null, accountTrait: string, now: Date): CheckedCall {
+  if (!isObject(raw)) return { ok: false, reason: "a call must be a JSON object" };
+  try {
+    const type = routeType ?? raw.type;
+    if (typeof type !== "string" || !(SEGMENT_TYPES as readonly string[]).includes(type)) throw new Error(`type: must be one of ${SEGMENT_TYPES.join(", ")}`);
+    const messageId = raw.messageId;
+    if (messageId != null && (typeof messageId !== "string" || messageId.length === 0 || messageId.length > 200)) throw new Error("messageId: text of at most 200 characters");
+    const user = pathValue(raw, "userId") ?? pathValue(raw, "anonymousId");
+    if (user === null) throw new Error("userId or anonymousId: one is required");
+    let name: string = type;
+    if (type === "track") {
+      if (typeof raw.event !== "string" || raw.event.trim() === "") throw new Error("event: required text (the track call's name)");
+      const action = actionNameOf(v.storableText("event", raw.event));
+      if (!action) throw new Error("event: must hold a letter or digit, at most 100 characters once lowercased with spaces as _");
+      name = action;
+    }
+    const traits = traitsOf(raw);
+    return {
+      ok: true,
+      event: {
+        type: type as SegmentType,
+        messageKey: typeof messageId === "string" ? messageKeyOf(messageId) : null,
+        account: accountOf(type as SegmentType, raw, traits, accountTrait),
+        at: timeOf(raw, batchSentAt, now),
+        name,
+        userBit: userBitOf(user),
+        traits,
+      },
+    };
+  } catch (error) {
+    return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+  }
+}
