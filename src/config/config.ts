@@ -123,6 +123,11 @@ export interface GraphQLLimits {
   introspection: boolean;
   /** Field suggestions in errors leak the schema as introspection does: off with it. */
   fieldSuggestions: boolean;
+  /**
+   * GraphiQL at GET /graphql in a browser (GRAPHIQL): on with introspection unless set, since
+   * the IDE's completion and docs read the schema by introspection.
+   */
+  graphiql: boolean;
 }
 
 export interface RequestRateLimitOptions {
@@ -246,7 +251,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     segment: { accountTrait: "company.id", dedupHours: 24, dedupMaxIds: 10_000_000 },
     stripe: { webhookSecrets: [], livemode: null, maxBytes: 1024 * 1024, demoCheckout: !production },
     email: { smtpUrl: undefined, from: "Advocate <no-reply@advocate.localhost>", publicUrl: localUrl },
-    graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production },
+    graphqlLimits: { maxDepth: 12, maxCost: 50_000, maxAliases: 15, maxDirectives: 20, maxTokens: 2_000, introspection: !production, fieldSuggestions: !production, graphiql: !production },
     // Generous for dashboards; an abusive client is held to about 5 requests a second.
     requestRateLimit: { perKeyPerMinute: 1_200, perAddressPerMinute: 300 },
     requestTimeoutMs: 30_000,

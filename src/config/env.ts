@@ -190,6 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       // The schema is public knowledge in development; in production only when asked.
       introspection: boolVar(env, "INTROSPECTION", d.graphqlLimits.introspection),
       fieldSuggestions: boolVar(env, "INTROSPECTION", d.graphqlLimits.fieldSuggestions),
+      // Off with introspection unless asked for: without it the IDE still runs queries, blind.
+      graphiql: boolVar(env, "GRAPHIQL", boolVar(env, "INTROSPECTION", d.graphqlLimits.graphiql)),
     },
     requestRateLimit: {
       perKeyPerMinute: intVar(env, "RATE_LIMIT_PER_KEY_PER_MINUTE", d.requestRateLimit.perKeyPerMinute, 0, 10_000_000),

@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageDisabled } from "@apollo/server/plugin/disabled";
 import { expressMiddleware } from "@as-integrations/express5";
 import express, { type RequestHandler } from "express";
 import type { GraphQLSchema } from "graphql";
@@ -32,7 +33,8 @@ export async function startApollo(
     // requests were still arriving, then re-raised the signal and killed the process.
     stopOnTerminationSignals: false,
     csrfPrevention: true,
-    plugins: [...armor.plugins, observabilityPlugin(metrics), storableInputPlugin(), graphqlCorsPlugin(corsOrigins)],
+    // GET /graphql in a browser is GraphiQL, served offline by graphiql.route.ts, not Apollo's CDN-loaded Sandbox.
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, observabilityPlugin(metrics), storableInputPlugin(), graphqlCorsPlugin(corsOrigins)],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.

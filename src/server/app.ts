@@ -16,6 +16,7 @@ import { demoLandingRouter } from "../landing/demo.route.js";
 import { createLandingFastPath } from "../landing/fast-path/fast-path.js";
 import { webhookRouter } from "../ingestion/webhook.route.js";
 import { segmentRouter } from "../ingestion/segment.route.js";
+import { graphiqlRouter } from "../graphiql/graphiql.route.js";
 import { bundleSnippet } from "../tracking/snippet.bundle.js";
 import { snippetRouter } from "../tracking/snippet.route.js";
 import { visitsRouter } from "../tracking/visits.route.js";
@@ -117,6 +118,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(webhookRouter(serviceContext, config.webhook, clock));
   app.use(segmentRouter(serviceContext, config.segment, clock, (outcomes) => metrics.segment(outcomes)));
   if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
+  if (limits.graphiql) app.use(graphiqlRouter());
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);
 

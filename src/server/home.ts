@@ -13,7 +13,7 @@ export interface ServiceLink {
 export function serviceLinks(example: LandingExample | null): ServiceLink[] {
   const query = example ? `?affiliate=${encodeURIComponent(example.affiliateCode)}&niche=${encodeURIComponent(example.niche)}` : "";
   return [
-    { href: "/graphql", description: "GraphQL (POST): dashboards with the admin key, affiliates with their own key (myAffiliate), marketing sites without a key (landingPage)" },
+    { href: "/graphql", description: "GraphQL (POST; in a browser, the GraphiQL IDE): dashboards with the admin key, affiliates with their own key (myAffiliate), marketing sites without a key (landingPage)" },
     { href: `/demo/landing${query}`, description: "an example marketing page, with the tracking snippet recording the visit and rendering the content" },
     { href: `/landing${query}`, description: "what a landing page shows, as JSON (public)" },
     { href: "/advocate.js", description: "the tracking snippet for marketing sites (README, \"Tracking snippet\")" },

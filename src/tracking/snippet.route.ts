@@ -1,22 +1,9 @@
 import express, { type Request, type Response, type Router } from "express";
+import { acceptsGzip, IMMUTABLE_CACHE, matchesEtag } from "../common/http-cache.js";
 import type { SnippetBundle } from "./snippet.bundle.js";
 
 /** Long enough that repeat page views skip the request, short enough that a release reaches pages the same day. */
 const SHORT_CACHE = "public, max-age=300";
-/** The versioned URL names one content: it never changes. */
-const IMMUTABLE_CACHE = "public, max-age=31536000, immutable";
-
-function matchesEtag(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  return header.trim() === "*" || header.split(",").some((tag) => tag.trim() === etag);
-}
-
-function acceptsGzip(header: string | undefined): boolean {
-  return (header ?? "").split(",").some((part) => {
-    const [coding, ...params] = part.split(";").map((s) => s.trim().toLowerCase());
-    return coding === "gzip" && !params.some((p) => /^q=0(\.0*)?$/.test(p));
-  });
-}
 
 /**
  * GET /advocate.js: the tracking snippet (README, "Tracking snippet"). `/advocate.js` is cached

@@ -37,6 +37,17 @@ describe("configuration", () => {
     expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: key, STRIPE_DEMO_CHECKOUT: "true" }).stripe.demoCheckout).toBe(true);
   });
 
+  it("serves GraphiQL as long as introspection is on (GRAPHIQL=true turns it on without), and off on request", () => {
+    const key = "a-long-enough-admin-key";
+    expect(loadConfig({}).graphqlLimits.graphiql).toBe(true);
+    expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: key }).graphqlLimits.graphiql).toBe(false);
+    expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: key, INTROSPECTION: "true" }).graphqlLimits.graphiql).toBe(true);
+    expect(loadConfig({ INTROSPECTION: "false" }).graphqlLimits.graphiql).toBe(false);
+    expect(loadConfig({ INTROSPECTION: "false", GRAPHIQL: "true" }).graphqlLimits.graphiql).toBe(true);
+    expect(loadConfig({ GRAPHIQL: "off" }).graphqlLimits.graphiql).toBe(false);
+    expect(() => loadConfig({ GRAPHIQL: "maybe" })).toThrow(/GRAPHIQL/);
+  });
+
   it("refuses to run in production without an admin key, and refuses weak or malformed values", () => {
     expect(() => loadConfig({ NODE_ENV: "production" })).toThrow(/ADMIN_API_KEY/);
     expect(loadConfig({ NODE_ENV: "production", ADMIN_API_KEY: "a-long-enough-admin-key" }).production).toBe(true);

@@ -1,0 +1,2 @@
+// esbuild bundles imported CSS into graphiql.css (graphiql.bundle.ts).
+declare module "*.css";
