@@ -34,6 +34,16 @@ export interface LandingCacheOptions {
   dbTimeoutMs: number;
 }
 
+/** The landing catalog (landing/catalog): misses decided in memory, up to a size. */
+export interface LandingCatalogOptions {
+  /** Past this many live assets misses use SQL (LANDING_CATALOG_MAX_ASSETS; 0: always SQL). */
+  maxAssets: number;
+  /** Past this estimated memory, the same (LANDING_CATALOG_MAX_MB). */
+  maxBytes: number;
+  /** A full reload this often, for writes made outside Advocate (LANDING_CATALOG_RELOAD_SECONDS; 0: none). */
+  reloadMs: number;
+}
+
 export interface ImpressionBufferOptions {
   /** Distinct (asset, affiliate, niche, day) keys held between flushes; new keys beyond are dropped. */
   maxPending: number;
@@ -166,6 +176,7 @@ export interface AppConfig {
   /** Hours between churn-model trainings; 0 disables. */
   churnTrainHours: number;
   landingCache: LandingCacheOptions;
+  landingCatalog: LandingCatalogOptions;
   impressions: ImpressionBufferOptions;
   /**
    * PUBLIC_CORS_ORIGINS: origins whose pages may call the public surface from a browser (GET
@@ -238,6 +249,7 @@ export function defaultConfig({ port = DEFAULT_PORT, production = false } = {}):
     scoresRefreshHours: 6,
     churnTrainHours: 24,
     landingCache: { maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, ttlMs: 60_000, dbTimeoutMs: 1_500 },
+    landingCatalog: { maxAssets: 200_000, maxBytes: 512 * 2 ** 20, reloadMs: 300_000 },
     impressions: { maxPending: 50_000, flushIntervalMs: 2_000, maxBatch: 10_000, stopTimeoutMs: 5_000 },
     publicCorsOrigins: [],
     graphqlFastPath: true,

@@ -143,6 +143,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       ttlMs: intVar(env, "LANDING_CACHE_TTL_SECONDS", d.landingCache.ttlMs / 1000, 1, 86_400) * 1000,
       dbTimeoutMs: intVar(env, "LANDING_DB_TIMEOUT_MS", d.landingCache.dbTimeoutMs, 50, 60_000),
     },
+    landingCatalog: {
+      maxAssets: intVar(env, "LANDING_CATALOG_MAX_ASSETS", d.landingCatalog.maxAssets, 0, 10_000_000),
+      maxBytes: intVar(env, "LANDING_CATALOG_MAX_MB", d.landingCatalog.maxBytes / 2 ** 20, 1, 65_536) * 2 ** 20,
+      reloadMs: intVar(env, "LANDING_CATALOG_RELOAD_SECONDS", d.landingCatalog.reloadMs / 1000, 0, 86_400) * 1000,
+    },
     impressions: d.impressions,
     // LANDING_CORS_ORIGINS is the deprecated name, read only while the new one is unset.
     publicCorsOrigins: parseCorsOrigins(env),

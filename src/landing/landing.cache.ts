@@ -6,6 +6,14 @@ import type { ChangeOf } from "../common/changes.js";
 import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
+import type { LandingCatalog } from "./catalog/catalog.js";
+
+/** The catalog could answer only from a snapshot that missed a change: served as "stale", never cached. */
+class StaleCatalogAnswer extends Error {
+  constructor(readonly page: LandingPageData) {
+    super("the landing catalog is behind a change it could not load");
+  }
+}
 
 /** A cached answer: the object for GraphQL, its JSON bytes and strong ETag for HTTP. */
 export interface LandingEntry {
@@ -16,7 +24,10 @@ export interface LandingEntry {
   restHeaders?: string[];
 }
 
-/** fresh: computed now; cached: within its TTL; stale: the database failed, the last answer; default: nothing better. */
+/**
+ * fresh: computed now; cached: within its TTL; stale: the database failed, the last answer (or the
+ * catalog's, when it missed a change it could not load); default: nothing better.
+ */
 export type LandingSource = "fresh" | "cached" | "stale" | "default";
 
 export const landingCacheKey = (input: LandingInput) => `${input.affiliateCode ?? ""}|${input.niche ?? ""}|${input.limit}`;
@@ -42,6 +53,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * timeout the last answer is served even past its TTL (stale-if-error), else a built-in default.
  * Writes that can change an answer announce it on the app's change channel, which this cache
  * hears synchronously (server/app.ts): it forgets the entries before the mutation returns.
+ * With a landing catalog in use (catalog/catalog.ts), a miss is decided in memory, with no SQL
+ * statement; otherwise (too large, or none) by findLandingCandidates as before.
  */
 export class LandingCache {
   private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
@@ -55,6 +68,8 @@ export class LandingCache {
     private readonly options: LandingCacheOptions,
     /** Counts the assets of every page served (not the built-in default: it has none). */
     private readonly impressions?: ImpressionBuffer,
+    /** Decides misses in memory while it is in use. */
+    readonly catalog?: LandingCatalog,
   ) {
     this.lru = new LRUCache<string, LandingEntry, LandingInput>({
       max: options.maxEntries,
@@ -69,6 +84,10 @@ export class LandingCache {
       // A stale entry must survive a plain get(): it is what stale-if-error serves.
       noDeleteOnStaleGet: true,
       fetchMethod: async (_key, _stale, { context }) => {
+        const decided = this.catalog?.answer(context);
+        const answer = decided instanceof Promise ? await decided : decided;
+        if (answer?.stale) throw new StaleCatalogAnswer(answer.page);
+        if (answer) return toEntry(answer.page);
         const entry = toEntry(await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs));
         this.degraded = false;
         return entry;
@@ -101,6 +120,7 @@ export class LandingCache {
       try {
         const entry = await this.lru.fetch(key, { context: input, status });
         if (status.fetchAborted && attempt === 0) continue;
+        if (status.fetchError instanceof StaleCatalogAnswer) return this.staleFromCatalog(status.fetchError);
         if (entry) {
           this.impressions?.record(entry.page);
           if (status.returnedStale) {
@@ -111,6 +131,7 @@ export class LandingCache {
         }
       } catch (error) {
         if (status.fetchAborted && attempt === 0) continue;
+        if (error instanceof StaleCatalogAnswer) return this.staleFromCatalog(error);
         this.degraded = true;
         this.stats.fallbacks++;
         log.warn("landing page served the built-in default", describeError(error));
@@ -125,8 +146,16 @@ export class LandingCache {
     }
   }
 
-  /** Forget the answers a change may have changed. */
+  private staleFromCatalog({ page }: StaleCatalogAnswer): { entry: LandingEntry; source: LandingSource } {
+    this.degraded = true;
+    this.stats.stale++;
+    this.impressions?.record(page);
+    return { entry: toEntry(page), source: "stale" };
+  }
+
+  /** Forget the answers a change may have changed (the catalog loads what it changed). */
   apply(change: ChangeOf<"landing">): void {
+    this.catalog?.apply(change);
     if (change.scope === "all") this.invalidateAll();
     else this.invalidateAffiliate(change.code);
   }

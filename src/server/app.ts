@@ -10,6 +10,7 @@ import { systemClock, type Clock, type JobRunner } from "../jobs/job.runner.js";
 import type { Mailer } from "../email/mailer.js";
 import { unsubscribeRouter } from "../email/unsubscribe.route.js";
 import { LandingCache } from "../landing/landing.cache.js";
+import { LandingCatalog } from "../landing/catalog/catalog.js";
 import { ImpressionBuffer } from "../landing/impressions.js";
 import { createLandingHandler } from "../landing/landing.route.js";
 import { demoLandingRouter } from "../landing/demo.route.js";
@@ -76,7 +77,11 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   const serviceContext: ServiceContext = { db: database.db, changes, scoring: config.scoring, programCurrency: config.program.currency };
   const worker = await createWorker(serviceContext, config, { clock, mailer, schedules: appSchedules(serviceContext, config) });
   const impressions = new ImpressionBuffer(database.db, config.impressions);
-  const landing = new LandingCache(database.db, config.landingCache, impressions);
+  // Loaded before the first request: misses are decided in memory from then on (or by SQL, as
+  // the log says, past its size).
+  const catalog = new LandingCatalog(database.db, config.landingCatalog, config.landingCache.dbTimeoutMs);
+  await catalog.start();
+  const landing = new LandingCache(database.db, config.landingCache, impressions, catalog);
   // The landing cache forgets changed pages before the mutation answers; queued jobs wake the
   // runner; landing changes go to (and come from) the other instances on the database.
   changes.subscribe("landing", (change) => landing.apply(change));
@@ -146,6 +151,7 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
     },
     stop: async ({ timeoutMs }: { timeoutMs?: number } = {}) => {
       await worker.stop(timeoutMs);
+      catalog.stop();
       await bridge.close();
       await impressions.stop();
       await apollo.stop();

@@ -83,6 +83,24 @@ export class Metrics {
         this.set(landing.size.entries);
       },
     });
+    // The landing catalog: what it holds, whether misses use it, how its loads go.
+    const catalogGauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    const catalog = landing.catalog;
+    catalogGauge("advocate_landing_catalog_in_use", "1 while landing misses are decided in memory, 0 while they use SQL", () => (catalog?.mode === "in-use" ? 1 : 0));
+    catalogGauge("advocate_landing_catalog_assets", "Live assets the landing catalog holds", () => catalog?.size.assets ?? 0);
+    catalogGauge("advocate_landing_catalog_bytes", "Estimated memory of the landing catalog (bounded by LANDING_CATALOG_MAX_MB)", () => catalog?.size.bytes ?? 0);
+    catalogGauge("advocate_landing_catalog_stale", "1 while the landing catalog misses a change it could not load", () => (catalog?.stale ? 1 : 0));
+    catalogGauge("advocate_landing_catalog_load_seconds", "Duration of the last full load of the landing catalog", () => (catalog?.stats.lastLoadMs ?? 0) / 1000);
+    landingCounter("advocate_landing_catalog_loads_total", "Full loads of the landing catalog", () => catalog?.stats.loads ?? 0);
+    landingCounter("advocate_landing_catalog_load_failures_total", "Loads of the landing catalog that failed", () => catalog?.stats.failedLoads ?? 0);
     new Gauge({
       name: "advocate_jobs",
       help: "Jobs by state: queued, due (queued and due now), running, failed",

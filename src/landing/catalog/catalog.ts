@@ -1,0 +1,207 @@
+import type { Database } from "../../db/client.js";
+import type { LandingCatalogOptions } from "../../config/config.js";
+import type { ChangeOf } from "../../common/changes.js";
+import { describeError, log } from "../../common/log.js";
+import type { LandingInput, LandingPageData } from "../landing.service.js";
+import { countLiveAssets, loadCatalogAffiliate, loadCatalogRows } from "./catalog.repository.js";
+import { CatalogSnapshot } from "./snapshot.js";
+
+/** A page decided by the catalog; `stale` when the catalog missed a change it could not load. */
+export interface CatalogAnswer {
+  page: LandingPageData;
+  stale: boolean;
+}
+
+/** in-use: misses are decided in memory; sql: misses use findLandingCandidates (too large, off, or not loaded yet). */
+export type CatalogMode = "in-use" | "sql";
+
+/** Retries of a failed reload: from a quarter second up to five, while the database is down. */
+const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
+
+/**
+ * The landing catalog of this process: a snapshot of what landing pages choose from
+ * (CatalogSnapshot), loaded at start and kept in step by the change channel, the one that
+ * invalidates the page cache (LandingCache.apply forwards each landing change here, the bridge
+ * relays the other instances' and a reconnection's). A change starts a reload at once: the whole
+ * catalog, built aside and then swapped in (a reader never sees half of it), or for an
+ * affiliate-scoped change only that affiliate. A miss arriving meanwhile waits for it (at most
+ * the database timeout), so a write shows on the very next request with no statement of the
+ * miss's own. When a reload fails (the database is down) misses are still decided from the
+ * snapshot, said `stale`, and the reload is retried. Past `maxAssets` live assets or `maxBytes`
+ * the catalog steps aside and misses use SQL, as before; it is checked again at every reload.
+ */
+export class LandingCatalog {
+  private snapshot: CatalogSnapshot | undefined;
+  /** Changes heard, and the number the snapshot reflects. */
+  private heard = 0;
+  private loaded = 0;
+  private pending: { all: boolean; codes: Set<string> } = { all: true, codes: new Set() };
+  private running: Promise<void> | undefined;
+  private failures = 0;
+  private retry: NodeJS.Timeout | undefined;
+  private reload: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private steppedAside = false;
+  private waiters: { until: number; resolve: (ok: boolean) => void }[] = [];
+  /** Why misses use SQL (null while the catalog is in use). */
+  offReason: string | null = "not loaded yet";
+  /** /metrics: reloads done and failed, the last full load's duration, stale answers given. */
+  readonly stats = { loads: 0, failedLoads: 0, lastLoadMs: 0, staleAnswers: 0 };
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: LandingCatalogOptions,
+    private readonly waitMs: number,
+  ) {}
+
+  /** The first load, at start: says in the log whether misses are decided in memory or by SQL. */
+  async start(): Promise<void> {
+    if (this.options.maxAssets === 0) {
+      this.offReason = "LANDING_CATALOG_MAX_ASSETS is 0";
+      log.info("landing catalog off: misses use SQL", { reason: this.offReason });
+      return;
+    }
+    this.heard = 1;
+    await this.refresh();
+    if (this.snapshot) {
+      log.info("landing catalog in use: misses are decided in memory", { assets: this.snapshot.assetCount, bytes: this.snapshot.bytes, loadMs: this.stats.lastLoadMs });
+    } else log.warn("landing catalog off: misses use SQL", { reason: this.offReason });
+    if (this.options.reloadMs > 0) {
+      // Not a change heard: misses do not wait for it, the new snapshot is swapped in when built.
+      this.reload = setInterval(() => {
+        this.pending.all = true;
+        void this.refresh();
+      }, this.options.reloadMs);
+      this.reload.unref();
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.reload);
+    this.settle(true);
+  }
+
+  get mode(): CatalogMode {
+    return this.snapshot ? "in-use" : "sql";
+  }
+
+  /** Live assets held, and the estimated bytes (0 while misses use SQL). */
+  get size() {
+    return { assets: this.snapshot?.assetCount ?? 0, bytes: this.snapshot?.bytes ?? 0 };
+  }
+
+  /** True while a change heard has not been loaded because loading failed. */
+  get stale(): boolean {
+    return this.loaded < this.heard && this.failures > 0;
+  }
+
+  /** A landing change was committed (here or on another instance): load what it may have changed. */
+  apply(change: ChangeOf<"landing">): void {
+    if (this.options.maxAssets === 0 || this.stopped) return;
+    this.heard++;
+    if (change.scope === "all") this.pending.all = true;
+    else this.pending.codes.add(change.code);
+    void this.refresh();
+  }
+
+  /**
+   * The page, decided in memory; undefined when misses use SQL. Synchronous when the catalog is in
+   * step; after a change, once its reload is done (or has failed: then `stale`).
+   */
+  answer(input: LandingInput): CatalogAnswer | Promise<CatalogAnswer | undefined> | undefined {
+    if (!this.snapshot) return undefined;
+    if (this.loaded >= this.heard) return { page: this.snapshot.decide(input), stale: false };
+    if (this.failures > 0) return this.staleAnswer(input);
+    return this.caughtUp(this.heard).then((ok) => {
+      if (!this.snapshot) return undefined;
+      return ok ? { page: this.snapshot.decide(input), stale: false } : this.staleAnswer(input);
+    });
+  }
+
+  private staleAnswer(input: LandingInput): CatalogAnswer {
+    this.stats.staleAnswers++;
+    return { page: this.snapshot!.decide(input), stale: true };
+  }
+
+  /** Resolves true once change number `until` is loaded, false when loading fails or takes longer than waitMs. */
+  private caughtUp(until: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), this.waitMs);
+      this.waiters.push({ until, resolve: (ok) => (clearTimeout(timer), resolve(ok)) });
+    });
+  }
+
+  private settle(failed: boolean): void {
+    const waiting = this.waiters;
+    this.waiters = [];
+    for (const w of waiting) {
+      if (failed || w.until <= this.loaded) w.resolve(!failed);
+      else this.waiters.push(w);
+    }
+  }
+
+  /** Loads until every change heard is loaded; one run at a time (a change meanwhile makes it go round again). */
+  private refresh(): Promise<void> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<void> {
+    while ((this.loaded < this.heard || this.pending.all) && !this.stopped) {
+      const target = this.heard;
+      const work = this.pending;
+      this.pending = { all: false, codes: new Set() };
+      try {
+        if (work.all || !this.snapshot) await this.loadAll();
+        else for (const code of work.codes) await this.loadAffiliate(code);
+        this.loaded = target;
+        this.failures = 0;
+        this.settle(false);
+      } catch (error) {
+        this.pending.all ||= work.all;
+        for (const code of work.codes) this.pending.codes.add(code);
+        this.stats.failedLoads++;
+        if (!this.snapshot) this.offReason = "not loaded yet: the database failed (retrying)";
+        if (this.failures++ === 0) log.warn("the landing catalog could not load a change: misses are decided from the last one, marked stale", describeError(error));
+        this.settle(true);
+        this.retry = setTimeout(() => void this.refresh(), RETRY_MS[Math.min(this.failures, RETRY_MS.length) - 1]);
+        this.retry.unref();
+        return;
+      }
+    }
+  }
+
+  private async loadAll(): Promise<void> {
+    const started = performance.now();
+    const count = await countLiveAssets(this.db);
+    if (count > this.options.maxAssets) return this.stepAside(`${count} live assets, more than LANDING_CATALOG_MAX_ASSETS (${this.options.maxAssets})`);
+    const next = new CatalogSnapshot(await loadCatalogRows(this.db));
+    if (next.bytes > this.options.maxBytes) return this.stepAside(`about ${next.bytes} bytes, more than LANDING_CATALOG_MAX_MB (${this.options.maxBytes / 2 ** 20})`);
+    if (this.steppedAside) log.info("landing catalog in use again: misses are decided in memory", { assets: next.assetCount, bytes: next.bytes });
+    this.snapshot = next;
+    this.offReason = null;
+    this.steppedAside = false;
+    this.stats.loads++;
+    this.stats.lastLoadMs = performance.now() - started;
+  }
+
+  /** Too large: misses use SQL until a reload finds the catalog small enough again. */
+  private stepAside(reason: string): void {
+    if (this.snapshot) log.warn("landing catalog off: misses use SQL", { reason });
+    this.snapshot = undefined;
+    this.offReason = reason;
+    this.steppedAside = true;
+  }
+
+  private async loadAffiliate(code: string): Promise<void> {
+    const { affiliate, referred } = await loadCatalogAffiliate(this.db, code);
+    this.snapshot?.replaceAffiliate(code, affiliate, referred);
+  }
+
+  /** The snapshot in use (tests and benchmarks compare it with SQL). */
+  current(): CatalogSnapshot | undefined {
+    return this.snapshot;
+  }
+}

@@ -1,0 +1,209 @@
+import type { ContentKindName, LandingCandidate, Level } from "../landing.repository.js";
+import { assembleLandingPage, type LandingInput, type LandingPageData } from "../landing.service.js";
+
+/** A live asset as the catalog holds it: what a page shows of it and what ranks it. */
+export interface CatalogAsset {
+  id: string;
+  kind: ContentKindName;
+  title: string;
+  /** lower(title) as the database computes it (its locale, not JavaScript's): the use-case popularity key. */
+  titleKey: string;
+  body: string;
+  url: string | null;
+  niches: readonly string[];
+  customerId: string | null;
+  affiliateId: string | null;
+  subjectName: string | null;
+  subjectNiche: string | null;
+  subjectLive: boolean;
+  subjectSuccessful: boolean;
+  subjectAdvocacy: number | null;
+  subjectHealth: number | null;
+  /** created_at in microseconds since the epoch: the database's precision, for exact tie-breaks. */
+  createdUs: number;
+}
+
+export interface CatalogAffiliate {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface CatalogRows {
+  assets: readonly CatalogAsset[];
+  affiliates: readonly CatalogAffiliate[];
+  /** (affiliate, customer) of every referral of a customer a live case study is about. */
+  referrals: readonly { affiliateId: string; customerId: string }[];
+}
+
+type Popularity = Map<string, number>;
+
+/** Nulls last, then larger first: `desc nulls last`. */
+function compareDesc(a: number | null, b: number | null): number {
+  if (a === b) return 0;
+  if (a === null) return 1;
+  if (b === null) return -1;
+  return b - a;
+}
+
+const compareCreated = (a: CatalogAsset, b: CatalogAsset) => b.createdUs - a.createdUs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** A rough count of the bytes the catalog holds (strings as UTF-16, objects and index entries as fixed overhead). */
+function bytesOf(rows: CatalogRows): number {
+  let bytes = 0;
+  for (const a of rows.assets) {
+    bytes += 2 * (a.title.length + a.titleKey.length + a.body.length + (a.url?.length ?? 0) + (a.subjectName?.length ?? 0) + (a.subjectNiche?.length ?? 0));
+    for (const n of a.niches) bytes += 2 * n.length + 48;
+    bytes += 420;
+  }
+  for (const f of rows.affiliates) bytes += 2 * (f.code.length + f.name.length) + 260;
+  return bytes + rows.referrals.length * 120;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * One consistent copy of what landing pages choose from, indexed by niche, affiliate and
+ * customer, deciding a page exactly as findLandingCandidates does in SQL (the property test in
+ * test/api/landing/catalog-property.test.ts compares the two). Built whole, then swapped in
+ * (catalog.ts); only an affiliate's entry and referrals are replaced in place, synchronously.
+ */
+export class CatalogSnapshot {
+  readonly assetCount: number;
+  readonly bytes: number;
+  private readonly byNiche = new Map<string, CatalogAsset[]>();
+  private readonly byAffiliate = new Map<string, CatalogAsset[]>();
+  private readonly caseStudiesByCustomer = new Map<string, CatalogAsset[]>();
+  private readonly defaults: CatalogAsset[] = [];
+  private readonly affiliates = new Map<string, CatalogAffiliate>();
+  private readonly referred = new Map<string, Set<string>>();
+  /** Successful customers per use-case title, for every niche ("" key: any niche). */
+  private readonly popularity = new Map<string, Popularity>();
+
+  constructor(rows: CatalogRows) {
+    this.assetCount = rows.assets.length;
+    this.bytes = bytesOf(rows);
+    const successful = new Map<string, Map<string, Set<string>>>();
+    const count = (niche: string, a: CatalogAsset) => {
+      let titles = successful.get(niche);
+      if (!titles) successful.set(niche, (titles = new Map()));
+      let customers = titles.get(a.titleKey);
+      if (!customers) titles.set(a.titleKey, (customers = new Set()));
+      customers.add(a.customerId!);
+    };
+    for (const a of rows.assets) {
+      for (const n of a.niches) push(this.byNiche, n, a);
+      if (a.affiliateId !== null) push(this.byAffiliate, a.affiliateId, a);
+      else if (a.niches.length === 0) this.defaults.push(a);
+      if (a.kind === "CASE_STUDY" && a.customerId !== null) push(this.caseStudiesByCustomer, a.customerId, a);
+      if (a.kind === "USE_CASE" && a.customerId !== null && a.subjectSuccessful) {
+        count("", a);
+        if (a.subjectNiche !== null) count(a.subjectNiche, a);
+      }
+    }
+    for (const [niche, titles] of successful) this.popularity.set(niche, new Map([...titles].map(([title, customers]) => [title, customers.size])));
+    for (const f of rows.affiliates) this.affiliates.set(f.code, f);
+    for (const r of rows.referrals) this.addReferral(r.affiliateId, r.customerId);
+  }
+
+  private addReferral(affiliateId: string, customerId: string): void {
+    let customers = this.referred.get(affiliateId);
+    if (!customers) this.referred.set(affiliateId, (customers = new Set()));
+    customers.add(customerId);
+  }
+
+  /** Replaces what the catalog knows of one affiliate code (undefined: no affiliate has it now). */
+  replaceAffiliate(code: string, affiliate: CatalogAffiliate | undefined, referredCustomers: readonly string[]): void {
+    const previous = this.affiliates.get(code);
+    if (previous) this.referred.delete(previous.id);
+    if (!affiliate) {
+      this.affiliates.delete(code);
+      return;
+    }
+    this.affiliates.set(code, affiliate);
+    this.referred.delete(affiliate.id);
+    for (const customerId of referredCustomers) this.addReferral(affiliate.id, customerId);
+  }
+
+  affiliateOf(code: string): CatalogAffiliate | undefined {
+    return this.affiliates.get(code);
+  }
+
+  /** The page for this input: the same rules, order and bytes as computeLandingPage. */
+  decide(input: LandingInput): LandingPageData {
+    const affiliate = input.affiliateCode ? this.affiliates.get(input.affiliateCode) : undefined;
+    const candidates = this.candidates(affiliate?.id ?? null, input.niche, input.limit);
+    return assembleLandingPage(input, affiliate ? { code: affiliate.code, name: affiliate.name } : null, candidates);
+  }
+
+  /** findLandingCandidates, in memory: each (kind, level) ranked and cut at `limit`. */
+  candidates(affiliateId: string | null, niche: string | null, limit: number): LandingCandidate[] {
+    const referred = affiliateId === null ? undefined : this.referred.get(affiliateId);
+    const popularity = this.popularity.get(niche ?? "");
+    const groups = new Map<string, { kind: ContentKindName; level: Level; items: CatalogAsset[] }>();
+    const seen = new Set<string>();
+    const consider = (a: CatalogAsset) => {
+      if (seen.has(a.id)) return;
+      seen.add(a.id);
+      const level = this.levelOf(a, affiliateId, niche, referred);
+      if (level === undefined) return;
+      const key = `${a.kind}${level}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { kind: a.kind, level, items: [] }));
+      group.items.push(a);
+    };
+    if (niche !== null) this.byNiche.get(niche)?.forEach(consider);
+    if (affiliateId !== null) this.byAffiliate.get(affiliateId)?.forEach(consider);
+    if (referred) for (const customerId of referred) this.caseStudiesByCustomer.get(customerId)?.forEach(consider);
+    this.defaults.forEach(consider);
+
+    const out: LandingCandidate[] = [];
+    for (const { kind, level, items } of [...groups.values()].sort((x, y) => x.level - y.level)) {
+      const compare =
+        kind === "CASE_STUDY"
+          ? (a: CatalogAsset, b: CatalogAsset) => compareDesc(a.subjectAdvocacy, b.subjectAdvocacy) || compareDesc(a.subjectHealth, b.subjectHealth) || compareCreated(a, b)
+          : kind === "USE_CASE"
+            ? (a: CatalogAsset, b: CatalogAsset) => (popularity?.get(b.titleKey) ?? 0) - (popularity?.get(a.titleKey) ?? 0) || compareCreated(a, b)
+            : compareCreated;
+      for (const a of topN(items, limit, compare)) {
+        out.push({ id: a.id, kind, title: a.title, body: a.body, url: a.url, customerName: a.subjectLive ? a.subjectName : null, level });
+      }
+    }
+    return out;
+  }
+
+  /** The SQL's `where` and `case … end as level`: undefined when the asset is no candidate. */
+  private levelOf(a: CatalogAsset, affiliateId: string | null, niche: string | null, referred: Set<string> | undefined): Level | undefined {
+    if (a.affiliateId !== null && a.affiliateId !== affiliateId) return undefined;
+    const isCaseStudy = a.kind === "CASE_STUDY";
+    if (isCaseStudy && (a.customerId === null || !a.subjectLive)) return undefined;
+    const inNiche = niche !== null && a.niches.includes(niche);
+    const ownAffiliate = affiliateId !== null && a.affiliateId === affiliateId;
+    const referredCaseStudy = isCaseStudy && referred !== undefined && referred.has(a.customerId!);
+    if (affiliateId !== null && niche !== null && ((ownAffiliate && inNiche) || (referredCaseStudy && (inNiche || a.subjectNiche === niche)))) return 1;
+    if (inNiche) return 2;
+    if (ownAffiliate || referredCaseStudy) return 3;
+    if (a.niches.length === 0 && a.affiliateId === null) return 4;
+    return undefined;
+  }
+}
+
+/** The first `n` of `items` in `compare` order, without sorting them all (n ≤ 10, items up to thousands). */
+function topN<T>(items: readonly T[], n: number, compare: (a: T, b: T) => number): T[] {
+  if (items.length <= n) return [...items].sort(compare);
+  const best: T[] = [];
+  for (const item of items) {
+    if (best.length === n && compare(item, best[n - 1]!) >= 0) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && compare(item, best[i - 1]!) < 0) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = item;
+  }
+  return best;
+}
