@@ -5,7 +5,7 @@
  *
  *   { kind: "bare", body }            node:http answering every request with these JSON bytes (the ceiling)
  *   { kind: "apollo", page }          Apollo Server 5 standalone, `landingPage` resolving to this object (the peer)
- *   { kind: "app", databaseUrl, landingCache?, stripeWebhookSecrets? }   the real app (createApp) on http.createServer
+ *   { kind: "app", databaseUrl, landingCache?, landingCatalog?, stripeWebhookSecrets? }   the real app (createApp) on http.createServer
  *
  * It answers { type: "listening", url }, then { type: "stats" } with { queries, sources } (SQL
  * statements so far; LandingCache answers by source, for "app") and exits on { type: "stop" }.
@@ -20,7 +20,7 @@ import type { AddressInfo } from "node:net";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import type { LandingSource } from "../src/landing/landing.cache.js";
-import type { LandingCacheOptions } from "../src/config/config.js";
+import type { LandingCacheOptions, LandingCatalogOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
 import { testConfig } from "../test/helpers/config.js";
@@ -29,7 +29,7 @@ import { BENCH_ADMIN_KEY } from "./http.js";
 export type ServerSpec =
   | { kind: "bare"; body: string }
   | { kind: "apollo"; page: LandingPageData }
-  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions>; stripeWebhookSecrets?: string[] };
+  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions>; landingCatalog?: Partial<LandingCatalogOptions>; stripeWebhookSecrets?: string[] };
 
 export interface ServerStats {
   queries: number;
@@ -86,6 +86,7 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
   const app = await createApp(testConfig({
       adminApiKey: BENCH_ADMIN_KEY,
       landingCache: spec.landingCache,
+      landingCatalog: spec.landingCatalog,
       ...(spec.stripeWebhookSecrets ? { stripe: { webhookSecrets: spec.stripeWebhookSecrets }, visitRateLimit: { perMinute: 0 } } : {}),
     }), { database });
   // A probe, bench only: which answers were computed and which came from the cache, so the

@@ -64,9 +64,9 @@ export const LANDING_DOCUMENT = `query Landing($affiliateCode: String, $niche: S
 fragment item on LandingContent { id kind title body url customerName }`;
 
 /** "Disabled": no switch exists, so every answer expires after 1 ms, and concurrent requests ask for different pages. */
-const UNCACHED: Partial<LandingCacheOptions> = { ttlMs: 1, dbTimeoutMs: 60_000 };
+export const UNCACHED: Partial<LandingCacheOptions> = { ttlMs: 1, dbTimeoutMs: 60_000 };
 
-interface Settings {
+export interface Settings {
   connections: number;
   warmupSeconds: number;
   durationSeconds: number;
@@ -77,7 +77,7 @@ interface LoadSpec extends Settings {
   method?: "GET" | "POST";
   headers?: Record<string, string>;
   body?: string;
-  variants?: { body: string }[];
+  variants?: { body?: string; path?: string }[];
 }
 
 export interface LoadResult {
@@ -90,12 +90,12 @@ export interface LoadResult {
   timeouts: number;
 }
 
-interface Pair {
+export interface Pair {
   affiliateCode: string;
   niche: string;
 }
 
-async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   const child = spawnChild("./autocannon-runner.js", []);
   const answer = nextMessage<{ ok: boolean; result: LoadResult; error: string }>(child);
   child.send(spec);
@@ -116,17 +116,17 @@ async function runMemory(spec: MemorySpec): Promise<MemoryResult> {
   return result;
 }
 
-const graphqlBody = (variables: Pair) => JSON.stringify({ operationName: "Landing", query: LANDING_DOCUMENT, variables });
-const JSON_HEADERS = { "content-type": "application/json" };
+export const graphqlBody = (variables: Pair) => JSON.stringify({ operationName: "Landing", query: LANDING_DOCUMENT, variables });
+export const JSON_HEADERS = { "content-type": "application/json" };
 
-async function postGraphql(url: string, body: string): Promise<string> {
+export async function postGraphql(url: string, body: string): Promise<string> {
   const res = await fetch(`${url}/graphql`, { method: "POST", headers: JSON_HEADERS, body });
   const text = await res.text();
   if (res.status !== 200 || (JSON.parse(text) as { errors?: unknown }).errors) throw new Error(`landingPage failed: ${res.status} ${text.slice(0, 300)}`);
   return text;
 }
 
-interface LoadedSize {
+export interface LoadedSize {
   customers: number;
   counts: RowCounts;
   loadSeconds: number;
@@ -139,7 +139,7 @@ interface LoadedSize {
 }
 
 /** Loads a size, or with `reuse` keeps what the database holds when it is that size already (for quicker reruns). */
-async function loadSize(databaseUrl: string, customers: number, contentAssets: number, reuse = false): Promise<LoadedSize> {
+export async function loadSize(databaseUrl: string, customers: number, contentAssets: number, reuse = false): Promise<LoadedSize> {
   const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
   try {
     await handle.migrate();
@@ -307,7 +307,7 @@ async function measureCached(databaseUrl: string, target: Pair, settings: Settin
 }
 
 /** The share of the machine's CPU time spent over the next `ms` (from /proc/stat): other work, when nothing of ours runs. */
-async function cpuBusy(ms = 3_000): Promise<number> {
+export async function cpuBusy(ms = 3_000): Promise<number> {
   const sample = () => {
     const [, ...fields] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
     const ticks = fields.map(Number);

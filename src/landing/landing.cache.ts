@@ -86,9 +86,19 @@ export class LandingCache {
       fetchMethod: async (_key, _stale, { context }) => {
         const decided = this.catalog?.answer(context);
         const answer = decided instanceof Promise ? await decided : decided;
-        if (answer?.stale) throw new StaleCatalogAnswer(answer.page);
-        if (answer) return toEntry(answer.page);
-        const entry = toEntry(await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs));
+        if (answer !== undefined && answer !== "loading") {
+          if (answer.stale) throw new StaleCatalogAnswer(answer.page);
+          return toEntry(answer.page);
+        }
+        let page: LandingPageData;
+        try {
+          page = await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs);
+        } catch (error) {
+          // The catalog was loading a change when the database failed: its snapshot, said stale.
+          const fallback = answer === "loading" ? this.catalog?.staleAnswer(context) : undefined;
+          throw fallback ? new StaleCatalogAnswer(fallback.page) : error;
+        }
+        const entry = toEntry(page);
         this.degraded = false;
         return entry;
       },

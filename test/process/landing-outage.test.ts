@@ -120,6 +120,8 @@ describe.skipIf(skip)("landing pages through a database outage, decided by the c
     const before = await request(app.handler).get(`/landing?niche=${niche}`);
     expect(before.headers["x-advocate-fallback"]).toBeUndefined();
     expect(titles(before.body.painPoints)).toEqual(["Before the outage", "For everyone"]);
+    // The catalog holds every write made (had the outage begun before, it would say stale).
+    expect(await app.landing.catalog!.settled()).toBe(true);
 
     pg.stop();
     await new Promise((r) => setTimeout(r, 400)); // past the TTL: the cached entry is due again

@@ -24,10 +24,11 @@ const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
  * invalidates the page cache (LandingCache.apply forwards each landing change here, the bridge
  * relays the other instances' and a reconnection's). A change starts a reload at once: the whole
  * catalog, built aside and then swapped in (a reader never sees half of it), or for an
- * affiliate-scoped change only that affiliate. A miss arriving meanwhile waits for it (at most
- * the database timeout), so a write shows on the very next request with no statement of the
- * miss's own. When a reload fails (the database is down) misses are still decided from the
- * snapshot, said `stale`, and the reload is retried. Past `maxAssets` live assets or `maxBytes`
+ * affiliate-scoped change only that affiliate. So that a write shows on the very next request, a
+ * miss arriving meanwhile waits for an affiliate's reload (two statements), and is computed by
+ * SQL during a whole one (BENCHMARKS.md, "Landing catalog": a whole reload of 20,000 assets takes
+ * longer than any page should wait). When a reload fails (the database is down) misses are still
+ * decided from the snapshot, said `stale`, and the reload is retried. Past `maxAssets` live assets or `maxBytes`
  * the catalog steps aside and misses use SQL, as before; it is checked again at every reload.
  */
 export class LandingCatalog {
@@ -42,6 +43,7 @@ export class LandingCatalog {
   private reload: NodeJS.Timeout | undefined;
   private stopped = false;
   private steppedAside = false;
+  private loadingAll = false;
   private waiters: { until: number; resolve: (ok: boolean) => void }[] = [];
   /** Why misses use SQL (null while the catalog is in use). */
   offReason: string | null = "not loaded yet";
@@ -108,27 +110,37 @@ export class LandingCatalog {
 
   /**
    * The page, decided in memory; undefined when misses use SQL. Synchronous when the catalog is in
-   * step; after a change, once its reload is done (or has failed: then `stale`).
+   * step. After a change: once an affiliate's reload is done (a moment: two statements), or
+   * "loading" while a whole reload is being built (the caller computes this miss by SQL, as
+   * before the catalog, rather than wait for it); `stale` once loading failed.
    */
-  answer(input: LandingInput): CatalogAnswer | Promise<CatalogAnswer | undefined> | undefined {
+  answer(input: LandingInput): CatalogAnswer | "loading" | Promise<CatalogAnswer | undefined> | undefined {
     if (!this.snapshot) return undefined;
     if (this.loaded >= this.heard) return { page: this.snapshot.decide(input), stale: false };
     if (this.failures > 0) return this.staleAnswer(input);
+    if (this.loadingAll || this.pending.all) return "loading";
     return this.caughtUp(this.heard).then((ok) => {
       if (!this.snapshot) return undefined;
       return ok ? { page: this.snapshot.decide(input), stale: false } : this.staleAnswer(input);
     });
   }
 
-  private staleAnswer(input: LandingInput): CatalogAnswer {
+  /** The page from the snapshot as it is, said stale (the database failed while the catalog is behind); undefined without one. */
+  staleAnswer(input: LandingInput): CatalogAnswer | undefined {
+    if (!this.snapshot) return undefined;
     this.stats.staleAnswers++;
-    return { page: this.snapshot!.decide(input), stale: true };
+    return { page: this.snapshot.decide(input), stale: true };
+  }
+
+  /** Resolves once every change heard so far is loaded, or loading failed (tests, benchmarks). */
+  settled(): Promise<boolean> {
+    return this.loaded >= this.heard ? Promise.resolve(true) : this.caughtUp(this.heard, Infinity);
   }
 
   /** Resolves true once change number `until` is loaded, false when loading fails or takes longer than waitMs. */
-  private caughtUp(until: number): Promise<boolean> {
+  private caughtUp(until: number, waitMs = this.waitMs): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), this.waitMs);
+      const timer = waitMs === Infinity ? undefined : setTimeout(() => resolve(false), waitMs);
       this.waiters.push({ until, resolve: (ok) => (clearTimeout(timer), resolve(ok)) });
     });
   }
@@ -154,12 +166,15 @@ export class LandingCatalog {
       const work = this.pending;
       this.pending = { all: false, codes: new Set() };
       try {
-        if (work.all || !this.snapshot) await this.loadAll();
+        this.loadingAll = work.all || !this.snapshot;
+        if (this.loadingAll) await this.loadAll();
         else for (const code of work.codes) await this.loadAffiliate(code);
+        this.loadingAll = false;
         this.loaded = target;
         this.failures = 0;
         this.settle(false);
       } catch (error) {
+        this.loadingAll = false;
         this.pending.all ||= work.all;
         for (const code of work.codes) this.pending.codes.add(code);
         this.stats.failedLoads++;

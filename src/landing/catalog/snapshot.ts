@@ -60,6 +60,13 @@ function bytesOf(rows: CatalogRows): number {
   return bytes + rows.referrals.length * 120;
 }
 
+const compareCaseStudies = (a: CatalogAsset, b: CatalogAsset) =>
+  compareDesc(a.subjectAdvocacy, b.subjectAdvocacy) || compareDesc(a.subjectHealth, b.subjectHealth) || compareCreated(a, b);
+
+const KINDS: readonly ContentKindName[] = ["CASE_STUDY", "USE_CASE", "PAIN_POINT"];
+type KindLists = Record<ContentKindName, CatalogAsset[]>;
+const kindLists = (): KindLists => ({ CASE_STUDY: [], USE_CASE: [], PAIN_POINT: [] });
+
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
@@ -75,10 +82,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 export class CatalogSnapshot {
   readonly assetCount: number;
   readonly bytes: number;
-  private readonly byNiche = new Map<string, CatalogAsset[]>();
+  /** Assets in a niche, and for every niche (DEFAULT), by kind, each in its kind's ranking order. */
+  private readonly byNiche = new Map<string, KindLists>();
+  private readonly defaults = kindLists();
   private readonly byAffiliate = new Map<string, CatalogAsset[]>();
   private readonly caseStudiesByCustomer = new Map<string, CatalogAsset[]>();
-  private readonly defaults: CatalogAsset[] = [];
+  /** Use cases of a niche's list or of the defaults ranked by one niche's popularity, made on first use. */
+  private readonly rankedUseCases = new Map<string, CatalogAsset[]>();
   private readonly affiliates = new Map<string, CatalogAffiliate>();
   private readonly referred = new Map<string, Set<string>>();
   /** Successful customers per use-case title, for every niche ("" key: any niche). */
@@ -96,14 +106,23 @@ export class CatalogSnapshot {
       customers.add(a.customerId!);
     };
     for (const a of rows.assets) {
-      for (const n of a.niches) push(this.byNiche, n, a);
+      for (const n of a.niches) {
+        let lists = this.byNiche.get(n);
+        if (!lists) this.byNiche.set(n, (lists = kindLists()));
+        lists[a.kind].push(a);
+      }
       if (a.affiliateId !== null) push(this.byAffiliate, a.affiliateId, a);
-      else if (a.niches.length === 0) this.defaults.push(a);
+      else if (a.niches.length === 0) this.defaults[a.kind].push(a);
       if (a.kind === "CASE_STUDY" && a.customerId !== null) push(this.caseStudiesByCustomer, a.customerId, a);
       if (a.kind === "USE_CASE" && a.customerId !== null && a.subjectSuccessful) {
         count("", a);
         if (a.subjectNiche !== null) count(a.subjectNiche, a);
       }
+    }
+    for (const lists of [this.defaults, ...this.byNiche.values()]) {
+      lists.CASE_STUDY.sort(compareCaseStudies);
+      lists.USE_CASE.sort(compareCreated);
+      lists.PAIN_POINT.sort(compareCreated);
     }
     for (const [niche, titles] of successful) this.popularity.set(niche, new Map([...titles].map(([title, customers]) => [title, customers.size])));
     for (const f of rows.affiliates) this.affiliates.set(f.code, f);
@@ -140,32 +159,46 @@ export class CatalogSnapshot {
     return assembleLandingPage(input, affiliate ? { code: affiliate.code, name: affiliate.name } : null, candidates);
   }
 
-  /** findLandingCandidates, in memory: each (kind, level) ranked and cut at `limit`. */
+  /**
+   * findLandingCandidates, in memory: each (kind, level) ranked and cut at `limit`. The niche's and
+   * the default lists are read in ranking order and only until `limit` assets of their own level
+   * (2 and 4) were found; an asset of theirs at another level (1 or 3) is also in the affiliate's
+   * or the referred customers' lists, which are short and read whole.
+   */
   candidates(affiliateId: string | null, niche: string | null, limit: number): LandingCandidate[] {
     const referred = affiliateId === null ? undefined : this.referred.get(affiliateId);
     const popularity = this.popularity.get(niche ?? "");
     const groups = new Map<string, { kind: ContentKindName; level: Level; items: CatalogAsset[] }>();
     const seen = new Set<string>();
-    const consider = (a: CatalogAsset) => {
-      if (seen.has(a.id)) return;
+    /** Puts the asset in its group; true when it is of `level`. */
+    const consider = (a: CatalogAsset, level?: Level): boolean => {
+      if (seen.has(a.id)) return false;
       seen.add(a.id);
-      const level = this.levelOf(a, affiliateId, niche, referred);
-      if (level === undefined) return;
-      const key = `${a.kind}${level}`;
+      const found = this.levelOf(a, affiliateId, niche, referred);
+      if (found === undefined) return false;
+      const key = `${a.kind}${found}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { kind: a.kind, level, items: [] }));
+      if (!group) groups.set(key, (group = { kind: a.kind, level: found, items: [] }));
       group.items.push(a);
+      return found === level;
     };
-    if (niche !== null) this.byNiche.get(niche)?.forEach(consider);
-    if (affiliateId !== null) this.byAffiliate.get(affiliateId)?.forEach(consider);
-    if (referred) for (const customerId of referred) this.caseStudiesByCustomer.get(customerId)?.forEach(consider);
-    this.defaults.forEach(consider);
+    const readUntil = (list: readonly CatalogAsset[], level: Level) => {
+      let found = 0;
+      for (let i = 0; i < list.length && found < limit; i++) if (consider(list[i]!, level)) found++;
+    };
+    if (affiliateId !== null) this.byAffiliate.get(affiliateId)?.forEach((a) => consider(a));
+    if (referred) for (const customerId of referred) this.caseStudiesByCustomer.get(customerId)?.forEach((a) => consider(a));
+    const nicheLists = niche === null ? undefined : this.byNiche.get(niche);
+    for (const kind of KINDS) {
+      if (nicheLists) readUntil(this.ranked(`n${niche}`, nicheLists, kind, niche, popularity), 2);
+      readUntil(this.ranked("d", this.defaults, kind, niche, popularity), 4);
+    }
 
     const out: LandingCandidate[] = [];
     for (const { kind, level, items } of [...groups.values()].sort((x, y) => x.level - y.level)) {
       const compare =
         kind === "CASE_STUDY"
-          ? (a: CatalogAsset, b: CatalogAsset) => compareDesc(a.subjectAdvocacy, b.subjectAdvocacy) || compareDesc(a.subjectHealth, b.subjectHealth) || compareCreated(a, b)
+          ? compareCaseStudies
           : kind === "USE_CASE"
             ? (a: CatalogAsset, b: CatalogAsset) => (popularity?.get(b.titleKey) ?? 0) - (popularity?.get(a.titleKey) ?? 0) || compareCreated(a, b)
             : compareCreated;
@@ -174,6 +207,18 @@ export class CatalogSnapshot {
       }
     }
     return out;
+  }
+
+  /** A list in ranking order: as built, but use cases by the popularity of the page's niche (kept per niche that has any). */
+  private ranked(key: string, lists: KindLists, kind: ContentKindName, niche: string | null, popularity: Popularity | undefined): readonly CatalogAsset[] {
+    if (kind !== "USE_CASE" || !popularity) return lists[kind];
+    const memo = `${key}\u0000${niche ?? ""}`;
+    let ranked = this.rankedUseCases.get(memo);
+    if (!ranked) {
+      ranked = [...lists.USE_CASE].sort((a, b) => (popularity.get(b.titleKey) ?? 0) - (popularity.get(a.titleKey) ?? 0) || compareCreated(a, b));
+      this.rankedUseCases.set(memo, ranked);
+    }
+    return ranked;
   }
 
   /** The SQL's `where` and `case … end as level`: undefined when the asset is no candidate. */

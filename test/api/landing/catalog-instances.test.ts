@@ -17,7 +17,7 @@ import { attribute, createAffiliate, createAsset, createCustomer } from "../../h
 // landing pages today (assets created, updated, archived; affiliates; referrals; customer writes;
 // queued rescoring from the event webhook; a full recompute; a bulk import from the CLI) shows on
 // the writing instance's very next request and on the other's within a second (LISTEN/NOTIFY),
-// and a miss after it still costs no SQL statement on either. PostgreSQL: two connections pools;
+// and once their catalogs have reloaded, a miss costs no SQL statement on either. PostgreSQL: two connections pools;
 // PGlite: two apps on the one embedded database (its NOTIFY reaches both in process).
 
 const SECRET = "catalog-webhook-secret";
@@ -67,6 +67,7 @@ async function shows(query: string, seen: (page: Page) => boolean, { writer = fi
     expect(ok, `${app === second ? "the other instance" : "the writer"} within a second, for ${query}`).toBe(true);
   }
   limit = (limit % 9) + 1;
+  for (const app of [first.app, second]) expect(await app.landing.catalog!.settled()).toBe(true);
   const database = [first.database, secondDb];
   const before = database.map((d) => d.queryCount());
   const pages = [await get(first.app, query, limit), await get(second, query, limit)];

@@ -47,7 +47,7 @@ async function writeCatalog(random: Random): Promise<{ codes: string[] }> {
   if (referralRows.length > 0) await db.db.insert(referrals).values(referralRows);
   // A few instants a microsecond apart, so created_at ties and near-ties are common.
   const base = Date.parse("2026-06-01T12:00:00Z") * 1000;
-  const assets = Array.from({ length: random.int(0, 70) }, () => {
+  const assets = Array.from({ length: random.int(0, 160) }, () => {
     const micros = base + random.int(0, 3) * (random.chance(0.5) ? 1 : 1_000_000);
     const iso = new Date(Math.floor(micros / 1000)).toISOString().replace("Z", `${String(micros % 1000).padStart(3, "0")}Z`);
     return {

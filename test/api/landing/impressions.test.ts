@@ -115,9 +115,11 @@ describe("content impressions", () => {
   });
 
   it("writes on its own timer in an app configured with a short interval", async () => {
+    // The content first: this second app's landing catalog loads it at start (written through the
+    // other app, it would otherwise reach this one by NOTIFY, a moment later).
+    const { niche, assetIds } = await nicheWithContent(t);
     const app = await createApp(testConfig({ impressions: { flushIntervalMs: 20 } }), { database: t.database });
     try {
-      const { niche, assetIds } = await nicheWithContent(t);
       expect((await request(app.handler).get(`/landing?niche=${niche}`)).status).toBe(200);
       const deadline = Date.now() + 5_000;
       let rows: { impressions: number }[] = [];

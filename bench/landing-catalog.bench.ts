@@ -1,0 +1,188 @@
+/**
+ * Landing-page misses decided by the in-memory catalog (issue 17, "Performance"), in one run on
+ * PostgreSQL with the generator's 100,000 customers, 1,000 affiliates and 20,000 assets:
+ *
+ *   - a miss one at a time (GraphQL landingPage and GET /landing, every request a different page
+ *     and every answer expired: the cache's TTL is 1 ms), median and p95, and SQL statements per miss
+ *   - uncached throughput of both under load, against their cached throughput (goal ≥ 0.25×)
+ *   - the catalog's load time and memory at 20,000 and at 200,000 assets (the 20,000 assets
+ *     copied nine times over, then removed again)
+ *
+ *   DATABASE_URL=postgres://… npx tsx bench/landing-catalog.bench.ts [-- --reuse --connections 32
+ *     --duration 10 --warmup 2 --sequential 400 --json out.json]
+ *
+ * It empties the database it runs on. Servers, the load generator and the memory probe run in
+ * child processes of their own (bench/landing-server.ts, bench/autocannon-runner.js,
+ * bench/landing-catalog-memory.ts).
+ */
+import "reflect-metadata";
+import { sql } from "drizzle-orm";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { parseArgs } from "node:util";
+import { parseDatabaseUrl } from "../src/config/env.js";
+import { openDatabase, queryRows } from "../src/db/client.js";
+import { measure, type Latency } from "./http.js";
+import { cpuBusy, graphqlBody, JSON_HEADERS, loadSize, postGraphql, runLoad, UNCACHED, type LoadResult, type Pair, type Settings } from "./landing.bench.js";
+import type { CatalogMemoryResult } from "./landing-catalog-memory.js";
+import { killChildren, nextMessage, spawnChild, startServer } from "./server-process.js";
+
+const landingPath = (pair: Pair) => `/landing?${new URLSearchParams({ affiliate: pair.affiliateCode, niche: pair.niche })}`;
+
+async function catalogMemory(databaseUrl: string): Promise<CatalogMemoryResult> {
+  const child = spawnChild("./landing-catalog-memory.ts", ["--expose-gc", "--import", "tsx"]);
+  const answer = nextMessage<{ ok: boolean; result: CatalogMemoryResult; error: string }>(child);
+  child.send({ databaseUrl });
+  const { ok, result, error } = await answer;
+  if (!ok) throw new Error(`catalog memory: ${error}`);
+  return result;
+}
+
+interface Misses {
+  graphql: Latency;
+  rest: Latency;
+  statementsPerMiss: number;
+  graphqlLoad: LoadResult;
+  restLoad: LoadResult;
+  statementsUnderLoad: number;
+  sources: Record<string, number>;
+}
+
+async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Settings, runs: number): Promise<Misses> {
+  const server = await startServer({ kind: "app", databaseUrl, landingCache: UNCACHED });
+  try {
+    let next = 0;
+    const askGraphql = async () => void (await postGraphql(server.url, graphqlBody(pairs[next++ % pairs.length]!)));
+    const askRest = async () => {
+      const res = await fetch(`${server.url}${landingPath(pairs[next++ % pairs.length]!)}`);
+      await res.text();
+      if (res.status !== 200 || res.headers.get("x-advocate-fallback")) throw new Error(`GET /landing: ${res.status}`);
+    };
+    const before = await server.stats();
+    const graphql = await measure(askGraphql, runs, 20);
+    const rest = await measure(askRest, runs, 20);
+    const after = await server.stats();
+    const graphqlLoad = await runLoad({ ...settings, url: `${server.url}/graphql`, method: "POST", headers: JSON_HEADERS, variants: pairs.map((p) => ({ body: graphqlBody(p) })) });
+    const restLoad = await runLoad({ ...settings, url: `${server.url}/landing`, variants: pairs.map((p) => ({ path: landingPath(p) })) });
+    const end = await server.stats();
+    const sources = Object.fromEntries(Object.entries(end.sources).map(([k, n]) => [k, n - after.sources[k as keyof typeof after.sources]]));
+    const answers = Object.values(sources).reduce((sum, n) => sum + n, 0);
+    return {
+      graphql,
+      rest,
+      statementsPerMiss: (after.queries - before.queries) / (2 * (runs + 20)),
+      graphqlLoad,
+      restLoad,
+      statementsUnderLoad: (end.queries - after.queries) / answers,
+      sources,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureHits(databaseUrl: string, target: Pair, settings: Settings): Promise<{ graphql: LoadResult; rest: LoadResult }> {
+  const server = await startServer({ kind: "app", databaseUrl });
+  try {
+    await postGraphql(server.url, graphqlBody(target));
+    const rest = await runLoad({ ...settings, url: `${server.url}${landingPath(target)}` });
+    const graphql = await runLoad({ ...settings, url: `${server.url}/graphql`, method: "POST", headers: JSON_HEADERS, body: graphqlBody(target) });
+    return { graphql, rest };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Nine more copies of every asset (new ids, titles suffixed), for the 200,000-asset figures; undone by dropCopies. */
+async function withCopies(databaseUrl: string, copies: number, work: () => Promise<CatalogMemoryResult>): Promise<CatalogMemoryResult> {
+  const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
+  const copy = sql.raw(`' #copy'`);
+  try {
+    await handle.db.execute(sql`
+      insert into content_assets (kind, title, body, url, niches, customer_id, affiliate_id, archived, subject_name, subject_niche,
+                                  subject_live, subject_successful, subject_advocacy, subject_health, created_at, updated_at)
+      select kind, title || ${copy} || g, body, url, niches, customer_id, affiliate_id, archived, subject_name, subject_niche,
+             subject_live, subject_successful, subject_advocacy, subject_health, created_at, updated_at
+        from content_assets, generate_series(1, ${copies}) g`);
+    await handle.db.execute(sql`vacuum analyze content_assets`);
+    return await work();
+  } finally {
+    await handle.db.execute(sql`delete from content_assets where title like ${"% #copy%"}`);
+    await handle.db.execute(sql`vacuum analyze content_assets`);
+    await handle.close();
+  }
+}
+
+const ms = (v: number) => v.toFixed(2);
+const rps = (v: number) => Math.round(v).toLocaleString("en-US");
+const mb = (v: number) => `${(v / 2 ** 20).toFixed(1)} MB`;
+const met = (ok: boolean) => (ok ? "**met**" : "**not met**");
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      connections: { type: "string", default: "32" },
+      duration: { type: "string", default: "10" },
+      warmup: { type: "string", default: "2" },
+      sequential: { type: "string", default: "400" },
+      json: { type: "string" },
+      reuse: { type: "boolean", default: false },
+    },
+  });
+  const databaseUrl = process.env.DATABASE_URL ?? "";
+  if (!databaseUrl.startsWith("postgres")) throw new Error("Set DATABASE_URL=postgres://… : this benchmark empties the database it runs on.");
+  const settings: Settings = { connections: Number(values.connections), warmupSeconds: Number(values.warmup), durationSeconds: Number(values.duration) };
+  const started = performance.now();
+  const say = (line: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+  const busy = [await cpuBusy()];
+  say("loading 100,000 customers, 20,000 content assets");
+  const size = await loadSize(databaseUrl, 100_000, 20_000, values.reuse);
+  busy.push(await cpuBusy());
+  say("catalog memory at 20,000 assets");
+  const small = await catalogMemory(databaseUrl);
+  say("misses one at a time and under load");
+  const misses = await measureMisses(databaseUrl, size.pairs, settings, Number(values.sequential));
+  say("hits under load");
+  const hits = await measureHits(databaseUrl, size.target, settings);
+  say("catalog memory at 200,000 assets");
+  const large = await withCopies(databaseUrl, 9, () => catalogMemory(databaseUrl));
+  const [held] = await (async () => {
+    const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
+    try {
+      return await queryRows<{ n: number }>(handle.db, sql`select count(*)::int as n from content_assets`);
+    } finally {
+      await handle.close();
+    }
+  })();
+  say("done");
+
+  const graphqlRatio = misses.graphqlLoad.rps / hits.graphql.rps;
+  const restRatio = misses.restLoad.rps / hits.rest.rps;
+  const median = Math.max(misses.graphql.median, misses.rest.median);
+  const lines = [
+    `machine: ${cpus().length} × ${cpus()[0]?.model.trim()}, shared with other sessions; CPU busy with other work at the start and after loading: ${busy.map((b) => `${Math.round(b * 100)}%`).join(", ")}`,
+    `dataset: ${size.counts.customers.toLocaleString("en-US")} customers, ${size.counts.affiliates.toLocaleString("en-US")} affiliates, ${size.counts.contentAssets.toLocaleString("en-US")} assets (${held!.n.toLocaleString("en-US")} after the 200,000 run); load: ${settings.connections} connections, ${settings.warmupSeconds} s warm-up, ${settings.durationSeconds} s`,
+    "",
+    "| landing page | requests/s | p50 ms | p99 ms | goal |",
+    "|---|---:|---:|---:|---|",
+    `| GraphQL \`landingPage\`, cached | ${rps(hits.graphql.rps)} | ${ms(hits.graphql.latency.p50)} | ${ms(hits.graphql.latency.p99)} | |`,
+    `| GraphQL \`landingPage\`, every answer a miss (catalog) | ${rps(misses.graphqlLoad.rps)} | ${ms(misses.graphqlLoad.latency.p50)} | ${ms(misses.graphqlLoad.latency.p99)} | ≥ 0.25 × cached: ${graphqlRatio.toFixed(2)}×, ${met(graphqlRatio >= 0.25)} |`,
+    `| \`GET /landing\`, cached | ${rps(hits.rest.rps)} | ${ms(hits.rest.latency.p50)} | ${ms(hits.rest.latency.p99)} | |`,
+    `| \`GET /landing\`, every answer a miss (catalog) | ${rps(misses.restLoad.rps)} | ${ms(misses.restLoad.latency.p50)} | ${ms(misses.restLoad.latency.p99)} | ≥ 0.25 × cached: ${restRatio.toFixed(2)}×, ${met(restRatio >= 0.25)} |`,
+    "",
+    `miss one at a time (${values.sequential} each, every one a different page): GraphQL median ${ms(misses.graphql.median)} ms (p95 ${ms(misses.graphql.p95)}), GET /landing median ${ms(misses.rest.median)} ms (p95 ${ms(misses.rest.p95)}): ≤ 1 ms, ${met(median <= 1)}`,
+    `SQL statements per miss: ${misses.statementsPerMiss.toFixed(3)} one at a time, ${misses.statementsUnderLoad.toFixed(3)} under load: 0, ${met(misses.statementsPerMiss === 0 && misses.statementsUnderLoad === 0)}; answers under load by source ${JSON.stringify(misses.sources)}`,
+    "",
+    "| catalog | assets | load | estimate (/metrics) | measured (heap + buffers) | process RSS |",
+    "|---|---:|---:|---:|---:|---:|",
+    ...[small, large].map((r) => `| ${r.mode} | ${r.assets.toLocaleString("en-US")} | ${(r.loadMs / 1000).toFixed(2)} s | ${mb(r.estimatedBytes)} | ${mb(r.measuredBytes)} | ${mb(r.rssBytes)} |`),
+  ];
+  console.log(`\n${lines.join("\n")}`);
+  if (values.json) writeFileSync(values.json, JSON.stringify({ settings, busy, counts: size.counts, misses, hits, memory: { small, large } }, null, 2));
+}
+
+try {
+  await main();
+} finally {
+  killChildren();
+}
