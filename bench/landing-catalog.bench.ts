@@ -49,7 +49,8 @@ interface Misses {
 }
 
 async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Settings, runs: number): Promise<Misses> {
-  const server = await startServer({ kind: "app", databaseUrl, landingCache: UNCACHED });
+  // No impressions flush on a timer: the statements counted are the requests' own.
+  const server = await startServer({ kind: "app", databaseUrl, landingCache: UNCACHED, impressions: { flushIntervalMs: 0 } });
   try {
     let next = 0;
     const askGraphql = async () => void (await postGraphql(server.url, graphqlBody(pairs[next++ % pairs.length]!)));
@@ -81,13 +82,15 @@ async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Setti
   }
 }
 
-async function measureHits(databaseUrl: string, target: Pair, settings: Settings): Promise<{ graphql: LoadResult; rest: LoadResult }> {
+async function measureHits(databaseUrl: string, target: Pair, settings: Settings, runs: number): Promise<{ graphql: LoadResult; rest: LoadResult; sequential: Latency }> {
   const server = await startServer({ kind: "app", databaseUrl });
   try {
     await postGraphql(server.url, graphqlBody(target));
+    // A hit one at a time: what the machine gives any request now, the baseline of a miss's figure.
+    const sequential = await measure(async () => void (await (await fetch(`${server.url}${landingPath(target)}`)).text()), runs, 20);
     const rest = await runLoad({ ...settings, url: `${server.url}${landingPath(target)}` });
     const graphql = await runLoad({ ...settings, url: `${server.url}/graphql`, method: "POST", headers: JSON_HEADERS, body: graphqlBody(target) });
-    return { graphql, rest };
+    return { graphql, rest, sequential };
   } finally {
     await server.stop();
   }
@@ -143,7 +146,7 @@ async function main(): Promise<void> {
   say("misses one at a time and under load");
   const misses = await measureMisses(databaseUrl, size.pairs, settings, Number(values.sequential));
   say("hits under load");
-  const hits = await measureHits(databaseUrl, size.target, settings);
+  const hits = await measureHits(databaseUrl, size.target, settings, Number(values.sequential));
   say("catalog memory at 200,000 assets");
   const large = await withCopies(databaseUrl, 9, () => catalogMemory(databaseUrl));
   const [held] = await (async () => {
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
     `| \`GET /landing\`, cached | ${rps(hits.rest.rps)} | ${ms(hits.rest.latency.p50)} | ${ms(hits.rest.latency.p99)} | |`,
     `| \`GET /landing\`, every answer a miss (catalog) | ${rps(misses.restLoad.rps)} | ${ms(misses.restLoad.latency.p50)} | ${ms(misses.restLoad.latency.p99)} | ≥ 0.25 × cached: ${restRatio.toFixed(2)}×, ${met(restRatio >= 0.25)} |`,
     "",
-    `miss one at a time (${values.sequential} each, every one a different page): GraphQL median ${ms(misses.graphql.median)} ms (p95 ${ms(misses.graphql.p95)}), GET /landing median ${ms(misses.rest.median)} ms (p95 ${ms(misses.rest.p95)}): ≤ 1 ms, ${met(median <= 1)}`,
+    `miss one at a time (${values.sequential} each, every one a different page): GraphQL median ${ms(misses.graphql.median)} ms (p95 ${ms(misses.graphql.p95)}), GET /landing median ${ms(misses.rest.median)} ms (p95 ${ms(misses.rest.p95)}): ≤ 1 ms, ${met(median <= 1)}; a hit one at a time (GET /landing) in the same run: median ${ms(hits.sequential.median)} ms (p95 ${ms(hits.sequential.p95)})`,
     `SQL statements per miss: ${misses.statementsPerMiss.toFixed(3)} one at a time, ${misses.statementsUnderLoad.toFixed(3)} under load: 0, ${met(misses.statementsPerMiss === 0 && misses.statementsUnderLoad === 0)}; answers under load by source ${JSON.stringify(misses.sources)}`,
     "",
     "| catalog | assets | load | estimate (/metrics) | measured (heap + buffers) | process RSS |",

@@ -20,7 +20,7 @@ import type { AddressInfo } from "node:net";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
 import type { LandingSource } from "../src/landing/landing.cache.js";
-import type { LandingCacheOptions, LandingCatalogOptions } from "../src/config/config.js";
+import type { ImpressionBufferOptions, LandingCacheOptions, LandingCatalogOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
 import { testConfig } from "../test/helpers/config.js";
@@ -29,7 +29,7 @@ import { BENCH_ADMIN_KEY } from "./http.js";
 export type ServerSpec =
   | { kind: "bare"; body: string }
   | { kind: "apollo"; page: LandingPageData }
-  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions>; landingCatalog?: Partial<LandingCatalogOptions>; stripeWebhookSecrets?: string[] };
+  | { kind: "app"; databaseUrl: string; landingCache?: Partial<LandingCacheOptions>; landingCatalog?: Partial<LandingCatalogOptions>; impressions?: Partial<ImpressionBufferOptions>; stripeWebhookSecrets?: string[] };
 
 export interface ServerStats {
   queries: number;
@@ -87,6 +87,7 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
       adminApiKey: BENCH_ADMIN_KEY,
       landingCache: spec.landingCache,
       landingCatalog: spec.landingCatalog,
+      impressions: spec.impressions,
       ...(spec.stripeWebhookSecrets ? { stripe: { webhookSecrets: spec.stripeWebhookSecrets }, visitRateLimit: { perMinute: 0 } } : {}),
     }), { database });
   // A probe, bench only: which answers were computed and which came from the cache, so the
