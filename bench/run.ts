@@ -8,7 +8,7 @@ if (!process.env.DATABASE_URL?.startsWith("postgres")) {
   console.error("Set DATABASE_URL=postgres://… : the benchmarks empty the database they run on.");
   process.exit(2);
 }
-for (const script of ["bench/seed.bench.ts", "bench/intelligence.bench.ts", "bench/landing.bench.ts", "bench/affiliate-stats.bench.ts", "bench/webhook.bench.ts", "bench/stripe-webhook.bench.ts", "bench/churn-world.bench.ts"]) {
+for (const script of ["bench/seed.bench.ts", "bench/intelligence.bench.ts", "bench/landing.bench.ts", "bench/affiliate-stats.bench.ts", "bench/webhook.bench.ts", "bench/segment.bench.ts", "bench/stripe-webhook.bench.ts", "bench/churn-world.bench.ts"]) {
   console.log(`\n== ${script} ==`);
   execFileSync(process.execPath, ["--import", "tsx", script], { stdio: "inherit" });
 }

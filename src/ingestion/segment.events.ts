@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import crypto from "node:crypto";
 import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
 import * as v from "../common/validate.js";
 import { ACTION_NAME } from "./event.rules.js";
@@ -41,8 +41,19 @@ export function pathValue(root: Record<string, unknown>, path: string): string |
   return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 }
 
-/** "Report Created" → "report_created": Segment's event names as action names (event.rules.ts). */
+const names = new Map<string, string | null>();
+
+/** "Report Created" → "report_created": Segment's event names as action names (event.rules.ts); a product has few, so they are remembered. */
 export function actionNameOf(event: string): string | null {
+  const known = names.get(event);
+  if (known !== undefined) return known;
+  if (names.size >= 10_000) names.clear();
+  const name = normalizedName(event);
+  names.set(event, name);
+  return name;
+}
+
+function normalizedName(event: string): string | null {
   const name = event
     .trim()
     .toLowerCase()
@@ -58,14 +69,26 @@ export function userBitOf(user: string): number {
   return (hash >>> 0) % SKETCH_BITS;
 }
 
+// crypto.hash (Node 20.12+, engines ≥ 20.19) skips a Hash object per call: a third of the time.
+const md5Hex = (text: string) => (crypto as unknown as { hash(algorithm: string, data: string): string }).hash("md5", text);
+
 export function messageKeyOf(messageId: string): string {
-  const hex = createHash("md5").update(messageId).digest("hex");
+  const hex = md5Hex(messageId);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** toISOString's own form (what Segment's clients send) parsed fast; any other RFC 3339 text the strict way. */
+function parseTime(text: string): Date | null {
+  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */) {
+    const date = new Date(text);
+    if (!Number.isNaN(date.getTime()) && date.toISOString() === text) return date;
+  }
+  return parseRfc3339(text);
 }
 
 function dateField(raw: Record<string, unknown>, field: string): Date | null {
   if (raw[field] == null) return null;
-  const parsed = typeof raw[field] === "string" ? parseRfc3339(raw[field]) : null;
+  const parsed = typeof raw[field] === "string" ? parseTime(raw[field]) : null;
   if (!parsed) throw new Error(`${field}: must be an ISO-8601 date-time: ${RFC3339_HINT}`);
   return parsed;
 }

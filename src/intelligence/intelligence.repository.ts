@@ -52,14 +52,20 @@ export async function patternCounts(ex: Executor, judgedBefore: Date): Promise<P
       select c.acquisition_channel, c.niche, c.plan, coalesce(s.successful, false) as successful,
         (select a.code from ${referrals} r join ${affiliates} a on a.id = r.affiliate_id where r.customer_id = c.id) as affiliate_code,
         case when s.usage_ratio is null then null when s.usage_ratio < 0.3 then 'low (<30% of seats)'
-             when s.usage_ratio < 0.7 then 'medium (30-70% of seats)' else 'high (70%+ of seats)' end as usage_band
+             when s.usage_ratio < 0.7 then 'medium (30-70% of seats)' else 'high (70%+ of seats)' end as usage_band,
+        -- The product activity of the first 30 days, from the rollups the success milestones read.
+        (select case when coalesce(sum(a.events), 0) = 0 then 'none' when sum(a.events) < 100 then '1-99 events'
+                     when sum(a.events) < 1000 then '100-999 events' else '1,000+ events' end
+           from product_activity_daily a
+          where a.customer_id = c.id and a.day::timestamp at time zone 'UTC' < c.signed_up_at + interval '30 days') as first_month_activity
       from ${customers} c left join ${customerScores} s on s.customer_id = c.id
       where c.signed_up_at <= ${judgedBefore.toISOString()}::timestamptz
     )
     select v.attribute, v.value, count(*)::int as customers, count(*) filter (where j.successful)::int as successful
       from judged j,
       lateral (values ('acquisitionChannel', j.acquisition_channel), ('niche', j.niche), ('plan', j.plan),
-                      ('referringAffiliate', j.affiliate_code), ('usageBand', j.usage_band)) as v(attribute, value)
+                      ('referringAffiliate', j.affiliate_code), ('usageBand', j.usage_band),
+                      ('firstMonthActivity', j.first_month_activity)) as v(attribute, value)
      where v.value is not null
      group by v.attribute, v.value
     union all

@@ -62,7 +62,7 @@ export class ChurnModel {
 
 @ObjectType()
 export class SuccessPattern {
-  @Field(() => String, { description: "A customer attribute, such as acquisitionChannel, niche or plan." })
+  @Field(() => String, { description: "A customer attribute, such as acquisitionChannel, niche, plan, usageBand or firstMonthActivity (product events in the first 30 days)." })
   attribute: string;
 
   @Field(() => String)

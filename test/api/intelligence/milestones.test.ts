@@ -88,6 +88,14 @@ describe("success milestones", () => {
     expect(res.data!.b.milestoneProgress).toEqual([{ action: "connected_integration", reached: false, reachedAt: null }]);
   });
 
+  it("success patterns read the same rollups: customers active in their first month succeed more often than those who were not", async () => {
+    const res = await t.admin(`{ successPatterns(limit: 50, minSupport: 5) { attribute value customers successRate lift } }`);
+    expect(res.errors).toBeUndefined();
+    const activity = res.data!.successPatterns.filter((p: { attribute: string }) => p.attribute === "firstMonthActivity");
+    expect(activity.map((p: { value: string }) => p.value)).toEqual(["1-99 events"]);
+    expect(activity[0].lift).toBeGreaterThan(1.1);
+  });
+
   it("refuses a lift below 1 or a support below 1", async () => {
     expect((await t.admin(`{ successMilestones(minLift: 0.5) { action } }`)).errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "minLift" });
     expect((await t.admin(`{ successMilestones(minSupport: 0) { action } }`)).errors![0]!.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "minSupport" });
