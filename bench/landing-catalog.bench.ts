@@ -46,6 +46,7 @@ interface Misses {
   restLoad: LoadResult;
   statementsUnderLoad: number;
   sources: Record<string, number>;
+  cpu: Record<"graphqlSequential" | "restSequential" | "graphqlLoad" | "restLoad", number>;
 }
 
 async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Settings, runs: number): Promise<Misses> {
@@ -61,11 +62,20 @@ async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Setti
     };
     const before = await server.stats();
     const graphql = await measure(askGraphql, runs, 20);
+    const middle = await server.stats();
     const rest = await measure(askRest, runs, 20);
     const after = await server.stats();
     const graphqlLoad = await runLoad({ ...settings, url: `${server.url}/graphql`, method: "POST", headers: JSON_HEADERS, variants: pairs.map((p) => ({ body: graphqlBody(p) })) });
+    const between = await server.stats();
     const restLoad = await runLoad({ ...settings, url: `${server.url}/landing`, variants: pairs.map((p) => ({ path: landingPath(p) })) });
     const end = await server.stats();
+    // The server's CPU time per request: what a request costs whatever else the machine runs.
+    const cpu = {
+      graphqlSequential: (middle.cpuMs - before.cpuMs) / (runs + 20),
+      restSequential: (after.cpuMs - middle.cpuMs) / (runs + 20),
+      graphqlLoad: (between.cpuMs - after.cpuMs) / graphqlLoad.requests,
+      restLoad: (end.cpuMs - between.cpuMs) / restLoad.requests,
+    };
     const sources = Object.fromEntries(Object.entries(end.sources).map(([k, n]) => [k, n - after.sources[k as keyof typeof after.sources]]));
     const answers = Object.values(sources).reduce((sum, n) => sum + n, 0);
     return {
@@ -76,21 +86,25 @@ async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Setti
       restLoad,
       statementsUnderLoad: (end.queries - after.queries) / answers,
       sources,
+      cpu,
     };
   } finally {
     await server.stop();
   }
 }
 
-async function measureHits(databaseUrl: string, target: Pair, settings: Settings, runs: number): Promise<{ graphql: LoadResult; rest: LoadResult; sequential: Latency }> {
+async function measureHits(databaseUrl: string, target: Pair, settings: Settings, runs: number): Promise<{ graphql: LoadResult; rest: LoadResult; sequential: Latency; cpu: { restLoad: number; graphqlLoad: number } }> {
   const server = await startServer({ kind: "app", databaseUrl });
   try {
     await postGraphql(server.url, graphqlBody(target));
     // A hit one at a time: what the machine gives any request now, the baseline of a miss's figure.
     const sequential = await measure(async () => void (await (await fetch(`${server.url}${landingPath(target)}`)).text()), runs, 20);
+    const s0 = await server.stats();
     const rest = await runLoad({ ...settings, url: `${server.url}${landingPath(target)}` });
+    const s1 = await server.stats();
     const graphql = await runLoad({ ...settings, url: `${server.url}/graphql`, method: "POST", headers: JSON_HEADERS, body: graphqlBody(target) });
-    return { graphql, rest, sequential };
+    const s2 = await server.stats();
+    return { graphql, rest, sequential, cpu: { restLoad: (s1.cpuMs - s0.cpuMs) / rest.requests, graphqlLoad: (s2.cpuMs - s1.cpuMs) / graphql.requests } };
   } finally {
     await server.stop();
   }
@@ -174,6 +188,7 @@ async function main(): Promise<void> {
     `| \`GET /landing\`, every answer a miss (catalog) | ${rps(misses.restLoad.rps)} | ${ms(misses.restLoad.latency.p50)} | ${ms(misses.restLoad.latency.p99)} | ≥ 0.25 × cached: ${restRatio.toFixed(2)}×, ${met(restRatio >= 0.25)} |`,
     "",
     `miss one at a time (${values.sequential} each, every one a different page): GraphQL median ${ms(misses.graphql.median)} ms (p95 ${ms(misses.graphql.p95)}), GET /landing median ${ms(misses.rest.median)} ms (p95 ${ms(misses.rest.p95)}): ≤ 1 ms, ${met(median <= 1)}; a hit one at a time (GET /landing) in the same run: median ${ms(hits.sequential.median)} ms (p95 ${ms(hits.sequential.p95)})`,
+    `server CPU per request (the machine's share aside): miss one at a time GraphQL ${ms(misses.cpu.graphqlSequential)} ms, GET /landing ${ms(misses.cpu.restSequential)} ms; under load miss GraphQL ${ms(misses.cpu.graphqlLoad)} ms, GET /landing ${ms(misses.cpu.restLoad)} ms; hit GraphQL ${ms(hits.cpu.graphqlLoad)} ms, GET /landing ${ms(hits.cpu.restLoad)} ms`,
     `SQL statements per miss: ${misses.statementsPerMiss.toFixed(3)} one at a time, ${misses.statementsUnderLoad.toFixed(3)} under load: 0, ${met(misses.statementsPerMiss === 0 && misses.statementsUnderLoad === 0)}; answers under load by source ${JSON.stringify(misses.sources)}`,
     "",
     "| catalog | assets | load | estimate (/metrics) | measured (heap + buffers) | process RSS |",
