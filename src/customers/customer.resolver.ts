@@ -115,8 +115,10 @@ export class CustomerResolver {
     @Arg("mrrCents", () => Int) mrrCents: number,
     @Ctx() ctx: Context,
     @Arg("at", () => Date, { nullable: true }) at?: Date | null,
+    @Arg("termMonths", () => Int, { nullable: true, description: "The contract term this change signs: 1, 3, 6, 12, 24 or 36 months; absent: the term in force goes on." })
+    termMonths?: number | null,
   ) {
-    return customersService.recordPlanChange(ctx, customerId, plan, mrrCents, at);
+    return customersService.recordPlanChange(ctx, customerId, plan, mrrCents, at, termMonths);
   }
 
   @Mutation(() => Customer)
@@ -169,6 +171,16 @@ export class CustomerResolver {
   @FieldResolver(() => Int)
   async supportTickets90d(@Root() customer: Customer, @Ctx() { loaders }: Context) {
     return (await loaders.scoresByCustomerId.load(customer.id))?.supportTickets90d ?? 0;
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "The contract term in force, in months (its latest plan change that signed one); null: none, or churned." })
+  async termMonths(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.contractTermByCustomerId.load(customer.id))?.termMonths ?? null;
+  }
+
+  @FieldResolver(() => Date, { nullable: true, description: "The next renewal of its contract term: every termMonths months from the term's start; null without a term." })
+  async renewsAt(@Root() customer: Customer, @Ctx() { loaders }: Context) {
+    return (await loaders.contractTermByCustomerId.load(customer.id))?.renewsAt ?? null;
   }
 
   @FieldResolver(() => Int)

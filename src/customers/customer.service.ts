@@ -1,5 +1,5 @@
-import { eq, sql } from "drizzle-orm";
-import { queryRows, type Database, type Executor, type Transaction } from "../db/client.js";
+import { eq } from "drizzle-orm";
+import type { Database, Executor, Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { voidChurnedPending } from "../commissions/commission.repository.js";
 import { isLandingSubject } from "../landing/landing.repository.js";
@@ -19,7 +19,9 @@ import { CustomerStatus, type StakeholderRole } from "./customer.enums.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { findCustomerByExternalId, findCustomerById, type CustomerRow } from "./customer.repository.js";
-import { churnPeriodsOf, churnRefusal, churnSince, planChangeRefusal, type BillingRefusal } from "./billing-periods.js";
+import { churnPeriodsOf, churnRefusal } from "./billing-periods.js";
+import { billingError, storePlanChangeOf, type PlanChangeValues } from "./plan-changes.js";
+import { termMonthsInput } from "./contract-terms.js";
 
 // Every write validates all of its input first, then runs in one transaction: a refused or
 // failed request leaves the database as it was.
@@ -86,10 +88,15 @@ function writeCustomer(context: ServiceContext, values: ReturnType<typeof valida
 
 /**
  * upsertCustomer's work in the caller's transaction (values validated): creates the customer or
- * updates the one with this externalId (locked), billing changes becoming history rows. The
+ * updates the one with this externalId (locked), billing changes becoming history rows (signing
+ * termMonths, when given: Stripe's re-activations). The
  * caller then rescores it (rescoreCustomer) and announces the write after commit.
  */
-export async function storeCustomer(tx: Transaction, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<{ customer: CustomerRow; created: boolean }> {
+export async function storeCustomer(
+  tx: Transaction,
+  { termMonths, ...values }: ReturnType<typeof validateCustomerInput> & { termMonths?: number | null },
+  now: Date,
+): Promise<{ customer: CustomerRow; created: boolean }> {
   const existing = await findCustomerByExternalId(tx, values.externalId);
   if (!existing) {
     const status = values.status ?? CustomerStatus.ACTIVE;
@@ -106,7 +113,7 @@ export async function storeCustomer(tx: Transaction, values: ReturnType<typeof v
       .returning();
     // A trial pays nothing yet: its billing history starts when it converts.
     if (status !== CustomerStatus.TRIAL) {
-      await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents });
+      await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents, termMonths: termMonths ?? null });
     }
     return { customer: created!, created: true };
   }
@@ -128,6 +135,7 @@ export async function storeCustomer(tx: Transaction, values: ReturnType<typeof v
       plan: values.plan,
       mrrCents: values.mrrCents,
       previousMrrCents: converting || reviving ? null : existing.mrrCents,
+      termMonths: termMonths ?? null,
     });
   }
   const [updated] = await tx
@@ -184,15 +192,11 @@ export async function recordSupportTicket(context: ServiceContext, customerId: s
   });
 }
 
-/** A refusal from the billing history as a GraphQL error: `customerIdField` names the customer. */
-function billingError(refusal: BillingRefusal, customerIdField = "customerId") {
-  return badInput(refusal.field === "customer" ? customerIdField : "at", refusal.message);
-}
-
 /**
  * Records a change of plan at `at` (back-filled history allowed, also of a churned customer when
  * dated before its churn). The previous MRR is the one in force at that moment; the customer's
- * current plan moves only if this is the latest change.
+ * current plan moves only if this is the latest change. With termMonths it signs a contract
+ * term (contract-terms.ts).
  */
 export async function recordPlanChange(
   context: ServiceContext,
@@ -200,59 +204,22 @@ export async function recordPlanChange(
   plan: string,
   mrrCents: number,
   at?: Date | null,
+  termMonths?: number | null,
   now = new Date(),
 ): Promise<CustomerRow> {
   const values = {
     plan: v.requiredText("plan", plan, v.LIMITS.shortText),
     mrrCents: v.cents("mrrCents", mrrCents),
     at: v.pastDate("at", at, now),
+    termMonths: termMonthsInput("termMonths", termMonths),
   };
   return customerWrite(context, now, (tx) => storePlanChange(tx, customerId, values, now));
 }
 
 /** recordPlanChange's work in the caller's transaction (values validated); the caller rescores (or queues) the customer. */
-export async function storePlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<CustomerRow> {
+export async function storePlanChange(tx: Transaction, customerId: string, values: PlanChangeValues, now: Date): Promise<CustomerRow> {
   const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
   return (await storePlanChangeOf(tx, customer, values, now)) ? getCustomerOrThrow(tx, customer.id) : customer;
-}
-
-/** storePlanChange of a customer its caller has read, locked (for update), in `tx`: whether the current plan moved. */
-export async function storePlanChangeOf(tx: Transaction, customer: CustomerRow, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<boolean> {
-  if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-  const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
-  if (refusal) throw billingError(refusal);
-  return applyPlanChange(tx, customer.id, values, now);
-}
-
-/**
- * Stores a validated plan change of a customer that may take it (planChangeRefusal: not dated
- * while churned, nor before its signup): the previous MRR is the one in force at `at`. Only the
- * latest change moves the customer's current plan; it also makes a trial active, unless a churn
- * follows it (late history of a churned customer moves its last plan, not its status). Returns
- * whether it moved. Shared by the mutation and the webhook.
- */
-export async function applyPlanChange(tx: Transaction, customerId: string, values: { plan: string; mrrCents: number; at: Date }, now: Date): Promise<boolean> {
-  // One round trip (the webhook applies many): the previous MRR and whether a later change
-  // exists are read from the state before the insert, as separate statements did.
-  const at = values.at.toISOString();
-  const churnFollows = churnSince("customers", sql`${at}::timestamptz`);
-  const moved = await queryRows<{ id: string }>(
-    tx,
-    sql`with previous as (
-          select mrr_cents from plan_changes where customer_id = ${customerId} and at <= ${at}::timestamptz order by at desc, id desc limit 1
-        ), inserted as (
-          insert into plan_changes (customer_id, plan, mrr_cents, at, previous_mrr_cents)
-          values (${customerId}, ${values.plan}, ${values.mrrCents}, ${at}::timestamptz, (select mrr_cents from previous))
-          returning id
-        )
-        update customers set plan = ${values.plan}, mrr_cents = ${values.mrrCents}, updated_at = ${now.toISOString()}::timestamptz,
-               status = case when ${churnFollows} then status else 'ACTIVE' end
-        where id = ${customerId} and exists (select 1 from inserted)
-          and not exists (select 1 from plan_changes where customer_id = ${customerId} and at > ${at}::timestamptz)
-          and (status = 'CHURNED' or not ${churnFollows})
-        returning id`,
-  );
-  return moved.length > 0;
 }
 
 /** Marks a customer churned and claws back the commissions still held for it, in the caller's transaction. */

@@ -56,6 +56,36 @@ export class Customer {
 }
 
 @ObjectType()
+export class ActivityEventCount {
+  @Field(() => String)
+  name: string;
+
+  @Field(() => Float)
+  events: number;
+}
+
+@ObjectType({ description: "A customer's product activity in the last 28 days, ranked against customers of its plan (all plans when fewer than 5 are on it)." })
+export class HealthActivity {
+  @Field(() => Float)
+  events: number;
+
+  @Field(() => Int)
+  activeDays: number;
+
+  @Field(() => [ActivityEventCount], { description: "Its most frequent event names, most first (up to 3)." })
+  topEvents: ActivityEventCount[];
+
+  @Field(() => Float, { nullable: true, description: "Share of the compared customers with fewer events (ties count half), 0-1." })
+  percentile: number | null;
+
+  @Field(() => Int, { description: "How many customers it was compared with." })
+  peers: number;
+
+  @Field(() => String, { nullable: true, description: "The plan compared within; null: all plans." })
+  plan: string | null;
+}
+
+@ObjectType()
 export class HealthFactor {
   @Field(() => String)
   name: string;
@@ -65,6 +95,12 @@ export class HealthFactor {
 
   @Field(() => Float)
   weight: number;
+
+  @Field(() => String, { nullable: true, description: "What the factor was computed from, when not its name alone: usage from product activity names its events, active days, event names and the customers it was ranked against." })
+  detail?: string | null;
+
+  @Field(() => HealthActivity, { nullable: true, description: "The usage factor from product activity (no seat snapshots in 90 days): the figures behind it." })
+  activity?: HealthActivity | null;
 }
 
 @ObjectType({ description: "A person at a customer, from the CRM." })

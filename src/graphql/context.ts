@@ -22,7 +22,7 @@ import { createStripeLoaders } from "../stripe/stripe.loaders.js";
 /** Built fresh for every request: loaders must never outlive it (they cache rows). */
 export function createLoaders(db: Database, now: Date, scoring: ScoringConfig) {
   return {
-    ...createCustomerLoaders(db),
+    ...createCustomerLoaders(db, now),
     ...createScoreLoaders(db, now, scoring),
     ...createSegmentLoaders(db),
     ...createContentLoaders(db),

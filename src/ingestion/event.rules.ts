@@ -2,6 +2,7 @@ import { AppError } from "../common/errors.js";
 import { parseRfc3339, RFC3339_HINT } from "../common/dates.js";
 import * as v from "../common/validate.js";
 import { isoCurrency } from "../common/currency.js";
+import { termMonthsInput } from "../customers/contract-terms.js";
 
 // What a webhook event may say, checked on its own, before any database work (pure functions).
 
@@ -23,7 +24,7 @@ export type IngestEvent =
   | (Base & { type: "nps"; score: number })
   | (Base & { type: "csat"; score: number })
   | (Base & { type: "ticket" })
-  | (Base & { type: "plan_change"; plan: string; mrrCents: number })
+  | (Base & { type: "plan_change"; plan: string; mrrCents: number; termMonths: number | null })
   | (Base & { type: "churn"; reason: string | null })
   /** at: when it was paid. */
   | (Base & { type: "payment"; payment: PaymentFields })
@@ -78,6 +79,12 @@ function integer(raw: Record<string, unknown>, field: string, min: number, max: 
   const value = raw[field];
   if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) throw new Error(`${field}: must be an integer from ${min} to ${max}`);
   return value;
+}
+
+/** A plan change's optional contract term (customers/contract-terms.ts): null when absent. */
+function termMonthsOf(raw: Record<string, unknown>): number | null {
+  const value = raw.termMonths;
+  return value == null ? null : termMonthsInput("termMonths", typeof value === "number" ? value : Number.NaN);
 }
 
 function date(raw: Record<string, unknown>, field: string): Date {
@@ -157,7 +164,10 @@ export function checkEvent(raw: unknown, now: Date): Checked {
       case "ticket":
         return { ok: true, event: { ...base, type: "ticket" } };
       case "plan_change":
-        return { ok: true, event: { ...base, type: "plan_change", plan: text(r, "plan", v.LIMITS.shortText), mrrCents: integer(r, "mrrCents", 0, v.LIMITS.cents) } };
+        return {
+          ok: true,
+          event: { ...base, type: "plan_change", plan: text(r, "plan", v.LIMITS.shortText), mrrCents: integer(r, "mrrCents", 0, v.LIMITS.cents), termMonths: termMonthsOf(r) },
+        };
       case "churn": {
         const reason = r.reason == null ? null : text(r, "reason", v.LIMITS.reason);
         return { ok: true, event: { ...base, type: "churn", reason } };

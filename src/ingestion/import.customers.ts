@@ -7,17 +7,19 @@ import { AppError, badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { validateCustomerInput } from "../customers/customer.service.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
+import { termMonthsInput } from "../customers/contract-terms.js";
 import type { ScoringConfig } from "../config/config.js";
 import { refreshScores } from "../intelligence/scores.service.js";
 import { isLandingSubject } from "../landing/landing.repository.js";
 
 // A customers CSV row is the customer's initial state: who it is, and its plan, MRR and status at
-// signed_up_at (and churned_at, for a customer that has churned). A new customer is created in
+// signed_up_at (and churned_at, for a customer that has churned; term_months, the contract term
+// its first billing row signs). A new customer is created in
 // that state; for an existing one only what describes it (name, niche, acquisition_channel,
 // retention_cost_cents) is updated: its plan, MRR, status and dates are history, moved since by
 // events and mutations, which a re-import never writes back over nor records a change for.
 
-export const COLUMNS = ["external_id", "name", "niche", "plan", "mrr_cents", "acquisition_channel", "status", "signed_up_at", "churned_at", "retention_cost_cents"] as const;
+export const COLUMNS = ["external_id", "name", "niche", "plan", "mrr_cents", "acquisition_channel", "status", "signed_up_at", "churned_at", "retention_cost_cents", "term_months"] as const;
 
 /** upsertCustomer's input fields by their CSV column (externalId → external_id, …). */
 const columnOfField = new Map<string, string>(COLUMNS.map((c) => [c.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase()), c]));
@@ -68,11 +70,15 @@ export function customerFromRow(row: Record<string, string>, now: Date) {
     },
     now,
   );
+  const termCell = emptyToNull(row.term_months);
+  // The term the first billing row signs (contract-terms.ts); a trial has no billing row to carry it.
+  const termMonths = termMonthsInput("termMonths", termCell === null ? null : /^\d+$/.test(termCell) ? Number(termCell) : Number.NaN);
+  if (termMonths !== null && values.status === CustomerStatus.TRIAL) throw badInput("termMonths", "a TRIAL customer pays nothing yet: its term comes with its first plan change");
   if (churnedAt !== null) {
     if (values.signedUpAt === undefined) throw badInput("signed_up_at", "required with churned_at");
     if (v.pastDate("churned_at", churnedAt, now) < values.signedUpAt) throw badInput("churned_at", "must not be before signed_up_at");
   }
-  return { ...values, churnedAt };
+  return { ...values, churnedAt, termMonths };
 }
 
 export type CustomerValues = ReturnType<typeof customerFromRow>;
@@ -101,7 +107,8 @@ export async function writeCustomerBatch(db: Database, batch: CustomerValues[], 
     });
     const written: string[] = [];
     if (fresh.length > 0) {
-      const rows = await queryRows<{ id: string; status: string; signed_up_at: string; plan: string | null; mrr_cents: number }>(
+      const termOf = new Map(fresh.map((b) => [b.externalId, b.termMonths]));
+      const rows = await queryRows<{ id: string; external_id: string; status: string; signed_up_at: string; plan: string | null; mrr_cents: number }>(
         tx,
         sql`insert into customers (external_id, name, niche, plan, mrr_cents, acquisition_channel, status, signed_up_at, churned_at, retention_cost_cents)
             select * from unnest(${pgArrayLiteral(fresh.map((b) => b.externalId))}::text[], ${pgArrayLiteral(fresh.map((b) => b.name))}::text[],
@@ -109,13 +116,14 @@ export async function writeCustomerBatch(db: Database, batch: CustomerValues[], 
               ${pgArrayLiteral(fresh.map((b) => b.mrrCents))}::int[], ${pgArrayLiteral(fresh.map((b) => b.acquisitionChannel))}::text[],
               ${pgArrayLiteral(fresh.map((b) => b.status ?? CustomerStatus.ACTIVE))}::customer_status[], ${pgArrayLiteral(fresh.map((b) => b.signedUpAt ?? now))}::timestamptz[],
               ${pgArrayLiteral(fresh.map((b) => b.churnedAt))}::timestamptz[], ${pgArrayLiteral(fresh.map((b) => b.retentionCostCents ?? 0))}::int[])
-            returning id, status, signed_up_at, plan, mrr_cents`,
+            returning id, external_id, status, signed_up_at, plan, mrr_cents`,
       );
       const paying = rows.filter((r) => r.status !== CustomerStatus.TRIAL);
       if (paying.length > 0) {
-        await tx.execute(sql`insert into plan_changes (customer_id, at, plan, mrr_cents)
+        await tx.execute(sql`insert into plan_changes (customer_id, at, plan, mrr_cents, term_months)
           select * from unnest(${pgArrayLiteral(paying.map((r) => r.id))}::uuid[], ${pgArrayLiteral(paying.map((r) => new Date(r.signed_up_at)))}::timestamptz[],
-            ${pgArrayLiteral(paying.map((r) => r.plan))}::text[], ${pgArrayLiteral(paying.map((r) => Number(r.mrr_cents)))}::int[])`);
+            ${pgArrayLiteral(paying.map((r) => r.plan))}::text[], ${pgArrayLiteral(paying.map((r) => Number(r.mrr_cents)))}::int[],
+            ${pgArrayLiteral(paying.map((r) => termOf.get(r.external_id) ?? null))}::smallint[])`);
       }
       written.push(...rows.map((r) => r.id));
     }

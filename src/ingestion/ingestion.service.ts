@@ -4,7 +4,8 @@ import type { ServiceContext } from "../common/service-context.js";
 import { queryRows } from "../db/client.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
-import { applyChurn, applyPlanChange } from "../customers/customer.service.js";
+import { applyChurn } from "../customers/customer.service.js";
+import { applyPlanChange } from "../customers/plan-changes.js";
 import { churnPeriodsOf, churnRefusal, planChangeRefusal, type ChurnPeriod } from "../customers/billing-periods.js";
 import { checkEvent, MAX_EVENTS_PER_REQUEST, type IngestEvent } from "./event.rules.js";
 import { countedActivityUpsert, rollUp, utcDay } from "./activity.repository.js";
@@ -111,8 +112,8 @@ export async function ingestEvents({ db, changes, programCurrency }: ServiceCont
       return false;
     });
     await storeEvents(tx, toStore, now);
-    // Product actions feed success milestones, not the scores: only the other events rescore.
-    const rescored = [...new Set(toStore.filter((s) => s.event.type !== "action").map((s) => s.customer.id))];
+    // Product actions move the health score's usage factor too (intelligence/activity-usage.ts).
+    const rescored = [...new Set(toStore.map((s) => s.customer.id))];
     await queueScoreRefresh(tx, rescored, now);
     return rescored;
   });
@@ -189,6 +190,6 @@ async function storeEvents(tx: Transaction, items: Stored[], now: Date): Promise
   const activity = rollUp(actions.map(({ event, customer }) => ({ customerId: customer.id, name: event.name, day: utcDay(event.at), events: event.count, users: event.users ?? 0 })));
   if (activity.length > 0) statements.push(sql`activity as (${countedActivityUpsert(activity)})`);
   if (statements.length > 0) await tx.execute(sql`with ${sql.join(statements, sql`, `)} select 1`);
-  for (const { event, customer } of of("plan_change")) await applyPlanChange(tx, customer.id, { plan: event.plan, mrrCents: event.mrrCents, at: event.at }, now);
+  for (const { event, customer } of of("plan_change")) await applyPlanChange(tx, customer.id, { plan: event.plan, mrrCents: event.mrrCents, at: event.at, termMonths: event.termMonths }, now);
   for (const { event, customer } of of("churn")) await applyChurn(tx, customer.id, { churnedAt: event.at, churnReason: event.reason }, now);
 }

@@ -1,6 +1,7 @@
 import type { CustomerFeatures } from "./features.js";
 import type { HealthFactorName, ScoringConfig } from "../config/config.js";
 import type { HealthBand } from "./intelligence.enums.js";
+import { ACTIVITY_WINDOW_DAYS, type ActivityUsage } from "./activity-usage.js";
 
 export type Band = `${HealthBand}`;
 
@@ -10,7 +11,13 @@ export interface FactorScore {
   score: number;
   /** The weight it had in this score, after factors without data were left out (sums to 1). */
   weight: number;
+  /** What the factor was computed from, when that is not its name alone (usage from product activity). */
+  detail?: string;
+  activity?: ActivityUsage;
 }
+
+/** The features health reads: the CS features, and product activity where seat snapshots are missing. */
+export type HealthInput = CustomerFeatures & { activityUsage?: ActivityUsage | null };
 
 export interface Health {
   score: number;
@@ -31,8 +38,9 @@ const LTV_FULL_CENTS = 5_000_000;
 
 // Each factor maps raw history to 0-100; null means "no data": the factor is left out rather
 // than counted as zero, so a customer that never answered a survey is not punished for it.
-export const factorScores: Record<HealthFactorName, (f: CustomerFeatures) => number | null> = {
-  usage: (f) => (f.usageRatio === null ? null : 100 * clamp01(f.usageRatio / FULL_ADOPTION)),
+export const factorScores: Record<HealthFactorName, (f: HealthInput) => number | null> = {
+  // Seat snapshots when there are; else product activity, ranked within the customer's plan.
+  usage: (f) => (f.usageRatio !== null ? 100 * clamp01(f.usageRatio / FULL_ADOPTION) : activityFactor(f.activityUsage)),
   nps: (f) => (f.nps === null ? null : f.nps * 10),
   csat: (f) => (f.csatRecent === null ? null : ((f.csatRecent - 1) / 4) * 100),
   // Every ticket lowers the score, with no floor reached: ten more tickets always cost something.
@@ -42,6 +50,18 @@ export const factorScores: Record<HealthFactorName, (f: CustomerFeatures) => num
   tenure: (f) => 100 * clamp01(f.tenureDays / FULL_TENURE_DAYS),
   lifetimeValue: (f) => lifetimeValueFactor(f.lifetimeValueCents),
 };
+
+function activityFactor(usage: ActivityUsage | null | undefined): number | null {
+  return usage?.percentile == null ? null : 100 * usage.percentile;
+}
+
+/** The usage factor's provenance when it comes from product activity: the figures and event names behind it. */
+export function activityDetail(usage: ActivityUsage): string {
+  const names = usage.topEvents.map((e) => `${e.name} ${e.events}`).join(", ");
+  const peers = usage.samePlan ? `${usage.peers} customers on plan ${usage.plan ?? "(none)"}` : `${usage.peers} customers of all plans (fewer than 5 on its plan)`;
+  return `product activity: ${usage.events} events on ${usage.activeDays} active days in the last ${ACTIVITY_WINDOW_DAYS} days${names ? ` (${names})` : ""}, ` +
+    `percentile ${Math.round(100 * usage.percentile!)} of ${peers}`;
+}
 
 export function lifetimeValueFactor(cents: number): number {
   if (cents <= LTV_FLOOR_CENTS) return 0;
@@ -56,12 +76,14 @@ export function bandOf(score: number, bands: ScoringConfig["bands"]): Band {
 }
 
 /** The health score: the weighted mean of the factors that have data. */
-export function computeHealth(features: CustomerFeatures, config: ScoringConfig): Health {
+export function computeHealth(features: HealthInput, config: ScoringConfig): Health {
   const present = (Object.keys(factorScores) as HealthFactorName[])
     .map((name) => ({ name, score: factorScores[name](features), weight: config.healthWeights[name] }))
     .filter((f): f is { name: HealthFactorName; score: number; weight: number } => f.score !== null && f.weight > 0);
   const totalWeight = present.reduce((sum, f) => sum + f.weight, 0);
-  const breakdown = present.map((f) => ({ name: f.name, score: round1(f.score), weight: f.weight / totalWeight }));
+  const breakdown: FactorScore[] = present.map((f) => ({ name: f.name, score: round1(f.score), weight: f.weight / totalWeight }));
+  const usage = breakdown.find((f) => f.name === "usage");
+  if (usage && features.usageRatio === null && features.activityUsage) Object.assign(usage, { detail: activityDetail(features.activityUsage), activity: features.activityUsage });
   const score = round1(present.reduce((sum, f) => sum + f.score * f.weight, 0) / totalWeight);
   return { score, band: bandOf(score, config.bands), breakdown };
 }

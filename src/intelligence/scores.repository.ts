@@ -33,6 +33,7 @@ const COLUMNS: (keyof ScoreRow)[] = [
   "upsellCount",
   "lifetimeValueCents",
   "tenureDays",
+  "activityEvents28d",
 ];
 
 /** Writes many customers' scores in one statement (one array parameter per column). */

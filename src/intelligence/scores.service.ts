@@ -6,9 +6,10 @@ import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, type LogisticModel } from "./churn-model.js";
 import { eventNamesOf, loadModelFeatures } from "./model-features.js";
-import { DAY_MS, type CustomerFeatures } from "./features.js";
+import { DAY_MS } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
-import { computeHealth, round1 } from "./health.js";
+import { computeHealth, round1, type HealthInput } from "./health.js";
+import { activityKey, loadActivityUsage } from "./activity-usage.js";
 import type { ScoringConfig } from "../config/config.js";
 import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
 
@@ -22,8 +23,8 @@ export function toLogisticModel(row: ChurnModelRow): LogisticModel {
 
 /** Scores of one customer from its features now and 30 days ago: pure, for services and benchmarks. */
 export function scoreCustomer(
-  now: CustomerFeatures,
-  before: CustomerFeatures | undefined,
+  now: HealthInput,
+  before: HealthInput | undefined,
   model: { version: number; model: LogisticModel } | null,
   config: ScoringConfig,
   computedAt: Date,
@@ -50,6 +51,7 @@ export function scoreCustomer(
     upsellCount: now.upsellCount,
     lifetimeValueCents: now.lifetimeValueCents,
     tenureDays: now.tenureDays,
+    activityEvents28d: now.activityUsage?.events ?? null,
   };
 }
 
@@ -61,18 +63,17 @@ export async function activeModel(ex: Executor): Promise<ModelInUse> {
 }
 
 /**
- * Computes the scores of these customers as of `now`, without storing them: three statements
- * whatever the number of customers (model, features now and 30 days back), a fourth for the
- * behavioural features when the model reads some.
+ * Computes the scores of these customers as of `now`, without storing them: four statements
+ * whatever the number of customers (model, features now and 30 days back, product activity for
+ * the usage factor), a fifth for the behavioural features when the model reads some.
  */
 export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, scoring: ScoringConfig, model?: ModelInUse): Promise<ScoreRow[]> {
   if (customerIds.length === 0) return [];
   const inUse = model === undefined ? await activeModel(ex) : model;
   const before = new Date(now.getTime() - TREND_DAYS * DAY_MS);
-  const features = await loadFeatures(ex, [
-    ...customerIds.map((customerId) => ({ customerId, asOf: now })),
-    ...customerIds.map((customerId) => ({ customerId, asOf: before })),
-  ]);
+  const requests = [...customerIds.map((customerId) => ({ customerId, asOf: now })), ...customerIds.map((customerId) => ({ customerId, asOf: before }))];
+  const activity = await loadActivityUsage(ex, requests, now);
+  const features = (await loadFeatures(ex, requests)).map((f) => ({ ...f, activityUsage: activity.get(activityKey(f.customerId, f.asOf)) ?? null }));
   const past = new Map(features.filter((f) => f.asOf.getTime() === before.getTime()).map((f) => [f.customerId, f]));
   const eventNames = inUse ? eventNamesOf(inUse.model.names) : [];
   const current = features.filter((f) => f.asOf.getTime() === now.getTime());

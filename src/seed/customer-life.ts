@@ -77,7 +77,7 @@ export function liveCustomer(
   const seatHistory = [{ at: signedUpAt, seats }];
   const planChanges: PlanChangeRow[] = [];
   if (!isTrial) {
-    planChanges.push({ id: rng.uuid(), customerId: id, at: new Date(signedUpAt), plan: plan.name, mrrCents: mrrOf(plan, seats), previousMrrCents: null });
+    planChanges.push({ id: rng.uuid(), customerId: id, at: new Date(signedUpAt), plan: plan.name, mrrCents: mrrOf(plan, seats), previousMrrCents: null, termMonths: null });
     const upsellChance = Math.min(0.3, BASE_MONTHLY_UPSELL * Math.exp(0.9 * propensity));
     const downgradeChance = Math.min(0.2, BASE_MONTHLY_DOWNGRADE * Math.exp(-0.8 * propensity));
     for (let month = 1; ; month++) {
@@ -91,7 +91,7 @@ export function liveCustomer(
       plan = next.plan;
       seats = next.seats;
       seatHistory.push({ at, seats });
-      planChanges.push({ id: rng.uuid(), customerId: id, at: new Date(at), plan: plan.name, mrrCents: mrrOf(plan, seats), previousMrrCents: previousMrr });
+      planChanges.push({ id: rng.uuid(), customerId: id, at: new Date(at), plan: plan.name, mrrCents: mrrOf(plan, seats), previousMrrCents: previousMrr, termMonths: null });
     }
   }
 

@@ -5,7 +5,9 @@ import { toAppError } from "../common/errors.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
 import type { CustomerInput } from "../customers/customer.inputs.js";
-import { getCustomerOrThrow, markChurned, storeCustomer, storePlanChangeOf, validateCustomerInput } from "../customers/customer.service.js";
+import { getCustomerOrThrow, markChurned, storeCustomer, validateCustomerInput } from "../customers/customer.service.js";
+import { storePlanChangeOf } from "../customers/plan-changes.js";
+import { loadContractTerms } from "../customers/contract-terms.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { linkProviderPayments } from "../payments/payment.service.js";
 import { findStripeCustomer, setBillingState, subscriptionsOfCustomer, upsertStripeCustomer, type StripeSubscriptionRow } from "./stripe.repository.js";
@@ -120,24 +122,37 @@ export async function applyBilling(work: EventWork, customerId: string): Promise
   // MRR is in the program currency; a subscription in another has its revenue from its payments
   // (converted there), and names the plan with no MRR of its own.
   const inCurrency = paying.filter((s) => s.currency === work.programCurrency);
-  const plan = mainOf(inCurrency.length > 0 ? inCurrency : paying).plan;
+  const { plan, termMonths } = mainOf(inCurrency.length > 0 ? inCurrency : paying);
   const mrrCents = Math.min(inCurrency.reduce((sum, s) => sum + s.mrrMinor, 0), v.LIMITS.cents);
   const note = inCurrency.length < paying.length ? ` (MRR of subscriptions not in ${work.programCurrency} left to their payments)` : "";
   await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
   if (customer.status === CustomerStatus.CHURNED) {
-    await writeCustomer(work, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE });
+    await writeCustomer(work, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, termMonths);
     return `re-activated${note}`;
   }
-  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents) return `plan unchanged${note}`;
+  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents && (await termUnchanged(work, customer.id, termMonths))) {
+    return `plan unchanged${note}`;
+  }
   // The customer is read and locked above: the plan change need not read it again.
-  await storePlanChangeOf(tx, customer, { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now) }, now);
+  const values = { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now), termMonths };
+  await storePlanChangeOf(tx, customer, values, now);
   await queueRescoring(work, customerId);
   return `plan changed${note}`;
 }
 
-/** upsertCustomer in the event's transaction, the customer queued for rescoring. */
-async function writeCustomer(work: EventWork, input: CustomerInput): Promise<CustomerRow> {
-  const values = validateCustomerInput(input, work.now);
+/**
+ * Whether the subscription's contract term (null: its interval gives none) is the one in force:
+ * a move from monthly to yearly billing at the same MRR is a plan change that signs a term.
+ */
+async function termUnchanged({ tx, at }: EventWork, customerId: string, termMonths: number | null): Promise<boolean> {
+  if (termMonths === null) return true;
+  const [term] = await loadContractTerms(tx, [{ customerId, asOf: at }]);
+  return term!.termMonths === termMonths;
+}
+
+/** upsertCustomer in the event's transaction (a billing row it writes signs termMonths), the customer queued for rescoring. */
+async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: number | null = null): Promise<CustomerRow> {
+  const values = { ...validateCustomerInput(input, work.now), termMonths };
   // In a savepoint: two events creating one customer at once (customer.created and the checkout),
   // the loser retries and finds the row to update, as upsertCustomer does.
   const store = () => work.tx.transaction(async (savepoint) => (await storeCustomer(savepoint, values, work.now)).customer);

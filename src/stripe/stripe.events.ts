@@ -1,4 +1,4 @@
-import { monthlyAmount, planOf, type PriceItem } from "./stripe.prices.js";
+import { monthlyAmount, planOf, termMonthsOf, type PriceItem } from "./stripe.prices.js";
 import { amount, currencyOf, idOf, isObj, optionalAmount, optionalSeconds, requiredId, seconds, StripeRejection, text, type Obj } from "./stripe.fields.js";
 
 // Stripe event payloads read into the few facts Advocate uses, without I/O. Fields are read as
@@ -56,6 +56,8 @@ export interface SubscriptionFact {
   /** Monthly, in `currency`'s minor units (stripe.prices.ts). */
   mrrMinor: number;
   currency: string;
+  /** The contract term of its main item's price interval (stripe.prices.ts); null: none. */
+  termMonths: number | null;
   startedAt: Date;
   trialEnd: Date | null;
   /** customer.subscription.deleted: when it ended (ended_at, else canceled_at, else the event). */
@@ -204,6 +206,7 @@ function subscriptionFact(o: Obj, deletedAt: Date | null): SubscriptionFact {
     plan: priced[main]?.name ?? id,
     mrrMinor: Math.round(monthly.reduce((sum, m) => sum + m, 0)),
     currency,
+    termMonths: priced[main] ? termMonthsOf(priced[main]) : null,
     startedAt: optionalSeconds(o.start_date, "start_date") ?? seconds(o.created, "subscription.created"),
     trialEnd: optionalSeconds(o.trial_end, "trial_end"),
     endedAt,

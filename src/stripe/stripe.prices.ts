@@ -1,4 +1,6 @@
-// A subscription's plan and monthly amount from its items' prices, without I/O.
+import { TERM_MONTHS } from "../customers/contract-terms.js";
+
+// A subscription's plan, monthly amount and contract term from its items' prices, without I/O.
 
 export interface PriceItem {
   /** price.unit_amount (legacy plans: plan.amount) in minor units; null for tiered or metered prices. */
@@ -25,6 +27,16 @@ export function monthlyAmount(item: PriceItem): number {
   const perMonth = PER_MONTH[item.interval];
   if (item.unitAmount === null || perMonth === undefined || item.intervalCount <= 0) return 0;
   return (item.unitAmount * item.quantity * perMonth) / item.intervalCount;
+}
+
+/**
+ * The contract term a price's interval gives, in months: `month` × interval_count, `year` × 12 ×
+ * interval_count, when that is a term Advocate knows (1, 3, 6, 12, 24 or 36); days, weeks and
+ * other counts give none (null).
+ */
+export function termMonthsOf(item: Pick<PriceItem, "interval" | "intervalCount">): number | null {
+  const months = item.interval === "month" ? item.intervalCount : item.interval === "year" ? 12 * item.intervalCount : null;
+  return months !== null && (TERM_MONTHS as readonly number[]).includes(months) ? months : null;
 }
 
 /** The plan a price names: its lookup_key, else its nickname, else its product (the expanded product's name, or its id). */

@@ -51,11 +51,11 @@ export async function findSubscription(ex: Executor, id: string): Promise<Stripe
 
 export async function upsertSubscription(ex: Executor, fact: SubscriptionFact, versionAt: Date, now: Date): Promise<void> {
   await ex.execute(
-    sql`insert into stripe_subscriptions (id, stripe_customer_id, status, plan, mrr_minor, currency, started_at, trial_end, ended_at, version_at, created_at, updated_at)
-        values (${fact.id}, ${fact.stripeCustomerId}, ${fact.status}, ${fact.plan}, ${fact.mrrMinor}, ${fact.currency}, ${iso(fact.startedAt)}::timestamptz,
+    sql`insert into stripe_subscriptions (id, stripe_customer_id, status, plan, mrr_minor, currency, term_months, started_at, trial_end, ended_at, version_at, created_at, updated_at)
+        values (${fact.id}, ${fact.stripeCustomerId}, ${fact.status}, ${fact.plan}, ${fact.mrrMinor}, ${fact.currency}, ${fact.termMonths}::smallint, ${iso(fact.startedAt)}::timestamptz,
           ${iso(fact.trialEnd)}::timestamptz, ${iso(fact.endedAt)}::timestamptz, ${iso(versionAt)}::timestamptz, ${iso(now)}::timestamptz, ${iso(now)}::timestamptz)
         on conflict (id) do update set stripe_customer_id = excluded.stripe_customer_id, status = excluded.status, plan = excluded.plan,
-          mrr_minor = excluded.mrr_minor, currency = excluded.currency, started_at = excluded.started_at, trial_end = excluded.trial_end,
+          mrr_minor = excluded.mrr_minor, currency = excluded.currency, term_months = excluded.term_months, started_at = excluded.started_at, trial_end = excluded.trial_end,
           ended_at = excluded.ended_at, version_at = excluded.version_at, updated_at = excluded.updated_at
         -- Two deliveries racing past the version check: the newer state is the one that stays.
         where stripe_subscriptions.version_at <= excluded.version_at`,

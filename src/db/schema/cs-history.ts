@@ -80,10 +80,17 @@ export const planChanges = pgTable(
     plan: text("plan"),
     mrrCents: integer("mrr_cents").notNull(),
     previousMrrCents: integer("previous_mrr_cents"),
+    /**
+     * The contract term this change signs, in months (1, 3, 6, 12, 24 or 36); null: it says
+     * none and the term in force goes on (customers/contract-terms.ts: the term and its renewals
+     * as of any moment are read from these rows).
+     */
+    termMonths: smallint("term_months"),
   },
   (t) => [
     index("plan_changes_customer_at_idx").on(t.customerId, t.at),
     check("plan_changes_mrr_check", sql`${t.mrrCents} >= 0`),
+    check("plan_changes_term_months_check", sql`${t.termMonths} in (1, 3, 6, 12, 24, 36)`),
   ],
 );
 

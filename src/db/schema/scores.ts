@@ -5,7 +5,14 @@ import { HealthBand } from "../../intelligence/intelligence.enums.js";
 
 export const healthBand = pgEnum("health_band", enumValues(HealthBand));
 
-export type HealthFactorRow = { name: string; score: number; weight: number };
+export type HealthFactorRow = {
+  name: string;
+  score: number;
+  weight: number;
+  /** The usage factor from product activity: what it was computed from (intelligence/activity-usage.ts). */
+  detail?: string;
+  activity?: { events: number; activeDays: number; topEvents: { name: string; events: number }[]; percentile: number | null; peers: number; plan: string | null; samePlan: boolean };
+};
 
 /**
  * Each customer's current scores and the CS figures behind them. Refreshed in the transaction
@@ -37,6 +44,11 @@ export const customerScores = pgTable(
     upsellCount: integer("upsell_count").notNull(),
     lifetimeValueCents: bigint("lifetime_value_cents", { mode: "number" }).notNull(),
     tenureDays: integer("tenure_days").notNull(),
+    /**
+     * Product events in the 28 days up to computedAt; null: no product activity ever. Other
+     * customers' usage factors rank against it (intelligence/activity-usage.ts).
+     */
+    activityEvents28d: bigint("activity_events_28d", { mode: "number" }),
   },
   (t) => [
     // topCustomers and affiliateCandidates read the best advocates first; dashboards sort and

@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, pgTable, smallint, text, uuid } from "drizzle-orm/pg-core";
 import { lifecycleDates, timestamptz } from "./columns.js";
 import { customers } from "./customers.js";
 
@@ -57,6 +57,8 @@ export const stripeSubscriptions = pgTable(
     /** The monthly amount in `currency`'s minor units. */
     mrrMinor: integer("mrr_minor").notNull(),
     currency: text("currency").notNull(),
+    /** The contract term its main price's interval gives, in months (stripe.prices.ts, termMonthsOf); null: none. */
+    termMonths: smallint("term_months"),
     startedAt: timestamptz("started_at").notNull(),
     trialEnd: timestamptz("trial_end"),
     endedAt: timestamptz("ended_at"),
