@@ -14,6 +14,8 @@ export enum Role {
 
 export interface Caller {
   role: Role;
+  /** Set for Role.ADMIN: which credential, as the audit log names it (`admin-key:<hash prefix>`), never the secret. */
+  credential?: string;
   /** Set for Role.AFFILIATE: the affiliate the key belongs to. */
   affiliateId?: string;
   /** Set for Role.SERVER: the key's id and scopes. */

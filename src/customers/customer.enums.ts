@@ -20,3 +20,17 @@ export enum StakeholderRole {
   INFLUENCER = "INFLUENCER",
   USER = "USER",
 }
+
+/** What one entry of Customer.history records (the table it comes from). */
+export enum CustomerHistoryKind {
+  USAGE = "USAGE",
+  NPS = "NPS",
+  CSAT = "CSAT",
+  SUPPORT_TICKET = "SUPPORT_TICKET",
+  PLAN_CHANGE = "PLAN_CHANGE",
+  PAYMENT = "PAYMENT",
+  REFUND = "REFUND",
+  CHURN = "CHURN",
+  REACTIVATION = "REACTIVATION",
+  PRODUCT_ACTIVITY = "PRODUCT_ACTIVITY",
+}

@@ -25,7 +25,7 @@ export async function resolveCaller(db: Database, authorization: string | undefi
   if (credential.kind === "none") return { role: Role.PUBLIC };
   if (credential.kind === "malformed") throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
   const { token } = credential;
-  if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN };
+  if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN, credential: `admin-key:${hashApiKey(token).slice(0, 8)}` };
   if (looksLikeAffiliateKey(token)) {
     const affiliateId = await findAffiliateIdByKeyHash(db, hashApiKey(token));
     if (affiliateId) return { role: Role.AFFILIATE, affiliateId };

@@ -6,6 +6,8 @@ import { AffiliateResolver } from "../affiliates/affiliate.resolver.js";
 import { AffiliatePortalResolver } from "../affiliates/affiliate-portal.resolver.js";
 import { ContentResolver } from "../content/content.resolver.js";
 import { CustomerResolver } from "../customers/customer.resolver.js";
+import { AuditResolver } from "../audit/audit.resolver.js";
+import { CustomerHistoryResolver } from "../customers/customer-history.resolver.js";
 import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
@@ -20,6 +22,8 @@ import { CommissionEntryResolver, CommissionLedgerResolver, CommissionResolver }
 
 export const resolvers = [
   CustomerResolver,
+  CustomerHistoryResolver,
+  AuditResolver,
   IntelligenceResolver,
   AffiliateResolver,
   AffiliatePortalResolver,

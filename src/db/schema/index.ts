@@ -14,3 +14,4 @@ export * from "./journeys.js";
 export * from "./server-keys.js";
 export * from "./payments.js";
 export * from "./stripe.js";
+export * from "./audit.js";
