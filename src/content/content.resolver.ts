@@ -67,6 +67,12 @@ export class ContentResolver {
     return contentService.archiveContentAsset(ctx, id);
   }
 
+  @Mutation(() => ID, { description: "Deletes the asset for good and answers its id (archiveContentAsset keeps it and its performance); its impressions go with it, referrals it brought keep their affiliate." })
+  @Allow(Role.ADMIN)
+  deleteContentAsset(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return contentService.deleteContentAsset(ctx, id);
+  }
+
   @FieldResolver(() => Customer, { nullable: true, description: "The customer a case study is about." })
   async customer(@Root() asset: ContentAsset, @Ctx() { loaders }: Context) {
     return asset.customerId ? ((await loaders.customerById.load(asset.customerId)) ?? null) : null;

@@ -77,6 +77,20 @@ export async function archiveContentAsset({ db, changes }: ServiceContext, id: s
   return archived;
 }
 
+/**
+ * Deletes an asset for good (archive keeps it and its performance): its impressions go with it,
+ * referrals it brought keep their affiliate and lose only the asset.
+ */
+export async function deleteContentAsset({ db, changes }: ServiceContext, id: string): Promise<string> {
+  const deleted = await db.transaction(async (tx) => {
+    const asset = await getAssetOrThrow(tx, id, true);
+    await tx.delete(contentAssets).where(eq(contentAssets.id, asset.id));
+    return asset.id;
+  });
+  changes.publish({ kind: "landing", scope: "all" });
+  return deleted;
+}
+
 export function listContentAssets(
   db: Database,
   filter: { kind?: ContentKind | null; niche?: string | null; includeArchived?: boolean | null },

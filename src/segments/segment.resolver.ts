@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../graphql/context.js";
 import { pageArgs, toConnection } from "../common/pagination.js";
@@ -19,6 +19,18 @@ export class SegmentResolver {
   @Allow(Role.ADMIN)
   createSegment(@Arg("input", () => SegmentInput) input: SegmentInput, @Ctx() { db }: Context) {
     return segmentsService.createSegment(db, input);
+  }
+
+  @Mutation(() => Segment, { description: "Renames the segment and replaces its rules (validated as by createSegment)." })
+  @Allow(Role.ADMIN)
+  updateSegment(@Arg("id", () => ID) id: string, @Arg("input", () => SegmentInput) input: SegmentInput, @Ctx() { db }: Context) {
+    return segmentsService.updateSegment(db, id, input);
+  }
+
+  @Mutation(() => ID, { description: "Deletes the segment and answers its id; refused (BAD_USER_INPUT) while a journey's branch tests membership of it." })
+  @Allow(Role.ADMIN)
+  deleteSegment(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
+    return segmentsService.deleteSegment(db, id);
   }
 
   @FieldResolver(() => Int, { description: "Customers matching every rule now." })
