@@ -1,4 +1,4 @@
-import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../graphql/context.js";
 import { badInput } from "../common/errors.js";
@@ -11,12 +11,21 @@ import { ContentKind } from "../content/content.enums.js";
 import { Affiliate } from "./affiliate.type.js";
 import { MaskedReferral, MaterialsKitSection } from "./affiliate-portal.type.js";
 import { materialsKit } from "./materials.service.js";
+import { rotateAffiliateApiKeys } from "./affiliate.service.js";
 
 // What an affiliate reads about its own program with its key (myAffiliate): its referred
 // customers without who they are, and the materials to promote the product with.
 
 @Resolver(() => Affiliate)
 export class AffiliatePortalResolver {
+  @Mutation(() => String, {
+    description: "Affiliate key or portal session. Revokes every key of the calling affiliate and returns a new one (shown once): the old keys stop working at once.",
+  })
+  @Allow(Role.AFFILIATE)
+  rotateMyApiKey(@Ctx() { db, caller, now }: Context): Promise<string> {
+    return rotateAffiliateApiKeys(db, caller.affiliateId!, now);
+  }
+
   @FieldResolver(() => [MaskedReferral], { description: "The customers this affiliate referred, masked: status and health band only." })
   @Allow(Role.ADMIN, Role.AFFILIATE)
   async maskedReferrals(

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { affiliateApiKeys, affiliates } from "../db/schema/index.js";
@@ -92,4 +92,20 @@ export async function revokeAffiliateApiKey(db: Database, keyId: string, now = n
     const [revoked] = await tx.update(affiliateApiKeys).set({ revokedAt: now }).where(eq(affiliateApiKeys.id, id)).returning();
     return revoked!;
   });
+}
+
+/**
+ * The affiliate's own rotation (the portal): every live key of it is revoked and one new key
+ * made, in one transaction; returns the new secret, shown once.
+ */
+export async function rotateAffiliateApiKeys(db: Database, affiliateId: string, now = new Date()): Promise<string> {
+  const key = generateAffiliateKey();
+  await db.transaction(async (tx) => {
+    await tx
+      .update(affiliateApiKeys)
+      .set({ revokedAt: now })
+      .where(and(eq(affiliateApiKeys.affiliateId, affiliateId), isNull(affiliateApiKeys.revokedAt)));
+    await tx.insert(affiliateApiKeys).values({ affiliateId, keyHash: key.hash, keyPrefix: key.prefix });
+  });
+  return key.secret;
 }

@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int } from "type-graphql";
 import { CustomerStatus, StakeholderRole } from "./customer.enums.js";
+import { HealthBand } from "../intelligence/intelligence.enums.js";
 
 @InputType()
 export class CustomerInput {
@@ -59,6 +60,18 @@ export class CustomerFilter {
 
   @Field(() => Float, { nullable: true })
   minHealthScore?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Inclusive, 0-100." })
+  maxHealthScore?: number | null;
+
+  @Field(() => HealthBand, { nullable: true })
+  healthBand?: HealthBand | null;
+
+  @Field(() => Float, { nullable: true, description: "Inclusive, 0-1." })
+  minChurnRisk?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "Inclusive, 0-1." })
+  maxChurnRisk?: number | null;
 
   @Field(() => String, { nullable: true })
   referredByAffiliateCode?: string | null;

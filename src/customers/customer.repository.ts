@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
 import { CustomerOrder, type StakeholderRole } from "./customer.enums.js";
@@ -18,6 +18,10 @@ export interface CustomerListFilter {
   /** A segment's rules: the same SQL that decides Segment.customers. */
   segmentRules?: SegmentRule[] | null;
   minHealthScore?: number | null;
+  maxHealthScore?: number | null;
+  minChurnRisk?: number | null;
+  maxChurnRisk?: number | null;
+  healthBand?: (typeof customerScores.$inferSelect)["healthBand"] | null;
 }
 
 // One customer by key: every write path reads it (often twice), so it is hand-written SQL (table-rows.ts).
@@ -62,11 +66,17 @@ function filterConditions(filter: CustomerListFilter): SQL[] {
   }
   if (filter.segmentRules) conditions.push(segmentCondition(filter.segmentRules));
   if (filter.minHealthScore != null) conditions.push(gte(customerScores.healthScore, filter.minHealthScore));
+  if (filter.maxHealthScore != null) conditions.push(lte(customerScores.healthScore, filter.maxHealthScore));
+  if (filter.minChurnRisk != null) conditions.push(gte(customerScores.churnRisk, filter.minChurnRisk));
+  if (filter.maxChurnRisk != null) conditions.push(lte(customerScores.churnRisk, filter.maxChurnRisk));
+  if (filter.healthBand) conditions.push(eq(customerScores.healthBand, filter.healthBand));
   return conditions;
 }
 
 /** Scores join only when a condition reads them: a plain listing stays a scan of customers. */
-const needsScores = (filter: CustomerListFilter) => Boolean(filter.segmentRules?.length) || filter.minHealthScore != null;
+const needsScores = (filter: CustomerListFilter) =>
+  Boolean(filter.segmentRules?.length) ||
+  [filter.minHealthScore, filter.maxHealthScore, filter.minChurnRisk, filter.maxChurnRisk, filter.healthBand].some((value) => value != null);
 const scoresJoin = eq(customerScores.customerId, customers.id);
 
 export function listCustomers(ex: Executor, filter: CustomerListFilter, afterId: string | null, limit: number) {

@@ -21,16 +21,21 @@ import {
 import * as customersService from "./customer.service.js";
 
 async function listFilter(db: Database, filter: CustomerFilter | null | undefined): Promise<CustomerListFilter> {
-  const minHealthScore = filter?.minHealthScore;
-  if (minHealthScore != null && !(minHealthScore >= 0 && minHealthScore <= 100)) {
-    throw badInput("filter.minHealthScore", "must be from 0 to 100");
-  }
+  const inRange = (name: "minHealthScore" | "maxHealthScore" | "minChurnRisk" | "maxChurnRisk", max: number) => {
+    const value = filter?.[name];
+    if (value != null && !(value >= 0 && value <= max)) throw badInput(`filter.${name}`, `must be from 0 to ${max}`);
+    return value ?? null;
+  };
   return {
     niche: v.niche("filter.niche", filter?.niche),
     status: filter?.status ?? null,
     referredByAffiliateCode: filter?.referredByAffiliateCode?.trim().toLowerCase() || null,
     segmentRules: filter?.segmentId != null ? ((await getSegmentOrThrow(db, filter.segmentId, "filter.segmentId")).rules as SegmentRule[]) : null,
-    minHealthScore,
+    minHealthScore: inRange("minHealthScore", 100),
+    maxHealthScore: inRange("maxHealthScore", 100),
+    minChurnRisk: inRange("minChurnRisk", 1),
+    maxChurnRisk: inRange("maxChurnRisk", 1),
+    healthBand: filter?.healthBand ?? null,
   };
 }
 

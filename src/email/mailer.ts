@@ -9,8 +9,8 @@ export interface OutgoingEmail {
   html: string;
   /** Stable per (enrollment, step): a resend carries the same id, so receivers can drop a duplicate. */
   messageId: string;
-  /** The customer's unsubscribe link: List-Unsubscribe with RFC 8058 one-click. */
-  unsubscribeUrl: string;
+  /** The customer's unsubscribe link: List-Unsubscribe with RFC 8058 one-click; none for a sign-in link. */
+  unsubscribeUrl?: string;
 }
 
 export interface Mailer {
@@ -38,8 +38,9 @@ export function createMailer({ smtpUrl, from }: MailerOptions): Mailer {
         text: email.text,
         html: email.html,
         messageId: email.messageId,
-        list: { unsubscribe: { url: email.unsubscribeUrl, comment: "Unsubscribe" } },
-        headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+        ...(email.unsubscribeUrl
+          ? { list: { unsubscribe: { url: email.unsubscribeUrl, comment: "Unsubscribe" } }, headers: { "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" } }
+          : {}),
       });
       // Logs carry no personal data: the Message-ID names the enrollment and step, not the recipient.
       if (!smtpUrl) log.info("email not delivered (SMTP_URL is unset)", { messageId: email.messageId });

@@ -58,7 +58,13 @@ export function graphqlMiddleware(apollo: ApolloServer<Context>, contextOptions:
     prereadBodyErrors,
     express.json({ limit: "1mb" }),
     expressMiddleware(apollo, {
-      context: ({ req }) => createContext(contextOptions, { authorization: req.headers.authorization, clientIp: req.ip, requestId: requestIdOf(req) }),
+      context: ({ req }) => createContext(contextOptions, {
+          authorization: req.headers.authorization,
+          cookie: req.headers.cookie,
+          csrfToken: req.get("x-csrf-token"),
+          clientIp: req.ip,
+          requestId: requestIdOf(req),
+        }),
     }),
   ];
 }

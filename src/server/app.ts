@@ -34,6 +34,8 @@ import { armorFor, validationRulesOf } from "./limits.js";
 import { metricsRouter } from "./metrics.route.js";
 import { Metrics } from "./observability.js";
 import { requestRateLimit } from "./request-rate-limit.js";
+import { sessionRouter } from "./session.route.js";
+import { webRouter } from "./web.route.js";
 import { getSchema } from "./schema.js";
 import { appSchedules, createWorker } from "./worker.js";
 
@@ -124,6 +126,17 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
   app.use(segmentRouter(serviceContext, config.segment, clock, (outcomes) => metrics.segment(outcomes)));
   if (config.stripe.demoCheckout) app.use(demoCheckoutRouter(config.stripe, clock));
   if (limits.graphiql) app.use(graphiqlRouter());
+  app.use(webRouter());
+  app.use(
+    sessionRouter({
+      db: database.db,
+      adminApiKey: config.adminApiKey,
+      mailer: worker.mailer,
+      publicUrl: config.email.publicUrl,
+      clock,
+      onAuthenticationFailure: rateLimit?.authenticationFailed,
+    }),
+  );
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);
 

@@ -11,6 +11,7 @@ import { findLiveServerKeyByHash } from "../server-keys/server-key.repository.js
 import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { Clock } from "../jobs/job.runner.js";
 import type { RateLimiter } from "../common/rate-limit.js";
+import { cookieValue, findSession, SESSION_COOKIE } from "../auth/sessions.js";
 
 function unauthenticatedRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
@@ -53,19 +54,39 @@ export interface ContextOptions {
   clock?: Clock;
 }
 
+/**
+ * Without an Authorization header, a console or portal session cookie names the caller, provided
+ * the request carries the session's CSRF token in X-CSRF-Token; an unknown or expired session is
+ * the public (the console then asks to sign in again).
+ */
+async function resolveSessionCaller(db: Database, cookie: string | undefined, csrfToken: string | undefined, now: Date): Promise<Caller | undefined> {
+  const token = cookieValue(cookie, SESSION_COOKIE);
+  if (!token) return undefined;
+  const session = await findSession(db, token, now);
+  if (!session) return undefined;
+  if (!csrfToken || !sameSecret(csrfToken, session.csrfToken)) {
+    throw new GraphQLError("a session request must carry its CSRF token in the X-CSRF-Token header", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
+  }
+  return session.caller;
+}
+
 /** What a request brings to its context. */
 export interface RequestInfo {
   authorization: string | undefined;
+  /** The Cookie header and X-CSRF-Token: a browser session's credentials. */
+  cookie?: string;
+  csrfToken?: string;
   clientIp: string | undefined;
   requestId?: string;
 }
 
 export async function createContext(
   { db, changes, scoring, landing, adminApiKey, visitLimiter, attributionWindowDays, attributionModel, program, onAuthenticationFailure, clock }: ContextOptions,
-  { authorization, clientIp, requestId = randomUUID() }: RequestInfo,
+  { authorization, cookie, csrfToken, clientIp, requestId = randomUUID() }: RequestInfo,
 ): Promise<Context> {
   const now = clock?.now() ?? new Date();
-  const caller = await resolveCaller(db, authorization, adminApiKey, now).catch((error: unknown) => {
+  const fromSession = parseAuthorization(authorization).kind === "none" ? await resolveSessionCaller(db, cookie, csrfToken, now) : undefined;
+  const caller = fromSession ?? await resolveCaller(db, authorization, adminApiKey, now).catch((error: unknown) => {
     // Only a refused header: a lookup the database failed says nothing about the key.
     if (error instanceof GraphQLError && error.extensions.code === "UNAUTHENTICATED") onAuthenticationFailure?.(clientIp);
     throw error;

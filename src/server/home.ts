@@ -13,6 +13,8 @@ export interface ServiceLink {
 export function serviceLinks(example: LandingExample | null): ServiceLink[] {
   const query = example ? `?affiliate=${encodeURIComponent(example.affiliateCode)}&niche=${encodeURIComponent(example.niche)}` : "";
   return [
+    { href: "/console/", description: "the console, in a browser: sign in with the admin key (customers, affiliates, content, journeys, segments)" },
+    { href: "/portal/", description: "the affiliate portal, in a browser: an affiliate signs in with its key or a link mailed to its contact" },
     { href: "/graphql", description: "GraphQL (POST; in a browser, the GraphiQL IDE): dashboards with the admin key, affiliates with their own key (myAffiliate), marketing sites without a key (landingPage)" },
     { href: `/demo/landing${query}`, description: "an example marketing page, with the tracking snippet recording the visit and rendering the content" },
     { href: `/landing${query}`, description: "what a landing page shows, as JSON (public)" },

@@ -9,9 +9,11 @@ import { CustomerResolver } from "../customers/customer.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { CustomerHistoryResolver } from "../customers/customer-history.resolver.js";
 import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
+import { OverviewResolver } from "../intelligence/overview.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
 import { ReferralResolver } from "../referrals/referral.resolver.js";
 import { SegmentResolver } from "../segments/segment.resolver.js";
+import { SegmentPreviewResolver } from "../segments/segment-preview.resolver.js";
 import { ServerKeyResolver } from "../server-keys/server-key.resolver.js";
 import { ConversionResolver } from "../conversions/conversion.resolver.js";
 import { CustomerMilestonesResolver, MilestonesResolver } from "../milestones/milestones.resolver.js";
@@ -25,11 +27,13 @@ export const resolvers = [
   CustomerHistoryResolver,
   AuditResolver,
   IntelligenceResolver,
+  OverviewResolver,
   AffiliateResolver,
   AffiliatePortalResolver,
   ReferralResolver,
   ContentResolver,
   SegmentResolver,
+  SegmentPreviewResolver,
   LandingResolver,
   CommissionResolver,
   CommissionEntryResolver,

@@ -50,6 +50,8 @@ describe("README walkthrough", () => {
     const { code, niche } = printedDemo();
     expect(out).toContain(`http://localhost:${port}/graphql`);
     expect(out).toContain(`http://localhost:${port}/`);
+    expect(out).toContain(`http://localhost:${port}/console/`);
+    expect(out).toContain(`http://localhost:${port}/portal/`);
     expect(out).toContain(`Demo affiliate "${code}", niche "${niche}"`);
     expect(README).toContain(`/landing?affiliate=${code}&niche=${niche}`);
     expect(README).toContain(`affiliate(code: \\"${code}\\")`);
@@ -67,6 +69,13 @@ describe("README walkthrough", () => {
     const html = await fetch(`http://127.0.0.1:${port}/`, { headers: { accept: "text/html,application/xhtml+xml,*/*;q=0.8" } });
     expect(html.headers.get("content-type")).toMatch(/text\/html/);
     expect(await html.text()).toContain(`href="/demo/landing${query.replace("&", "&amp;")}"`);
+    // The console and the portal were built at install time and are served by this process.
+    for (const app of ["/console/", "/portal/"]) {
+      expect(hrefs).toContain(app);
+      const page = await fetch(`http://127.0.0.1:${port}${app}`);
+      expect(page.status, app).toBe(200);
+      expect(await page.text()).toMatch(/<script type="module" crossorigin src="\/web-assets\//);
+    }
   });
 
   it("runs the three clients' blocks verbatim: the dashboard, the marketing site, an affiliate", async () => {

@@ -15,3 +15,4 @@ export * from "./server-keys.js";
 export * from "./payments.js";
 export * from "./stripe.js";
 export * from "./audit.js";
+export * from "./sessions.js";
