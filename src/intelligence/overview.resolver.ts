@@ -1,25 +1,14 @@
-import { sql } from "drizzle-orm";
 import { Arg, Ctx, FieldResolver, Int, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../graphql/context.js";
 import * as v from "../common/validate.js";
-import { queryRows } from "../db/client.js";
-import { customerScores, customers } from "../db/schema/index.js";
+import { overviewRows } from "./overview.repository.js";
 import { Customer } from "../customers/customer.type.js";
 import { HealthBand } from "./intelligence.enums.js";
 import { CustomerOverview, HealthPoint } from "./overview.type.js";
 import { DAY_MS } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth } from "./health.js";
-
-interface OverviewRow {
-  churned: boolean;
-  band: HealthBand | null;
-  bucket: number | null;
-  customers: number | string;
-  mrr: number | string;
-  at_risk: number | string;
-}
 
 const BUCKETS = 10;
 
@@ -28,15 +17,7 @@ export class OverviewResolver {
   @Query(() => CustomerOverview, { description: "Customers by health band and churn risk, with the MRR at risk: one statement over the stored scores." })
   @Allow(Role.ADMIN)
   async customerOverview(@Ctx() { db }: Context): Promise<CustomerOverview> {
-    const rows = await queryRows<OverviewRow>(
-      db,
-      sql`select ${customers.status} = 'CHURNED' as churned, ${customerScores.healthBand} as band,
-                 least(floor(${customerScores.churnRisk} * ${BUCKETS}), ${BUCKETS - 1})::int as bucket,
-                 count(*) as customers, coalesce(sum(${customers.mrrCents}), 0) as mrr,
-                 coalesce(sum(${customers.mrrCents} * ${customerScores.churnRisk}), 0) as at_risk
-          from ${customers} left join ${customerScores} on ${customerScores.customerId} = ${customers.id}
-          group by 1, 2, 3`,
-    );
+    const rows = await overviewRows(db, BUCKETS);
     const overview: CustomerOverview = {
       customers: 0,
       churnedCustomers: 0,
