@@ -8,6 +8,7 @@ import { ContentResolver } from "../content/content.resolver.js";
 import { CustomerResolver } from "../customers/customer.resolver.js";
 import { AuditResolver } from "../audit/audit.resolver.js";
 import { CustomerHistoryResolver } from "../customers/customer-history.resolver.js";
+import { CustomerActivityResolver } from "../customers/customer-activity.resolver.js";
 import { IntelligenceResolver } from "../intelligence/intelligence.resolver.js";
 import { OverviewResolver } from "../intelligence/overview.resolver.js";
 import { LandingResolver } from "../landing/landing.resolver.js";
@@ -26,6 +27,7 @@ export const resolvers = [
   CustomerResolver,
   CustomerHistoryResolver,
   AuditResolver,
+  CustomerActivityResolver,
   IntelligenceResolver,
   OverviewResolver,
   AffiliateResolver,
