@@ -104,7 +104,9 @@ describe.skipIf(!hasChromium)("the affiliate portal in Chromium", () => {
     await screenshot(page, "portal");
 
     await page.setViewportSize({ width: 390, height: 844 });
-    expect(await overflowsSideways(page)).toBe(false);
+    // The page re-lays itself out after the resize (the chart follows its container through a
+    // ResizeObserver, asynchronously): judge it once it has, not in the same instant.
+    await expect.poll(() => overflowsSideways(page), { timeout: BROWSER_TIMEOUT_MS }).toBe(false);
     await screenshot(page, "portal-phone");
     await context.close();
   });
