@@ -46,7 +46,7 @@ export async function listenLocally(handler: RequestListener): Promise<Listening
 export const listen = listenLocally;
 
 export const BROWSER_TIMEOUT_MS = 20_000;
-/** Screenshots of the console and the portal: test artifacts (gitignored); docs/ keeps a few for the README. */
+/** Screenshots of the console and the portal: test artifacts (gitignored); src/web/screenshots/ keeps a few for the README. */
 export const ARTIFACTS = fileURLToPath(new URL("../../test-output/console/", import.meta.url));
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
 import { buildConsoleWorld, type ConsoleWorld } from "../../helpers/console-world.js";
-import * as pages from "../../../web/src/queries.js";
+import * as pages from "../../../src/web/src/queries.js";
 
 // The queries the console added (customerOverview, filters by band and score ranges,
 // Customer.healthHistory, segmentPreview) agree with the per-customer figures, and every page's

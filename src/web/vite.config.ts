@@ -13,7 +13,7 @@ export default defineConfig({
   plugins: [react()],
   logLevel: "warn",
   build: {
-    outDir: here("../dist/web"),
+    outDir: here("../../dist/web"),
     emptyOutDir: true,
     assetsDir: "web-assets",
     target: "es2022",
