@@ -77,6 +77,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     idle_timeout: 30,
     connect_timeout: 10,
     onnotice: () => {},
+    // No JIT compilation. The ledger's and the scores' statements are long, and generate_series
+    // and the correlated subqueries make the planner's cost estimates high even on a few rows, so
+    // PostgreSQL's default (jit=on) spent ~3 s compiling each ledger run to execute it in
+    // milliseconds. The API's statements are short; JIT never pays back here.
+    connection: { application_name: "advocate", jit: "off" },
   });
   const db = drizzlePostgres({ client, schema, logger });
   return {
