@@ -4,3 +4,8 @@ export enum CommissionType {
   PERCENT = "PERCENT",
   FLAT = "FLAT",
 }
+
+export enum AffiliateStatus {
+  ACTIVE = "ACTIVE",
+  SUSPENDED = "SUSPENDED",
+}

@@ -40,3 +40,12 @@ export class CommissionPlanInput {
   @Field(() => [CommissionTierInput], { nullable: true })
   commissionTiers?: CommissionTierInput[] | null;
 }
+
+@InputType({ description: "What updateAffiliate changes; a field left out stays. The code never changes: it is in links out in the world." })
+export class AffiliateUpdateInput {
+  @Field(() => String, { nullable: true })
+  name?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "A stakeholder of the affiliate's customer, the person the program deals with (portal sign-in links go to its email); null clears it." })
+  contactStakeholderId?: string | null;
+}

@@ -39,13 +39,14 @@ export async function countAffiliates(ex: Executor): Promise<number> {
   return row?.n ?? 0;
 }
 
-/** The affiliate behind a live (unrevoked) key: one indexed lookup per affiliate request. */
-export async function findAffiliateIdByKeyHash(ex: Executor, keyHash: string): Promise<string | undefined> {
+/** The affiliate behind a live (unrevoked) key, and whether it is suspended: one indexed lookup per affiliate request. */
+export async function findAffiliateByKeyHash(ex: Executor, keyHash: string): Promise<{ affiliateId: string; suspended: boolean } | undefined> {
   const [row] = await ex
-    .select({ affiliateId: affiliateApiKeys.affiliateId })
+    .select({ affiliateId: affiliateApiKeys.affiliateId, suspendedAt: affiliates.suspendedAt })
     .from(affiliateApiKeys)
+    .innerJoin(affiliates, eq(affiliates.id, affiliateApiKeys.affiliateId))
     .where(and(eq(affiliateApiKeys.keyHash, keyHash), isNull(affiliateApiKeys.revokedAt)));
-  return row?.affiliateId;
+  return row && { affiliateId: row.affiliateId, suspended: row.suspendedAt !== null };
 }
 
 export const findApiKeysByAffiliateIds = (ex: Executor, affiliateIds: readonly string[]) =>

@@ -9,10 +9,11 @@ import { pageArgs, toConnection } from "../common/pagination.js";
 import { normalizeCode } from "../common/normalize.js";
 import { Customer, Stakeholder } from "../customers/customer.type.js";
 import { ReferralConnection } from "../referrals/referral.type.js";
-import { Affiliate, AffiliateApiKey, AffiliateConnection, AffiliateStats } from "./affiliate.type.js";
-import { AffiliateInput, CommissionPlanInput } from "./affiliate.inputs.js";
+import { Affiliate, AffiliateApiKey, AffiliateConnection, AffiliateStats, AffiliateStatus } from "./affiliate.type.js";
+import { AffiliateInput, AffiliateUpdateInput, CommissionPlanInput } from "./affiliate.inputs.js";
 import { countAffiliates, findAffiliateByCode, findAffiliateById, listAffiliates } from "./affiliate.repository.js";
 import * as affiliatesService from "./affiliate.service.js";
+import * as affiliateStatus from "./affiliate-status.service.js";
 
 /** The stats window: at most ten years, not in the future, `from` before `to`. */
 function statsWindow(from: Date | null | undefined, to: Date | null | undefined, now: Date): StatsWindow {
@@ -61,6 +62,32 @@ export class AffiliateResolver {
   @Allow(Role.ADMIN)
   updateCommissionPlan(@Arg("affiliateId", () => ID) affiliateId: string, @Arg("input", () => CommissionPlanInput) input: CommissionPlanInput, @Ctx() { db, now }: Context) {
     return affiliatesService.updateCommissionPlan(db, affiliateId, input, now);
+  }
+
+  @Mutation(() => Affiliate, { description: "Changes the name or the contact; the landing pages that show the name follow." })
+  @Allow(Role.ADMIN)
+  updateAffiliate(@Arg("id", () => ID) id: string, @Arg("input", () => AffiliateUpdateInput) input: AffiliateUpdateInput, @Ctx() ctx: Context) {
+    return affiliateStatus.updateAffiliate(ctx, id, input, ctx.now);
+  }
+
+  @Mutation(() => Affiliate, {
+    description: "Its links keep working for visitors (referrals are still attributed), but no commission period closing while it is suspended ever accrues; its keys, sessions and sign-in links are refused.",
+  })
+  @Allow(Role.ADMIN)
+  suspendAffiliate(@Arg("id", () => ID) id: string, @Arg("reason", () => String) reason: string, @Ctx() ctx: Context) {
+    return affiliateStatus.suspendAffiliate(ctx, id, reason, ctx.now);
+  }
+
+  @Mutation(() => Affiliate, { description: "Ends the suspension: periods closing from now on accrue; its keys work again." })
+  @Allow(Role.ADMIN)
+  reactivateAffiliate(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return affiliateStatus.reactivateAffiliate(ctx, id, ctx.now);
+  }
+
+  @FieldResolver(() => AffiliateStatus, { description: "SUSPENDED: its links still work for visitors, but it accrues nothing and its keys are refused." })
+  @Allow(Role.ADMIN)
+  status(@Root() affiliate: Affiliate): AffiliateStatus {
+    return affiliate.suspendedAt ? AffiliateStatus.SUSPENDED : AffiliateStatus.ACTIVE;
   }
 
   @Mutation(() => String, { description: "Returns the secret once; only a hash is stored." })

@@ -1,8 +1,12 @@
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from "type-graphql";
 import { ConnectionTypes } from "../common/connection.type.js";
-import { CommissionType } from "./affiliate.enums.js";
+import { Allow, Role } from "../auth/roles.js";
+import { AffiliateStatus, CommissionType } from "./affiliate.enums.js";
+
+export { AffiliateStatus };
 
 registerEnumType(CommissionType, { name: "CommissionType" });
+registerEnumType(AffiliateStatus, { name: "AffiliateStatus" });
 
 @ObjectType()
 export class Affiliate {
@@ -23,6 +27,14 @@ export class Affiliate {
 
   @Field(() => Date)
   createdAt: Date;
+
+  @Field(() => Date, { nullable: true, description: "Since when it is suspended; null while active." })
+  @Allow(Role.ADMIN)
+  suspendedAt: Date | null;
+
+  @Field(() => String, { nullable: true })
+  @Allow(Role.ADMIN)
+  suspensionReason: string | null;
 
   customerId: string | null;
   contactStakeholderId: string | null;

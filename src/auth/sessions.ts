@@ -51,6 +51,12 @@ export async function findSession(ex: Executor, token: string, now: Date): Promi
   return { caller, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
 }
 
+/** Signs an affiliate out everywhere: its sessions and unused sign-in links go (a suspension). */
+export async function endAffiliateSessions(ex: Executor, affiliateId: string): Promise<void> {
+  await ex.delete(webSessions).where(eq(webSessions.affiliateId, affiliateId));
+  await ex.delete(magicLinks).where(eq(magicLinks.affiliateId, affiliateId));
+}
+
 export async function deleteSession(ex: Executor, token: string): Promise<void> {
   await ex.delete(webSessions).where(eq(webSessions.tokenHash, hashApiKey(token)));
 }
@@ -71,7 +77,8 @@ export async function consumeMagicLink(ex: Executor, token: string, now: Date): 
     .where(and(eq(magicLinks.tokenHash, hashApiKey(token)), isNull(magicLinks.usedAt), gt(magicLinks.expiresAt, now)))
     .returning({ affiliateId: magicLinks.affiliateId });
   if (!row) return undefined;
-  const [affiliate] = await ex.select({ id: affiliates.id }).from(affiliates).where(eq(affiliates.id, row.affiliateId));
+  // A suspended affiliate's links were deleted at its suspension; one mailed since is refused too.
+  const [affiliate] = await ex.select({ id: affiliates.id }).from(affiliates).where(and(eq(affiliates.id, row.affiliateId), isNull(affiliates.suspendedAt)));
   return affiliate?.id;
 }
 

@@ -37,7 +37,8 @@ export const entryAmount = (type: SQL, rate: SQL, revenue: SQL) =>
  * Accrues every closed commission period that has no entry yet, in one statement: for each
  * referral (of one affiliate, or all), the periods after its last entry whose end is past, up to
  * the plan's months (PERCENT) or the first paying period (FLAT, once per referral), none starting
- * after the churn the customer is in, none from a period waiting for an exchange rate on. A
+ * after the churn the customer is in, none from a period waiting for an exchange rate on, none
+ * that closed while the affiliate was suspended (affiliate_suspensions). A
  * period's revenue is what the customer paid in it (billing-periods.ts: its payments less
  * refunds by paid_at, else its billing periods pro rata, nothing while churned); its rate is the plan's value
  * or the tier reached by the affiliate's referred customers active at the period's end. Periods
@@ -63,7 +64,12 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
     periods as (
       select refs.*, k as period,
              refs.referred_at + k * interval '${PERIOD} seconds' as p_start,
-             refs.referred_at + (k + 1) * interval '${PERIOD} seconds' as p_end
+             refs.referred_at + (k + 1) * interval '${PERIOD} seconds' as p_end,
+             -- Closed while the affiliate was suspended: never accrues (still FLAT's first paying period).
+             exists (select 1 from affiliate_suspensions s
+                      where s.affiliate_id = refs.affiliate_id
+                        and s.suspended_at <= refs.referred_at + (k + 1) * interval '${PERIOD} seconds'
+                        and (s.reactivated_at is null or refs.referred_at + (k + 1) * interval '${PERIOD} seconds' < s.reactivated_at)) as suspended
         from refs,
         lateral generate_series(
           refs.next_period,
@@ -97,7 +103,7 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
                      order by (t->>'minActiveCustomers')::int desc limit 1), paying.commission_value)
              end as rate
         from paying
-       where paying.commission_type = 'PERCENT' or paying.nth_paying = 1
+       where (paying.commission_type = 'PERCENT' or paying.nth_paying = 1) and not paying.suspended
     )
     insert into commission_entries (affiliate_id, referral_id, customer_id, period, period_start, period_end,
                                     revenue_cents, commission_type, rate, amount_cents, hold_until)

@@ -69,6 +69,20 @@ export class JourneyResolver {
     return journeys.createJourney(db, input, now);
   }
 
+  @Mutation(() => Journey, {
+    description: "Replaces name, trigger and steps, checked as at creation; enrollments in flight go on from their step number in the new steps (past the last one they complete).",
+  })
+  @Allow(Role.ADMIN)
+  updateJourney(@Arg("id", () => ID) id: string, @Arg("input", () => JourneyInput) input: JourneyInput, @Ctx() { db, now }: Context) {
+    return journeys.updateJourney(db, id, input, now);
+  }
+
+  @Mutation(() => ID, { description: "Deletes the journey with its enrollments, step logs and email records; answers its id. pauseJourney keeps them." })
+  @Allow(Role.ADMIN)
+  deleteJourney(@Arg("id", () => ID) id: string, @Ctx() { db }: Context) {
+    return journeys.deleteJourney(db, id);
+  }
+
   @Mutation(() => Journey, { description: "No step runs while paused; enrollments wait where they are." })
   @Allow(Role.ADMIN)
   pauseJourney(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {

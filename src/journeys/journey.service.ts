@@ -1,7 +1,7 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database, Executor } from "../db/client.js";
+import { queryRows, type Database, type Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
-import { customers, journeyEnrollments, journeys, segments } from "../db/schema/index.js";
+import { customers, emailDeliveries, journeyEnrollments, journeys, segments } from "../db/schema/index.js";
 import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { getCustomerOrThrow } from "../customers/customer.service.js";
@@ -17,23 +17,65 @@ export interface JourneyInput {
   steps: JourneyStepInput[];
 }
 
-/** Saves a journey once every step, template and referenced segment checks out. */
-export async function createJourney(db: Database, input: JourneyInput, now = new Date()): Promise<JourneyRow> {
+/** A journey's input, checked: name, trigger, steps and the segments they name. */
+async function checkedJourney(tx: Executor, input: JourneyInput) {
   const name = v.requiredText("name", input.name, v.LIMITS.shortText);
   if (input.trigger !== "REFERRAL_ATTRIBUTED" && input.trigger !== "MANUAL") throw badInput("trigger", "must be REFERRAL_ATTRIBUTED or MANUAL");
   const steps = validateSteps(input.steps);
+  for (const segmentId of referencedSegments(steps)) {
+    const [found] = await tx.select({ id: segments.id }).from(segments).where(eq(segments.id, segmentId));
+    if (!found) throw badInput("steps", `a condition names segment ${segmentId}, which does not exist`);
+  }
+  return { name, trigger: input.trigger, steps };
+}
+
+/** Saves a journey once every step, template and referenced segment checks out. */
+export async function createJourney(db: Database, input: JourneyInput, now = new Date()): Promise<JourneyRow> {
   return db.transaction(async (tx) => {
-    for (const segmentId of referencedSegments(steps)) {
-      const [found] = await tx.select({ id: segments.id }).from(segments).where(eq(segments.id, segmentId));
-      if (!found) throw badInput("steps", `a condition names segment ${segmentId}, which does not exist`);
-    }
+    const values = await checkedJourney(tx, input);
     const [created] = await tx
       .insert(journeys)
-      .values({ name, trigger: input.trigger, steps, createdAt: now, updatedAt: now })
+      .values({ ...values, createdAt: now, updatedAt: now })
       .onConflictDoNothing({ target: journeys.name })
       .returning();
-    if (!created) throw badInput("name", `a journey named "${name}" already exists`);
+    if (!created) throw badInput("name", `a journey named "${values.name}" already exists`);
     return created;
+  });
+}
+
+/**
+ * Replaces a journey's name, trigger and steps, checked as at creation. Enrollments in flight go
+ * on from their step number in the new steps (past the last one, they complete); steps already
+ * run keep their log and their emails, which are never sent twice. Each enrollment's next step
+ * runs when it was due (a changed WAIT applies from the next wait on).
+ */
+export async function updateJourney(db: Database, id: string, input: JourneyInput, now: Date): Promise<JourneyRow> {
+  return db.transaction(async (tx) => {
+    const journey = await getJourneyOrThrow(tx, id, "id");
+    const values = await checkedJourney(tx, input);
+    const [taken] = await tx.select({ id: journeys.id }).from(journeys).where(eq(journeys.name, values.name));
+    if (taken && taken.id !== journey.id) throw badInput("name", `a journey named "${values.name}" already exists`);
+    const [row] = await tx.update(journeys).set({ ...values, updatedAt: now }).where(eq(journeys.id, journey.id)).returning();
+    return row!;
+  });
+}
+
+/**
+ * Deletes a journey with its enrollments, their step logs and email records; answers its id.
+ * Refused while one of its emails is being handed to SMTP: it would be sent with no record.
+ */
+export async function deleteJourney(db: Database, id: string): Promise<string> {
+  return db.transaction(async (tx) => {
+    const journey = await getJourneyOrThrow(tx, id, "id");
+    await tx.select({ id: journeys.id }).from(journeys).where(eq(journeys.id, journey.id)).for("update");
+    const [sending] = await queryRows<{ n: number }>(
+      tx,
+      sql`select count(*)::int as n from ${emailDeliveries} d join ${journeyEnrollments} e on e.id = d.enrollment_id
+           where e.journey_id = ${journey.id} and d.status = 'SENDING'`,
+    );
+    if (sending!.n > 0) throw badInput("id", "an email of this journey is being sent right now: pause the journey, then delete it");
+    await tx.delete(journeys).where(eq(journeys.id, journey.id));
+    return journey.id;
   });
 }
 

@@ -149,6 +149,8 @@ export function affiliateRows(affiliates: readonly AffiliateDraft[]): AffiliateR
       commissionValue: draft.commissionValue,
       commissionMonths: null,
       commissionTiers: [],
+      suspendedAt: null,
+      suspensionReason: null,
       createdAt: new Date(draft.createdAt),
       updatedAt: new Date(draft.createdAt),
     };

@@ -6,7 +6,7 @@ import type { LandingCache } from "../landing/landing.cache.js";
 import { createLoaders, type Context } from "../graphql/context.js";
 import { Role, type Caller } from "../auth/roles.js";
 import { hashApiKey, looksLikeAffiliateKey, looksLikeServerKey, parseAuthorization, sameSecret } from "../auth/api-keys.js";
-import { findAffiliateIdByKeyHash } from "../affiliates/affiliate.repository.js";
+import { findAffiliateByKeyHash } from "../affiliates/affiliate.repository.js";
 import { findLiveServerKeyByHash } from "../server-keys/server-key.repository.js";
 import type { AttributionModelName, ProgramSettings, ScoringConfig } from "../config/config.js";
 import type { Clock } from "../jobs/job.runner.js";
@@ -28,8 +28,11 @@ export async function resolveCaller(db: Database, authorization: string | undefi
   const { token } = credential;
   if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN, credential: `admin-key:${hashApiKey(token).slice(0, 8)}` };
   if (looksLikeAffiliateKey(token)) {
-    const affiliateId = await findAffiliateIdByKeyHash(db, hashApiKey(token));
-    if (affiliateId) return { role: Role.AFFILIATE, affiliateId };
+    const affiliate = await findAffiliateByKeyHash(db, hashApiKey(token));
+    if (affiliate?.suspended) {
+      throw new GraphQLError("this affiliate is suspended: its keys are refused until it is re-activated", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
+    }
+    if (affiliate) return { role: Role.AFFILIATE, affiliateId: affiliate.affiliateId };
   }
   if (looksLikeServerKey(token)) {
     const key = await findLiveServerKeyByHash(db, hashApiKey(token), now);

@@ -1,7 +1,7 @@
 import express, { Router, type Request, type Response } from "express";
 import { randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { affiliates, stakeholders } from "../db/schema/index.js";
 import { describeError, log } from "../common/log.js";
@@ -39,13 +39,13 @@ function setSessionCookie(req: Request, res: Response, token: string, maxAgeMs: 
 
 const refuse = (res: Response, status: number, error: string) => res.status(status).json({ error });
 
-/** The affiliates whose contact (the person the program deals with) has this email. */
+/** The affiliates, not suspended, whose contact (the person the program deals with) has this email. */
 async function affiliatesByContactEmail(db: Database, email: string) {
   return db
     .select({ id: affiliates.id, name: affiliates.name, email: stakeholders.email })
     .from(affiliates)
     .innerJoin(stakeholders, eq(stakeholders.id, affiliates.contactStakeholderId))
-    .where(eq(sql`lower(${stakeholders.email})`, email.toLowerCase()));
+    .where(and(eq(sql`lower(${stakeholders.email})`, email.toLowerCase()), isNull(affiliates.suspendedAt)));
 }
 
 function magicLinkEmail(to: string, name: string, link: string, domain: string) {
@@ -86,10 +86,13 @@ export function sessionRouter(options: SessionRouteOptions): Router {
         const affiliateId = await consumeMagicLink(db, body.magicToken, now);
         if (affiliateId) caller = { role: Role.AFFILIATE, affiliateId };
       } else if (typeof body.key === "string" && body.key.trim().length > 0) {
-        caller = await resolveCaller(db, `Bearer ${body.key.trim()}`, adminApiKey, now).catch((error: unknown) => {
-          if (error instanceof GraphQLError) return undefined;
+        const resolved = await resolveCaller(db, `Bearer ${body.key.trim()}`, adminApiKey, now).catch((error: unknown) => {
+          if (error instanceof GraphQLError) return error;
           throw error;
         });
+        // A known key refused for a reason (a suspended affiliate) says why; an unknown one does not.
+        if (resolved instanceof GraphQLError && resolved.extensions.code === "FORBIDDEN") return refuse(res, 403, resolved.message);
+        caller = resolved instanceof GraphQLError ? undefined : resolved;
       } else {
         return refuse(res, 400, "send {\"key\": \"…\"} or {\"magicToken\": \"…\"}");
       }

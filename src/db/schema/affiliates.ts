@@ -36,6 +36,9 @@ export const affiliates = pgTable(
      * minActiveCustomers; the highest tier reached replaces commissionValue.
      */
     commissionTiers: jsonb("commission_tiers").$type<CommissionTier[]>().notNull().default([]),
+    /** Set while suspended (affiliate_suspensions keeps every suspension): links work, nothing accrues, keys are refused. */
+    suspendedAt: timestamptz("suspended_at"),
+    suspensionReason: text("suspension_reason"),
     ...lifecycleDates,
   },
   (t) => [
@@ -67,5 +70,28 @@ export const affiliateApiKeys = pgTable(
     // Every affiliate request looks its key up by hash.
     uniqueIndex("affiliate_api_keys_key_hash_key").on(t.keyHash),
     index("affiliate_api_keys_affiliate_idx").on(t.affiliateId),
+  ],
+);
+
+/**
+ * Every suspension of an affiliate, kept after its re-activation: the ledger accrues no period
+ * that closed while one was open (from suspendedAt, until reactivatedAt), at any later run.
+ */
+export const affiliateSuspensions = pgTable(
+  "affiliate_suspensions",
+  {
+    id: id(),
+    affiliateId: uuid("affiliate_id")
+      .notNull()
+      .references(() => affiliates.id, { onDelete: "cascade" }),
+    suspendedAt: timestamptz("suspended_at").notNull(),
+    reason: text("reason").notNull(),
+    reactivatedAt: timestamptz("reactivated_at"),
+  },
+  (t) => [
+    index("affiliate_suspensions_affiliate_idx").on(t.affiliateId, t.suspendedAt),
+    // At most one open suspension per affiliate.
+    uniqueIndex("affiliate_suspensions_open_key").on(t.affiliateId).where(sql`${t.reactivatedAt} is null`),
+    check("affiliate_suspensions_order_check", sql`${t.reactivatedAt} is null or ${t.reactivatedAt} >= ${t.suspendedAt}`),
   ],
 );
