@@ -1,43 +1,20 @@
 import { Arg, Ctx, FieldResolver, Float, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { Allow, Role } from "../auth/roles.js";
 import type { Context } from "../graphql/context.js";
-import { badInput } from "../common/errors.js";
-import type { Database } from "../db/client.js";
-import { getSegmentOrThrow } from "../segments/segment.service.js";
-import type { SegmentRule } from "../segments/segment.type.js";
 import { decodeSortCursor, encodeSortCursor, pageArgs, toConnection } from "../common/pagination.js";
 import * as v from "../common/validate.js";
 import { Affiliate } from "../affiliates/affiliate.type.js";
 import { Customer, CustomerConnection, Stakeholder } from "./customer.type.js";
 import { CustomerOrder } from "./customer.enums.js";
+import { customerListFilter } from "./customer.filter.js";
 import { CustomerFilter, CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
 import {
   countCustomers,
   findCustomerById,
   listCustomers,
   listCustomersByScore,
-  type CustomerListFilter,
 } from "./customer.repository.js";
 import * as customersService from "./customer.service.js";
-
-async function listFilter(db: Database, filter: CustomerFilter | null | undefined): Promise<CustomerListFilter> {
-  const inRange = (name: "minHealthScore" | "maxHealthScore" | "minChurnRisk" | "maxChurnRisk", max: number) => {
-    const value = filter?.[name];
-    if (value != null && !(value >= 0 && value <= max)) throw badInput(`filter.${name}`, `must be from 0 to ${max}`);
-    return value ?? null;
-  };
-  return {
-    niche: v.niche("filter.niche", filter?.niche),
-    status: filter?.status ?? null,
-    referredByAffiliateCode: filter?.referredByAffiliateCode?.trim().toLowerCase() || null,
-    segmentRules: filter?.segmentId != null ? ((await getSegmentOrThrow(db, filter.segmentId, "filter.segmentId")).rules as SegmentRule[]) : null,
-    minHealthScore: inRange("minHealthScore", 100),
-    maxHealthScore: inRange("maxHealthScore", 100),
-    minChurnRisk: inRange("minChurnRisk", 1),
-    maxChurnRisk: inRange("maxChurnRisk", 1),
-    healthBand: filter?.healthBand ?? null,
-  };
-}
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -57,7 +34,7 @@ export class CustomerResolver {
     @Arg("orderBy", () => CustomerOrder, { nullable: true, defaultValue: CustomerOrder.ID, description: "ID: stable, the default; or by a stored score." })
     orderBy?: CustomerOrder | null,
   ) {
-    const where = await listFilter(db, filter);
+    const where = await customerListFilter(db, filter);
     const count = () => countCustomers(db, where);
     if (orderBy && orderBy !== CustomerOrder.ID) {
       const page = pageArgs(first, null);

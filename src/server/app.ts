@@ -35,6 +35,8 @@ import { metricsRouter } from "./metrics.route.js";
 import { Metrics } from "./observability.js";
 import { requestRateLimit } from "./request-rate-limit.js";
 import { sessionRouter } from "./session.route.js";
+import { adminHttpAuth } from "./admin-http-auth.js";
+import { exportsRouter } from "../exports/exports.route.js";
 import { webRouter } from "./web.route.js";
 import { getSchema } from "./schema.js";
 import { appSchedules, createWorker } from "./worker.js";
@@ -137,6 +139,8 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
       onAuthenticationFailure: rateLimit?.authenticationFailed,
     }),
   );
+  const adminOnly = adminHttpAuth({ db: database.db, adminApiKey: config.adminApiKey, clock, onAuthenticationFailure: rateLimit?.authenticationFailed });
+  app.use(exportsRouter({ db: database.db, scoring: config.scoring, clock, adminOnly }));
   app.use("/graphql", ...graphqlMiddleware(apollo, contextOptions, rateLimit));
   app.use(bodyErrors);
 

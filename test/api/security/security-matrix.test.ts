@@ -195,3 +195,36 @@ describe("payments and exchange rates", () => {
     expect(own.data!.myAffiliate.commissionsWaiting).toEqual([]);
   });
 });
+
+describe("the CSV export routes (GET /exports/*.csv)", () => {
+  const ROUTES = ["/exports/customers.csv", "/exports/affiliates.csv", "/exports/ledger.csv"];
+  /** A browser session of a key: the cookie POST /session sets. */
+  const sessionOf = async (key: string) => {
+    const res = await t.http.post("/session").set("content-type", "application/json").send({ key });
+    return String(res.headers["set-cookie"]![0]).split(";")[0]!;
+  };
+
+  it("answer the admin key and an admin console session (no CSRF token: a safe read); refuse everyone else with the reason", async () => {
+    const adminCookie = await sessionOf(ADMIN_KEY);
+    const affiliateCookie = await sessionOf(affiliateKey);
+    const callers: [string, Record<string, string>, number, RegExp | null][] = [
+      ["admin key", { authorization: `Bearer ${ADMIN_KEY}` }, 200, null],
+      ["admin session", { cookie: adminCookie }, 200, null],
+      ["admin session from another site", { cookie: adminCookie, "sec-fetch-site": "cross-site" }, 403, /another site/],
+      ["no credential", {}, 401, /admin key.*sign in to the console/],
+      ["expired or unknown session", { cookie: "advocate_session=nope" }, 401, /sign in to the console/],
+      ["unknown key", { authorization: "Bearer adv_aff_not-a-real-key-000000000000" }, 401, /unknown or revoked/],
+      ["affiliate key", { authorization: `Bearer ${affiliateKey}` }, 403, /affiliate key may not export/],
+      ["affiliate session", { cookie: affiliateCookie }, 403, /affiliate session may not export/],
+      ["server key", { authorization: `Bearer ${serverKey}` }, 403, /server key may not export/],
+    ];
+    for (const route of ROUTES) {
+      for (const [who, headers, status, reason] of callers) {
+        const res = await t.http.get(route).set(headers);
+        expect(res.status, `${who} ${route}`).toBe(status);
+        if (reason) expect(res.body.error, `${who} ${route}`).toMatch(reason);
+        else expect(res.headers["content-type"], `${who} ${route}`).toBe("text/csv; charset=utf-8");
+      }
+    }
+  });
+});
