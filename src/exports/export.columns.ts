@@ -31,6 +31,7 @@ export const AFFILIATE_COLUMNS: readonly CsvColumn<AffiliateExportRow>[] = [
   { header: "id", value: (r) => r.affiliate.id },
   { header: "code", value: (r) => r.affiliate.code },
   { header: "name", value: (r) => r.affiliate.name },
+  { header: "suspendedAt", value: (r) => r.affiliate.suspendedAt },
   { header: "commissionType", value: (r) => r.affiliate.commissionType },
   { header: "commissionValue", value: (r) => r.affiliate.commissionValue },
   { header: "visits", value: (r) => r.stats.visits },

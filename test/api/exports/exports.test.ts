@@ -96,7 +96,7 @@ describe("GET /exports/customers.csv", () => {
   ])("honours the console's filter %j as the customers query does", async (...filters) => {
     for (const raw of filters) {
       const filter = Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, v === "NICHE" ? niche : v]));
-      const query = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)])).toString();
+      const query = new URLSearchParams(Object.entries(filter).map(([k, v]) => [k, String(v)] as [string, string])).toString();
       const { rows } = await csv(`/exports/customers.csv?${query}`);
       expect(rows.map((r) => r.id)).toEqual((await allCustomers(filter)).map((c: any) => c.id));
     }
