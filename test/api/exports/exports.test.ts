@@ -1,4 +1,8 @@
 import { parse } from "csv-parse/sync";
+import express from "express";
+import request from "supertest";
+import { DEFAULT_SCORING } from "../../../src/config/config.js";
+import { exportsRouter } from "../../../src/exports/exports.route.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestApp, unique, type TestApp } from "../../helpers/app.js";
 import { attribute, createAffiliate, createCustomer, DAY_MS } from "../../helpers/factories.js";
@@ -176,6 +180,38 @@ describe("GET /exports/affiliates.csv and /exports/ledger.csv", () => {
     // One page, its aggregates and months, the audit row.
     expect((await statements("/exports/affiliates.csv")).count).toBeLessThanOrEqual(4);
     expect((await statements("/exports/ledger.csv")).count).toBeLessThanOrEqual(2);
+  });
+
+  it("pages in keyset batches: two statements a customers batch, one a ledger batch, the same rows as one batch", async () => {
+    // The route on the same database with tiny batches (the app's are 2,000 rows), behind a stand-in for the admin check.
+    const small = (batchSize: number) =>
+      request(
+        express()
+          .use((_req, res, next) => ((res.locals.caller = { role: "ADMIN", credential: "test" }), next()))
+          .use(exportsRouter({ db: t.database.db, scoring: DEFAULT_SCORING, clock: { now: () => new Date() } as never, adminOnly: (_req, _res, next) => next(), batchSize })),
+      );
+    const counted = async (batchSize: number, path: string) => {
+      const before = t.database.queryCount();
+      const res = await small(batchSize).get(path).buffer(true).parse((r, done) => {
+        let body = "";
+        r.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+        r.on("end", () => done(null, body));
+      });
+      expect(res.status).toBe(200);
+      return { statements: t.database.queryCount() - before, rows: parse(res.body as string, { bom: true, columns: true }) as Record<string, string>[] };
+    };
+    const one = await counted(1_000, "/exports/customers.csv");
+    const many = await counted(5, "/exports/customers.csv");
+    expect(many.rows).toEqual(one.rows);
+    const batches = Math.floor(one.rows.length / 5) + 1;
+    // Each batch: its page and its scores; then the audit row.
+    expect(many.statements).toBeLessThanOrEqual(2 * batches + 1);
+    expect(one.statements).toBeLessThanOrEqual(3);
+    const ledger = await counted(4, "/exports/ledger.csv");
+    expect(ledger.rows.length).toBeGreaterThan(4);
+    expect(ledger.statements).toBeLessThanOrEqual(Math.floor(ledger.rows.length / 4) + 2);
+    const affiliates = await counted(1, "/exports/affiliates.csv");
+    expect(affiliates.statements).toBeLessThanOrEqual(3 * (affiliates.rows.length + 1) + 1);
   });
 
   it("records every export in the admin audit log, with its filter and row count", async () => {
