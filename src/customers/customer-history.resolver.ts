@@ -42,7 +42,7 @@ function summaryOf(row: HistoryRow): string {
 export class CustomerHistoryResolver {
   @FieldResolver(() => CustomerHistoryConnection, {
     description:
-      "The customer's time-stamped customer-success history as one list, newest first: usage, NPS, CSAT, support tickets, plan changes, payments and refunds, churns and re-activations, and daily product activity. One SQL statement per page (and one for totalCount); `kinds` keeps only those kinds (default: all).",
+      "The customer's time-stamped customer-success history as one list, newest first: usage, NPS, CSAT, support tickets, plan changes, payments and refunds, churns and re-activations, and daily product activity. One SQL statement per page (and one for totalCount); `kinds` keeps only those kinds (default: all). Empty for an erased customer.",
   })
   @Allow(Role.ADMIN)
   async history(
@@ -54,7 +54,8 @@ export class CustomerHistoryResolver {
   ) {
     if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) throw badInput("first", `must be from 0 to ${MAX_PAGE_SIZE}`);
     const cursor = after ? decodeHistoryCursor(after) : null;
-    const chosen = kinds ? [...new Set(kinds)] : ALL_KINDS;
+    // An erased customer has no timeline: its billing rows stay only as the ledger's figures.
+    const chosen = customer.erasedAt ? [] : kinds ? [...new Set(kinds)] : ALL_KINDS;
     const rows = await listCustomerHistory(ctx.db, customer.id, chosen, first + 1, cursor);
     const entries = rows.map((row) => ({ ...row, summary: summaryOf(row) }));
     return toConnection<CustomerHistoryEntry & HistoryRow>(

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, exists, getTableColumns, gt, gte, inArray, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { SortCursor } from "../common/pagination.js";
 import { CustomerOrder, type StakeholderRole } from "./customer.enums.js";
@@ -34,7 +34,7 @@ export async function findCustomerById(ex: Executor, id: string, forUpdate = fal
 }
 
 export async function findCustomerByExternalId(ex: Executor, externalId: string): Promise<CustomerRow | undefined> {
-  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${customerRows.columns} from ${customerRows.table} where external_id = ${externalId} for update`);
+  const [row] = await queryRows<Record<string, unknown>>(ex, sql`select ${customerRows.columns} from ${customerRows.table} where external_id = ${externalId} and erased_at is null for update`);
   return row && customerRows.map(row);
 }
 
@@ -53,7 +53,8 @@ export const findStakeholdersByIds = (ex: Executor, ids: readonly string[]) =>
   ex.select().from(stakeholders).where(inArray(stakeholders.id, [...ids]));
 
 function filterConditions(filter: CustomerListFilter): SQL[] {
-  const conditions: SQL[] = [];
+  // An erased customer is a tombstone for the ledger, not a customer anyone works with.
+  const conditions: SQL[] = [isNull(customers.erasedAt)];
   if (filter.niche) conditions.push(eq(customers.niche, filter.niche));
   if (filter.status) conditions.push(eq(customers.status, filter.status));
   if (filter.referredByAffiliateCode) {

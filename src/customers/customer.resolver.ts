@@ -15,6 +15,7 @@ import {
   listCustomersByScore,
 } from "./customer.repository.js";
 import * as customersService from "./customer.service.js";
+import { eraseCustomer } from "./customer-erasure.service.js";
 
 @Resolver(() => Customer)
 export class CustomerResolver {
@@ -118,6 +119,15 @@ export class CustomerResolver {
   @Allow(Role.ADMIN)
   upsertStakeholder(@Arg("input", () => StakeholderInput) input: StakeholderInput, @Ctx() { db }: Context) {
     return customersService.upsertStakeholder(db, input);
+  }
+
+  @Mutation(() => Customer, {
+    description:
+      "GDPR erasure, irreversible: removes the customer's name, external id, stakeholders, CS history, journeys' emails and billing contacts; keeps an anonymized tombstone (erasedAt) whose referral, payments and commissions the ledger still sums (README, \"Erasure\"). A second erasure is FAILED_PRECONDITION; the former externalId is free for a new customer.",
+  })
+  @Allow(Role.ADMIN)
+  eraseCustomer(@Arg("id", () => ID) id: string, @Ctx() ctx: Context) {
+    return eraseCustomer(ctx, id);
   }
 
   @FieldResolver(() => Affiliate, { nullable: true })

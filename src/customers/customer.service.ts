@@ -29,6 +29,8 @@ import { termMonthsInput } from "./contract-terms.js";
 export async function getCustomerOrThrow(ex: Executor, customerId: string, field = "customerId", forUpdate = false) {
   const customer = await findCustomerById(ex, v.id(field, customerId), forUpdate);
   if (!customer) throw badInput(field, "no customer with this id");
+  // An erased customer is a tombstone for the ledger: nothing may be written to or about it again.
+  if (customer.erasedAt) throw badInput(field, "this customer was erased");
   return customer;
 }
 

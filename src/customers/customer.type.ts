@@ -53,6 +53,9 @@ export class Customer {
 
   @Field(() => Date, { nullable: true, description: "When its trial ends (Stripe's trial_end); null: not in a trial." })
   trialEndsAt: Date | null;
+
+  @Field(() => Date, { nullable: true, description: "When eraseCustomer erased it: an anonymized tombstone kept for the ledger; null: not erased." })
+  erasedAt: Date | null;
 }
 
 @ObjectType()

@@ -141,7 +141,7 @@ function refusal(event: IngestEvent, customer: CustomerState): string | null {
 async function customerStates(tx: Transaction, externalIds: string[], statusMatters: Set<string>): Promise<Map<string, CustomerState>> {
   const rows = await queryRows<{ id: string; external_id: string; signed_up_at: string | Date }>(
     tx,
-    sql`select id, external_id, signed_up_at from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[])`,
+    sql`select id, external_id, signed_up_at from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[]) and erased_at is null`,
   );
   const states = new Map(rows.map((r) => [r.external_id, { id: r.id, signedUpAt: new Date(r.signed_up_at), churns: [] as ChurnPeriod[] }]));
   const toLock = rows.filter((r) => statusMatters.has(r.external_id)).map((r) => r.id);

@@ -116,7 +116,7 @@ export async function ingestSegmentCalls(
 
 async function customerIds(ex: Executor, externalIds: string[]): Promise<Map<string, string>> {
   if (externalIds.length === 0) return new Map();
-  const rows = await queryRows<{ id: string; external_id: string }>(ex, sql`select id, external_id from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[])`);
+  const rows = await queryRows<{ id: string; external_id: string }>(ex, sql`select id, external_id from customers where external_id = any(${pgArrayLiteral(externalIds)}::text[]) and erased_at is null`);
   return new Map(rows.map((r) => [r.external_id, r.id]));
 }
 

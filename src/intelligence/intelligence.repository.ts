@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, ne, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, isNull, ne, notExists, sql } from "drizzle-orm";
 import { queryRows, type Executor } from "../db/client.js";
 import { affiliates, customerScores, customers, referrals } from "../db/schema/index.js";
 
@@ -10,7 +10,7 @@ export function topCustomers(ex: Executor, limit: number, niche: string | null) 
     .select(getTableColumns(customers))
     .from(customerScores)
     .innerJoin(customers, scoresJoin)
-    .where(and(ne(customers.status, "CHURNED"), niche ? eq(customers.niche, niche) : undefined))
+    .where(and(ne(customers.status, "CHURNED"), isNull(customers.erasedAt), niche ? eq(customers.niche, niche) : undefined))
     .orderBy(desc(customerScores.advocacyScore), customerScores.customerId)
     .limit(limit);
 }
@@ -25,6 +25,7 @@ export function affiliateCandidates(ex: Executor, limit: number) {
       and(
         eq(customerScores.successful, true),
         eq(customers.status, "ACTIVE"),
+        isNull(customers.erasedAt),
         notExists(ex.select({ one: sql`1` }).from(affiliates).where(eq(affiliates.customerId, customers.id))),
       ),
     )

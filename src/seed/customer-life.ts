@@ -116,6 +116,7 @@ export function liveCustomer(
     retentionCostCents,
     billingStatus: null,
     trialEndsAt: null,
+    erasedAt: null,
     createdAt: new Date(signedUpAt),
     updatedAt: new Date(Math.max(lastBillingAt, churned ? latentChurnAt : signedUpAt)),
   };

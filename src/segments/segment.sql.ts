@@ -66,8 +66,9 @@ function referredByCondition(op: RuleOp, codes: string[]): SQL {
 
 /** The SQL condition of a segment's (validated) rules, all ANDed; no rules: every customer. */
 export function segmentCondition(rules: readonly SegmentRule[]): SQL {
-  if (rules.length === 0) return sql`true`;
+  // An erased customer (a tombstone for the ledger) is in no segment: no journey may enroll it.
   return and(
+    sql`${customers.erasedAt} is null`,
     ...rules.map((rule) => {
       if (rule.field === SegmentField.REFERRED_BY_AFFILIATE_CODE) return referredByCondition(rule.op, rule.values);
       const values = NUMERIC.has(rule.field) ? rule.values.map(Number) : rule.values;

@@ -25,6 +25,11 @@ export const customers = pgTable(
     billingStatus: text("billing_status"),
     /** When its trial ends (Stripe's trial_end); null: not in a trial. */
     trialEndsAt: timestamptz("trial_ends_at"),
+    /**
+     * When eraseCustomer erased it (README, "Erasure"): the row stays as an anonymized tombstone
+     * because referrals, commission entries and payments still reference it; null: not erased.
+     */
+    erasedAt: timestamptz("erased_at"),
     ...lifecycleDates,
   },
   (t) => [
