@@ -9,7 +9,6 @@ import type { GraphQLLimits } from "../config/config.js";
 import { createErrorFormatter } from "../common/errors.js";
 import type { Context } from "../graphql/context.js";
 import { prereadBodyErrors } from "../landing/fast-path/body.js";
-import { auditPlugin } from "./audit.plugin.js";
 import { graphqlCorsPlugin } from "./graphql-cors.js";
 import { createContext, type ContextOptions } from "./context.js";
 import type { armorFor } from "./limits.js";
@@ -35,7 +34,7 @@ export async function startApollo(
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     // GET /graphql in a browser is GraphiQL, served offline by graphiql.route.ts, not Apollo's CDN-loaded Sandbox.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, observabilityPlugin(metrics), storableInputPlugin(), graphqlCorsPlugin(corsOrigins), auditPlugin(schema)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ...armor.plugins, observabilityPlugin(metrics), storableInputPlugin(), graphqlCorsPlugin(corsOrigins)],
     validationRules: armor.validationRules,
     parseOptions: { maxTokens: limits.maxTokens },
     // Unexpected errors are logged with their request id by the observability plugin.

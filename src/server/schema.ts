@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { authChecker } from "../auth/roles.js";
+import { auditAdminMutations } from "./audit.mutations.js";
 import { DateTimeScalar } from "../common/scalars.js";
 import { AffiliateResolver } from "../affiliates/affiliate.resolver.js";
 import { AffiliatePortalResolver } from "../affiliates/affiliate-portal.resolver.js";
@@ -63,7 +64,7 @@ export function getSchema(): Promise<GraphQLSchema> {
     authChecker,
     // Validation is explicit in the services (common/validate.ts), shared with non-GraphQL entry points.
     validate: false,
-  });
+  }).then(auditAdminMutations);
   return built;
 }
 

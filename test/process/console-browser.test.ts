@@ -133,7 +133,13 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     expect(await page.$$eval('[data-testid="factor"]', (rows) => rows.map((r) => [r.getAttribute("data-name"), Number(r.getAttribute("data-value"))]))).toEqual(
       customer.healthBreakdown.map((f: { name: string; score: number }) => [f.name, f.score]),
     );
-    expect(await page.locator('[data-testid="history-item"]').count()).toBeGreaterThan(1);
+    // The timeline shows the CS history the API keeps (Customer.history), entry for entry.
+    const { customer: withHistory } = await admin(`query($id: ID!) { customer(id: $id) { history(first: 30) { edges { node { kind summary } } } } }`, { id: world.starId });
+    const shown = await page.$$eval('[data-testid="history-item"]', (items) => items.map((li) => [li.getAttribute("data-kind"), li.textContent ?? ""] as const));
+    const historyShown = shown.filter(([kind]) => !["SIGNUP", "MILESTONE", "JOURNEY"].includes(kind ?? ""));
+    expect(historyShown.map(([kind]) => kind)).toEqual(withHistory.history.edges.map((e: { node: { kind: string } }) => e.node.kind));
+    historyShown.forEach(([, text], i) => expect(text).toContain(withHistory.history.edges[i].node.summary));
+    expect(historyShown.length).toBeGreaterThan(1);
     await checkPage("customer");
 
     await page.fill("input[name=score]", "2");
@@ -171,6 +177,15 @@ describe.skipIf(!hasChromium)("the console in Chromium", () => {
     const paid = await admin(`query($c: String!) { affiliate(code: $c) { payouts { amountCents reference } commissionBalance { approvedCents } } }`, { c: code });
     expect(paid.affiliate.payouts).toEqual([{ amountCents: 100, reference: "console-test" }]);
     expect(paid.affiliate.commissionBalance.approvedCents).toBe(affiliate.commissionBalance.approvedCents - 100);
+
+    // Suspended here, with a reason: the API says so; re-activated here, it is active again.
+    await page.fill("form[aria-label='Suspend the affiliate'] input[name=reason]", "console test");
+    await page.click("form[aria-label='Suspend the affiliate'] button");
+    await expect.poll(async () => (await admin(`query($c: String!) { affiliate(code: $c) { status suspensionReason } }`, { c: code })).affiliate).toEqual({ status: "SUSPENDED", suspensionReason: "console test" });
+    await expect.poll(() => valueOf("standing")).toBe("SUSPENDED");
+    await page.click("form[aria-label='Re-activate the affiliate'] button");
+    await expect.poll(async () => (await admin(`query($c: String!) { affiliate(code: $c) { status } }`, { c: code })).affiliate.status).toBe("ACTIVE");
+    await expect.poll(() => valueOf("standing")).toBe("ACTIVE");
   });
 
   it("content, journeys and segments: the API's figures; a title edited and a segment saved here reach the API", async () => {

@@ -25,11 +25,16 @@ export const CUSTOMER_QUERY = `query Customer($id: ID!) {
     stakeholders { id name email role }
     contactToApproach { id name email role }
     referredBy { id code name }
-    payments { id amountCents currency paidAt }
+    history(first: 30) { pageInfo { hasNextPage endCursor } edges { node { id kind at summary } } }
     milestoneProgress { action reached reachedAt }
     journeyEnrollments { id status enrolledAt finishedAt journey { name } }
   }
   churnModel { version features { name weight } }
+}`;
+
+/** An older page of a customer's CS history, for the timeline's "Show older". */
+export const CUSTOMER_HISTORY_QUERY = `query CustomerHistory($id: ID!, $after: String) {
+  customer(id: $id) { history(first: 30, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id kind at summary } } } }
 }`;
 
 export const AFFILIATES_QUERY = `{
@@ -44,7 +49,7 @@ export const AFFILIATES_QUERY = `{
 }`;
 
 export const AFFILIATE_QUERY = `query Affiliate($code: String!) {
-  affiliate(code: $code) { id code name commissionType commissionValue commissionMonths createdAt
+  affiliate(code: $code) { id code name commissionType commissionValue commissionMonths createdAt status suspendedAt suspensionReason
     stats { qualityScore monthlyChurnRate referredCustomers activeCustomers churnedCustomers revenueCents commissionsCents conversionRate roi visits averageHealthScore
       clicksToCustomer { visitors referred active }
       months { month visitors referredCustomers churnedCustomers revenueCents churnRate } }

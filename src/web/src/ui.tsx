@@ -30,6 +30,15 @@ export function Band({ band }: { band: string | null | undefined }) {
   return <span className={`band band-${band.toLowerCase()}`}>{band.charAt(0) + band.slice(1).toLowerCase()}</span>;
 }
 
+/** What a form's last submit did, announced to screen readers. */
+export function FormStatus({ message }: { message: string | undefined }) {
+  return message ? (
+    <span role="status" className="muted small">
+      {message}
+    </span>
+  ) : null;
+}
+
 export function Loading({ error, loading }: { error?: string; loading: boolean }) {
   if (error)
     return (

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_KEY, startTestApp, unique, type TestApp } from "../../helpers/app.js";
 import { createAffiliate } from "../../helpers/factories.js";
@@ -69,5 +70,21 @@ describe("adminAuditLog", () => {
     expect((await t.admin(LOG, { after: "bm9wZQ" })).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect((await t.admin(LOG, { first: 1000 })).errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     expect((await t.gql(LOG, {})).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("writes the audit row in the write's own transaction: a write whose row cannot be written does not happen", async () => {
+    // The audit table refuses every new row for a moment (a full disk, a broken table).
+    await t.database.db.execute(sql`alter table admin_audit_log add constraint audit_refuses check (false) not valid`);
+    const niche = unique("unaudited").toLowerCase();
+    let res: Awaited<ReturnType<TestApp["admin"]>> | undefined;
+    try {
+      res = await t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id } }`, { input: { externalId: unique("crm"), name: "Unaudited Ltd", niche, mrrCents: 5000 } });
+    } finally {
+      await t.database.db.execute(sql`alter table admin_audit_log drop constraint audit_refuses`);
+    }
+    expect(res?.errors?.[0]?.extensions?.code, JSON.stringify(res?.errors)).toBe("INTERNAL_SERVER_ERROR");
+    const found = await t.admin(`query($n: String!) { customers(first: 5, filter: {niche: $n}) { totalCount } }`, { n: niche });
+    expect(found.errors).toBeUndefined();
+    expect(found.data!.customers.totalCount).toBe(0);
   });
 });

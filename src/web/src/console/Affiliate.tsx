@@ -3,9 +3,10 @@ import { gql } from "../api";
 import { Bars, COLORS, Lines } from "../charts";
 import { formatCents, formatDate, formatInt, formatMonth, formatPercent, formatScore } from "../format";
 import { useQuery } from "../hooks";
-import { Card, Loading, Stat } from "../ui";
+import { Card, FormStatus, Loading, Stat } from "../ui";
 import { RecommendationView, type AffiliateStats, type Recommendation } from "./Affiliates";
 import { AFFILIATE_QUERY } from "../queries";
+import { AffiliateStanding, type Standing } from "./AffiliateStanding";
 
 
 export interface Month {
@@ -37,7 +38,7 @@ export interface Balance {
 }
 
 interface Data {
-  affiliate: {
+  affiliate: Standing & {
     id: string;
     code: string;
     name: string;
@@ -159,11 +160,7 @@ function RecordPayout({ affiliateId, payable, onSaved }: { affiliateId: string; 
       <button className="button small" type="submit" disabled={payable <= 0}>
         Record payout
       </button>
-      {message ? (
-        <span role="status" className="muted small">
-          {message}
-        </span>
-      ) : null}
+      <FormStatus message={message} />
     </form>
   );
 }
@@ -206,6 +203,9 @@ export function AffiliatePage({ code }: { code: string }) {
               </li>
             ))}
           </ul>
+        </Card>
+        <Card title="Standing">
+          <AffiliateStanding affiliate={a} onSaved={reload} />
         </Card>
         <Card title="Recommended commission">
           <RecommendationView r={a.recommendedCommission} testId="recommendation" />

@@ -3,8 +3,8 @@ import { gql } from "../api";
 import { Bars, COLORS, Lines } from "../charts";
 import { formatCents, formatDate, formatPercent, formatScore } from "../format";
 import { useQuery } from "../hooks";
-import { Band, Card, Loading, Stat } from "../ui";
-import { CUSTOMER_QUERY } from "../queries";
+import { Band, Card, FormStatus, Loading, Stat } from "../ui";
+import { CUSTOMER_HISTORY_QUERY, CUSTOMER_QUERY } from "../queries";
 
 
 interface Data {
@@ -36,29 +36,80 @@ interface Data {
     stakeholders: { id: string; name: string; email: string; role: string }[];
     contactToApproach: { id: string; name: string; email: string; role: string } | null;
     referredBy: { id: string; code: string; name: string } | null;
-    payments: { id: string; amountCents: number; currency: string; paidAt: string }[];
+    history: HistoryPage;
     milestoneProgress: { action: string; reached: boolean; reachedAt: string | null }[];
     journeyEnrollments: { id: string; status: string; enrolledAt: string; finishedAt: string | null; journey: { name: string } }[];
   } | null;
   churnModel: { version: number; features: { name: string; weight: number }[] } | null;
 }
 
-interface TimelineItem {
+interface HistoryEntry {
+  id: string;
+  kind: string;
   at: string;
-  text: string;
+  summary: string;
+}
+interface HistoryPage {
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  edges: { node: HistoryEntry }[];
 }
 
-/** What happened to the customer, newest first, from the history the API returns. */
-function timeline(c: NonNullable<Data["customer"]>): TimelineItem[] {
-  const items: TimelineItem[] = [{ at: c.signedUpAt, text: "Signed up" }];
-  if (c.churnedAt) items.push({ at: c.churnedAt, text: `Churned${c.churnReason ? `: ${c.churnReason}` : ""}` });
-  for (const p of c.payments) items.push({ at: p.paidAt, text: `Paid ${formatCents(p.amountCents)} ${p.currency}` });
-  for (const m of c.milestoneProgress) if (m.reachedAt) items.push({ at: m.reachedAt, text: `Reached milestone “${m.action}”` });
+interface TimelineItem {
+  key: string;
+  at: string;
+  text: string;
+  kind: string;
+}
+
+/**
+ * What happened to the customer, newest first: its CS history as the API keeps it
+ * (Customer.history: usage, NPS, CSAT, tickets, plan changes, payments, churns, activity), with
+ * the milestones it reached and its journeys, as far back as the history pages loaded go.
+ */
+function timeline(c: NonNullable<Data["customer"]>, history: HistoryEntry[], complete: boolean): TimelineItem[] {
+  const items: TimelineItem[] = history.map((h) => ({ key: `${h.kind}:${h.id}`, at: h.at, text: h.summary, kind: h.kind }));
+  const oldest = history.at(-1)?.at ?? "";
+  const others: TimelineItem[] = [{ key: "signup", at: c.signedUpAt, text: "Signed up", kind: "SIGNUP" }];
+  for (const m of c.milestoneProgress) if (m.reachedAt) others.push({ key: `m:${m.action}`, at: m.reachedAt, text: `Reached milestone “${m.action}”`, kind: "MILESTONE" });
   for (const e of c.journeyEnrollments) {
-    items.push({ at: e.enrolledAt, text: `Enrolled in journey “${e.journey.name}”` });
-    if (e.finishedAt) items.push({ at: e.finishedAt, text: `Journey “${e.journey.name}” ${e.status.toLowerCase()}` });
+    others.push({ key: `j:${e.id}`, at: e.enrolledAt, text: `Enrolled in journey “${e.journey.name}”`, kind: "JOURNEY" });
+    if (e.finishedAt) others.push({ key: `jf:${e.id}`, at: e.finishedAt, text: `Journey “${e.journey.name}” ${e.status.toLowerCase()}`, kind: "JOURNEY" });
   }
+  // Older than the pages loaded so far: they appear with the page that reaches them.
+  items.push(...others.filter((o) => complete || o.at >= oldest));
   return items.sort((a, b) => b.at.localeCompare(a.at));
+}
+
+function History({ c }: { c: NonNullable<Data["customer"]> }) {
+  const [pages, setPages] = useState<HistoryPage[]>([c.history]);
+  const [error, setError] = useState<string>();
+  const last = pages.at(-1)!;
+  async function older() {
+    try {
+      const data = await gql<{ customer: { history: HistoryPage } | null }>(CUSTOMER_HISTORY_QUERY, { id: c.id, after: last.pageInfo.endCursor });
+      if (data.customer) setPages([...pages, data.customer.history]);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+  const entries = pages.flatMap((p) => p.edges.map((e) => e.node));
+  return (
+    <Card title="History" wide>
+      <ol className="timeline">
+        {timeline(c, entries, !last.pageInfo.hasNextPage).map((item) => (
+          <li key={item.key} data-testid="history-item" data-kind={item.kind}>
+            <time dateTime={item.at}>{formatDate(item.at)}</time> {item.text}
+          </li>
+        ))}
+      </ol>
+      {last.pageInfo.hasNextPage ? (
+        <button className="button small ghost" type="button" onClick={older}>
+          Show older
+        </button>
+      ) : null}
+      {error ? <p className="error">{error}</p> : null}
+    </Card>
+  );
 }
 
 function RecordNps({ customerId, onSaved }: { customerId: string; onSaved: () => void }) {
@@ -83,11 +134,7 @@ function RecordNps({ customerId, onSaved }: { customerId: string; onSaved: () =>
       <button className="button small" type="submit">
         Record
       </button>
-      {message ? (
-        <span role="status" className="muted small">
-          {message}
-        </span>
-      ) : null}
+      <FormStatus message={message} />
     </form>
   );
 }
@@ -193,15 +240,8 @@ export function CustomerPage({ id }: { id: string }) {
             </>
           ) : null}
         </Card>
-        <Card title="History" wide>
-          <ol className="timeline">
-            {timeline(c).map((item, i) => (
-              <li key={i} data-testid="history-item">
-                <time dateTime={item.at}>{formatDate(item.at)}</time> {item.text}
-              </li>
-            ))}
-          </ol>
-        </Card>
+        {/* A new first entry (an answer recorded here) starts the pages again. */}
+        <History key={`${c.id}:${c.history.edges[0]?.node.id ?? ""}`} c={c} />
       </div>
     </>
   );
