@@ -7,7 +7,8 @@ import { ACTIVITY_FEATURES, behaviourFeatures, EVENT_METRICS, eventFeatureName, 
 import { loadBehaviour } from "./behaviour.repository.js";
 import { areaUnderRoc, csFeatures, FEATURE_NAMES, predict, trainLogistic, vectorFor, type LogisticModel } from "./churn-model.js";
 import { loadFeatures } from "./features.repository.js";
-import { eventNamesByCustomers } from "./model-features.js";
+import { CONTRACT_FEATURES, contractFeatures, eventNamesByCustomers } from "./model-features.js";
+import { loadContractTerms } from "../customers/contract-terms.js";
 import { forwardSplit, frequentNames, isHeldOut, observationDates, prunedNames, trainingExamples, type Example } from "./churn.training.js";
 import { recomputeAllScores } from "./scores.service.js";
 import type { ChurnModelRow } from "./scores.repository.js";
@@ -34,6 +35,7 @@ function aucOf(model: LogisticModel, xs: readonly number[][], ys: readonly numbe
 interface Described {
   cs: Map<string, number>;
   behaviour: BehaviourMetrics;
+  contract: Map<string, number>;
 }
 
 /** Every example's CS features and the behaviour of the candidate event names, in batches. */
@@ -41,9 +43,11 @@ async function describe({ db }: ServiceContext, examples: readonly Example[], ev
   const out: Described[] = [];
   for (let i = 0; i < examples.length; i += FEATURE_BATCH) {
     const requests = examples.slice(i, i + FEATURE_BATCH).map((e) => ({ customerId: e.customerId, asOf: e.asOf }));
-    const [cs, behaviour] = await Promise.all([loadFeatures(db, requests), loadBehaviour(db, requests, eventNames)]);
+    const [cs, behaviour, terms] = await Promise.all([loadFeatures(db, requests), loadBehaviour(db, requests, eventNames), loadContractTerms(db, requests)]);
     const byKey = new Map(cs.map((f) => [`${f.customerId}|${f.asOf.getTime()}`, f]));
-    requests.forEach((r, j) => out.push({ cs: csFeatures(byKey.get(`${r.customerId}|${r.asOf.getTime()}`)!), behaviour: behaviour[j]! }));
+    requests.forEach((r, j) =>
+      out.push({ cs: csFeatures(byKey.get(`${r.customerId}|${r.asOf.getTime()}`)!), behaviour: behaviour[j]!, contract: contractFeatures(terms[j]) }),
+    );
   }
   return out;
 }
@@ -90,8 +94,8 @@ export async function trainChurnModel(context: ServiceContext, now = new Date())
   const described = await describe(context, examples, candidates);
   const inSample = examples.flatMap((e, i) => (isHeldOut(e.externalId) ? [] : [i]));
   const eventNames = prunedNames(candidates, inSample.map((i) => behaviourFeatures(described[i]!.behaviour, candidates)));
-  const names = [...FEATURE_NAMES, ...ACTIVITY_FEATURES, ...eventNames.flatMap((n) => EVENT_METRICS.map((m) => eventFeatureName(n, m)))];
-  const xs = described.map((d) => vectorFor(names, new Map([...d.cs, ...behaviourFeatures(d.behaviour, eventNames)])));
+  const names = [...FEATURE_NAMES, ...CONTRACT_FEATURES, ...ACTIVITY_FEATURES, ...eventNames.flatMap((n) => EVENT_METRICS.map((m) => eventFeatureName(n, m)))];
+  const xs = described.map((d) => vectorFor(names, new Map([...d.cs, ...d.contract, ...behaviourFeatures(d.behaviour, eventNames)])));
   const ys = examples.map((e) => e.label);
   const model = trainLogistic(inSample.map((i) => xs[i]!), inSample.map((i) => ys[i]!), {}, names);
   const heldOut = examples.flatMap((e, i) => (isHeldOut(e.externalId) ? [i] : []));

@@ -3,9 +3,11 @@ import { queryRows, type Executor } from "../db/client.js";
 import { behaviourFeatures } from "./behaviour.js";
 import { loadBehaviour } from "./behaviour.repository.js";
 import type { FeatureRequest } from "./features.repository.js";
+import { loadContractTerms, type ContractTerm } from "../customers/contract-terms.js";
 
-// The churn model's features beyond the CS ones, for many (customer, moment) pairs at once:
-// one loader for training (the past) and scoring (now), so both read the same numbers.
+// The churn model's features beyond the CS ones (behaviour, contract), for many (customer,
+// moment) pairs at once: one loader for training (the past) and scoring (now), so both read the
+// same numbers.
 
 const EVENT_FEATURE = /^event:(.+):[a-zA-Z0-9]+$/;
 
@@ -19,10 +21,36 @@ export function eventNamesOf(featureNames: readonly string[]): string[] {
   return [...names];
 }
 
-/** Behavioural features (behaviour.ts) of each request, in the requests' order: one statement. */
+/**
+ * The contract's features (README, "Contract terms"): whether a term is in force, its length,
+ * and when it renews. A customer can leave at a renewal, so "renews in the next 90 days" (the
+ * churn label's horizon) says when an annual customer can churn at all, which tenure alone does
+ * not: its renewals fall on dates a logistic regression on log tenure cannot find.
+ */
+export const CONTRACT_FEATURES = ["contract:termMissing", "contract:logTermMonths", "contract:renewsWithin90d", "contract:yearsToRenewal"] as const;
+
+export function contractFeatures(term: ContractTerm | undefined): Map<string, number> {
+  const months = term?.termMonths ?? null;
+  const days = months !== null && term?.renewsAt ? (term.renewsAt.getTime() - term.asOf.getTime()) / 86_400_000 : NaN;
+  return new Map([
+    ["contract:termMissing", months === null ? 1 : 0],
+    ["contract:logTermMonths", months === null ? NaN : Math.log(months)],
+    ["contract:renewsWithin90d", Number.isNaN(days) ? NaN : days <= 90 ? 1 : 0],
+    ["contract:yearsToRenewal", days / 365.25],
+  ]);
+}
+
+/** Whether a model's features read the contract. */
+export const readsContract = (featureNames: readonly string[]) => featureNames.some((f) => f.startsWith("contract:"));
+
+/**
+ * The model's features beyond the CS ones for each request, in the requests' order: behaviour
+ * (behaviour.ts) of `eventNames` (one statement, none without names) and the contract (one).
+ */
 export async function loadModelFeatures(ex: Executor, requests: readonly FeatureRequest[], eventNames: readonly string[]): Promise<Map<string, number>[]> {
-  const metrics = await loadBehaviour(ex, requests, eventNames);
-  return metrics.map((m) => behaviourFeatures(m, eventNames));
+  const metrics = eventNames.length > 0 ? await loadBehaviour(ex, requests, eventNames) : [];
+  const terms = await loadContractTerms(ex, requests);
+  return requests.map((_, i) => new Map([...(metrics[i] ? behaviourFeatures(metrics[i], eventNames) : []), ...contractFeatures(terms[i])]));
 }
 
 /**

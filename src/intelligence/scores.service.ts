@@ -5,7 +5,7 @@ import type { ServiceContext } from "../common/service-context.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
 import { churnRisk, type LogisticModel } from "./churn-model.js";
-import { eventNamesOf, loadModelFeatures } from "./model-features.js";
+import { eventNamesOf, loadModelFeatures, readsContract } from "./model-features.js";
 import { DAY_MS } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
 import { computeHealth, round1, type HealthInput } from "./health.js";
@@ -65,7 +65,8 @@ export async function activeModel(ex: Executor): Promise<ModelInUse> {
 /**
  * Computes the scores of these customers as of `now`, without storing them: four statements
  * whatever the number of customers (model, features now and 30 days back, product activity for
- * the usage factor), a fifth for the behavioural features when the model reads some.
+ * the usage factor), a fifth for the behavioural features when the model reads some and one for
+ * the contract terms when it reads them.
  */
 export async function computeScores(ex: Executor, customerIds: readonly string[], now: Date, scoring: ScoringConfig, model?: ModelInUse): Promise<ScoreRow[]> {
   if (customerIds.length === 0) return [];
@@ -77,7 +78,8 @@ export async function computeScores(ex: Executor, customerIds: readonly string[]
   const past = new Map(features.filter((f) => f.asOf.getTime() === before.getTime()).map((f) => [f.customerId, f]));
   const eventNames = inUse ? eventNamesOf(inUse.model.names) : [];
   const current = features.filter((f) => f.asOf.getTime() === now.getTime());
-  const extra = eventNames.length > 0 ? await loadModelFeatures(ex, current.map((f) => ({ customerId: f.customerId, asOf: now })), eventNames) : [];
+  const readsExtra = eventNames.length > 0 || (inUse !== null && readsContract(inUse.model.names));
+  const extra = readsExtra ? await loadModelFeatures(ex, current.map((f) => ({ customerId: f.customerId, asOf: now })), eventNames) : [];
   return current.map((f, i) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now, extra[i]));
 }
 

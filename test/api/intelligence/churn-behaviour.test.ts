@@ -103,4 +103,47 @@ describe("churn model on behaviour", () => {
       await young.close();
     }
   }, 300_000);
+
+  it("reads the contract: where customers leave at renewals, a renewal in the next 90 days weighs toward churn, in training and in scoring", async () => {
+    // The world's own terms (month-to-month, 6, 12 and 24 months by plan): churn is mostly at renewals.
+    const files = await writeWorld(join(dir, "renewals-decide"), {
+      seed: "renewals-decide",
+      customers: 300,
+      days: 540,
+      until: today,
+      periodDays: 7,
+      eventNames: ["report_created", "page_viewed"],
+      churn: { churnShift: 0.8, valueEffect: 1 },
+    });
+    const t = await load(files);
+    try {
+      const res = await t.admin(`mutation { trainChurnModel ${MODEL} }`);
+      expect(res.errors).toBeUndefined();
+      const trained = res.data!.trainChurnModel;
+      const weight = (name: string) => trained.features.find((f: any) => f.name === name)?.weight;
+      for (const name of ["contract:termMissing", "contract:logTermMonths", "contract:renewsWithin90d", "contract:yearsToRenewal"]) expect(Number.isFinite(weight(name)), name).toBe(true);
+      expect(weight("contract:renewsWithin90d")).toBeGreaterThan(0);
+      // Scoring reads the same features now: of two annual customers alike but for the renewal
+      // date, the one renewing next month is the likelier to leave.
+      const annual = async (signedDaysAgo: number) => {
+        const signedUpAt = new Date(today.getTime() - signedDaysAgo * 86_400_000 + 43_200_000).toISOString();
+        const c = await t.admin(`mutation($i: CustomerInput!) { upsertCustomer(input: $i) { id } }`, {
+          i: { externalId: `annual-${signedDaysAgo}`, name: "Annual Co", mrrCents: 50_000, plan: "growth", signedUpAt },
+        });
+        expect(c.errors).toBeUndefined();
+        const id = c.data!.upsertCustomer.id as string;
+        const term = await t.admin(`mutation($id: ID!, $at: DateTime) { recordPlanChange(customerId: $id, plan: "growth", mrrCents: 50000, termMonths: 12, at: $at) { id } }`, { id, at: signedUpAt });
+        expect(term.errors).toBeUndefined();
+        return id;
+      };
+      const renewsSoon = await annual(335);
+      const justRenewed = await annual(395);
+      const risk = async (id: string) => (await t.admin(`query($id: ID!) { customer(id: $id) { churnRisk renewsAt } }`, { id })).data!.customer;
+      const [soon, later] = [await risk(renewsSoon), await risk(justRenewed)];
+      expect(Date.parse(soon.renewsAt)).toBeLessThan(Date.parse(later.renewsAt));
+      expect(soon.churnRisk).toBeGreaterThan(later.churnRisk);
+    } finally {
+      await t.close();
+    }
+  }, 300_000);
 });
