@@ -6,7 +6,6 @@ import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { endAffiliateSessions } from "../auth/sessions.js";
 import type { AffiliateUpdateInput } from "./affiliate.inputs.js";
-import { getAffiliateOrThrow } from "./affiliate.service.js";
 import type { AffiliateRow } from "./affiliate.repository.js";
 
 // An affiliate's profile and standing. Its code never changes: it is printed in links and
@@ -15,10 +14,11 @@ import type { AffiliateRow } from "./affiliate.repository.js";
 // accrues (commission.repository.ts), its keys and sessions are refused and its portal sign-in
 // links are not sent.
 
+/** The affiliate, locked for the rest of the transaction: one statement. */
 async function lockAffiliate(tx: Transaction, id: string): Promise<AffiliateRow> {
-  const found = await getAffiliateOrThrow(tx, id, "id");
-  const [locked] = await tx.select().from(affiliates).where(eq(affiliates.id, found.id)).for("update");
-  return locked!;
+  const [locked] = await tx.select().from(affiliates).where(eq(affiliates.id, v.id("id", id))).for("update");
+  if (!locked) throw badInput("id", "no affiliate with this id");
+  return locked;
 }
 
 /** Name and contact; the landing pages that show the name follow. */

@@ -44,6 +44,20 @@ export interface ChangePublisher {
 type Subscriber = (change: Change, origin: ChangeOrigin) => void;
 
 /**
+ * Changes announced inside a transaction, published once it has committed (dropped if it rolls
+ * back), so no listener reads ahead of the commit: a Stripe event's, an admin mutation's.
+ */
+export class AfterCommit implements ChangePublisher {
+  private readonly pending: Change[] = [];
+  publish(change: Change): void {
+    this.pending.push(change);
+  }
+  flush(to: ChangePublisher): void {
+    for (const change of this.pending) to.publish(change);
+  }
+}
+
+/**
  * A typed, synchronous publish/subscribe channel, one per app (or CLI run). Synchronous, so the
  * landing cache has forgotten a changed page before the mutation answers. A failing subscriber is
  * logged and never fails the write that published (it has committed).

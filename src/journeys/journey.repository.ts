@@ -11,8 +11,9 @@ export type EnrollmentStatusName = EnrollmentRow["status"];
 export const JOURNEY_JOB = "journey.enrollment";
 export const enrollmentJobKey = (enrollmentId: string) => `enrollment:${enrollmentId}`;
 
-export async function findJourney(ex: Executor, id: string): Promise<JourneyRow | undefined> {
-  const [row] = await ex.select().from(journeys).where(eq(journeys.id, id));
+export async function findJourney(ex: Executor, id: string, forUpdate = false): Promise<JourneyRow | undefined> {
+  const query = ex.select().from(journeys).where(eq(journeys.id, id));
+  const [row] = forUpdate ? await query.for("update") : await query;
   return row;
 }
 

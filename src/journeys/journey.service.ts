@@ -66,8 +66,7 @@ export async function updateJourney(db: Database, id: string, input: JourneyInpu
  */
 export async function deleteJourney(db: Database, id: string): Promise<string> {
   return db.transaction(async (tx) => {
-    const journey = await getJourneyOrThrow(tx, id, "id");
-    await tx.select({ id: journeys.id }).from(journeys).where(eq(journeys.id, journey.id)).for("update");
+    const journey = await getJourneyOrThrow(tx, id, "id", true);
     const [sending] = await queryRows<{ n: number }>(
       tx,
       sql`select count(*)::int as n from ${emailDeliveries} d join ${journeyEnrollments} e on e.id = d.enrollment_id
@@ -79,8 +78,8 @@ export async function deleteJourney(db: Database, id: string): Promise<string> {
   });
 }
 
-export async function getJourneyOrThrow(ex: Executor, id: string, field = "journeyId"): Promise<JourneyRow> {
-  const journey = await findJourney(ex, v.id(field, id));
+export async function getJourneyOrThrow(ex: Executor, id: string, field = "journeyId", forUpdate = false): Promise<JourneyRow> {
+  const journey = await findJourney(ex, v.id(field, id), forUpdate);
   if (!journey) throw badInput(field, "no journey with this id");
   return journey;
 }

@@ -1,5 +1,5 @@
 import { GraphQLError, getNamedType, isEnumType, isInputObjectType, isScalarType, type FieldNode, type GraphQLInputType, type GraphQLSchema } from "graphql";
-import type { Change } from "../common/changes.js";
+import { AfterCommit } from "../common/changes.js";
 import { getArgumentValues } from "graphql/execution/values.js";
 import { insertAuditRows, type NewAuditRow } from "../audit/audit.repository.js";
 import { Role } from "../auth/roles.js";
@@ -72,14 +72,14 @@ export function auditAdminMutations(schema: GraphQLSchema): GraphQLSchema {
         outcome,
         requestId: context.requestId,
       });
-      const published: Change[] = [];
+      const changes = new AfterCommit();
       try {
         const result = await context.db.transaction(async (tx) => {
-          const value: unknown = await resolve(root, args, { ...context, db: tx, changes: { publish: (change: Change) => void published.push(change) } }, info);
+          const value: unknown = await resolve(root, args, { ...context, db: tx, changes }, info);
           await insertAuditRows(tx, [row("OK")]);
           return value;
         });
-        for (const change of published) context.changes.publish(change);
+        changes.flush(context.changes);
         return result;
       } catch (error) {
         await insertAuditRows(context.db, [row(outcomeOf(error))]).catch((auditError: unknown) => {

@@ -1,4 +1,4 @@
-import type { Change, ChangePublisher } from "../common/changes.js";
+import { AfterCommit } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
 import type { Database } from "../db/client.js";
 import { AppError, ErrorCode } from "../common/errors.js";
@@ -17,17 +17,6 @@ export interface StripeEventSettings {
   livemode: boolean | null;
   /** How checkout.session.completed's visitor names the affiliate (ATTRIBUTION_WINDOW_DAYS, ATTRIBUTION_MODEL). */
   attribution: AttributionRule;
-}
-
-/** Changes announced inside the event's transaction, published once it has committed (dropped if it rolls back). */
-class AfterCommit implements ChangePublisher {
-  private readonly pending: Change[] = [];
-  publish(change: Change): void {
-    this.pending.push(change);
-  }
-  flush(to: ChangePublisher): void {
-    for (const change of this.pending) to.publish(change);
-  }
 }
 
 /**

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createMailer } from "../../../src/email/mailer.js";
-import { startTestApp, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { startMailingApp } from "../../helpers/mailing-app.js";
 import { createCustomer } from "../../helpers/factories.js";
-import { ManualClock, startTestSmtp, type TestSmtp } from "../../helpers/smtp.js";
+import { ManualClock, type TestSmtp } from "../../helpers/smtp.js";
 
 // Editing and deleting journeys through the API, with enrollments in flight: emails go to a
 // real SMTP server in this process, waits pass on a hand-moved clock.
@@ -10,11 +10,9 @@ import { ManualClock, startTestSmtp, type TestSmtp } from "../../helpers/smtp.js
 let t: TestApp;
 let smtp: TestSmtp;
 const clock = new ManualClock();
-const FROM = "Advocate <hello@advocate.test>";
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await startTestApp({ email: { from: FROM, publicUrl: "http://advocate.test" } }, { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }) });
+  ({ t, smtp } = await startMailingApp(clock));
 });
 afterAll(async () => {
   await t?.close();

@@ -4,9 +4,10 @@ import { queryRows } from "../../../src/db/client.js";
 import { createMailer } from "../../../src/email/mailer.js";
 import { createWorker } from "../../../src/server/worker.js";
 import { ChangeChannel } from "../../../src/common/changes.js";
-import { startTestApp, testConfig, unique, daysAgo, type TestApp } from "../../helpers/app.js";
+import { testConfig, unique, daysAgo, type TestApp } from "../../helpers/app.js";
 import { createCustomer } from "../../helpers/factories.js";
-import { ManualClock, startTestSmtp, type TestSmtp } from "../../helpers/smtp.js";
+import { ManualClock, type TestSmtp } from "../../helpers/smtp.js";
+import { MAIL_FROM, startMailingApp } from "../../helpers/mailing-app.js";
 
 // Drip journeys end to end: a referred customer's emails arrive at a real SMTP server in this
 // process, waits pass on a hand-moved clock, and the jobs behind them are durable.
@@ -14,14 +15,10 @@ import { ManualClock, startTestSmtp, type TestSmtp } from "../../helpers/smtp.js
 let t: TestApp;
 let smtp: TestSmtp;
 const clock = new ManualClock();
-const FROM = "Advocate <hello@advocate.test>";
+const FROM = MAIL_FROM;
 
 beforeAll(async () => {
-  smtp = await startTestSmtp();
-  t = await startTestApp(
-    { email: { from: FROM, publicUrl: "http://advocate.test" }, jobs: { backoffBaseMs: 60_000, leaseMs: 60_000 } },
-    { clock, mailer: createMailer({ smtpUrl: smtp.url, from: FROM }) },
-  );
+  ({ t, smtp } = await startMailingApp(clock, { jobs: { backoffBaseMs: 60_000, leaseMs: 60_000 } }));
 });
 afterAll(async () => {
   await t?.close();
