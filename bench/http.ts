@@ -1,5 +1,5 @@
 import { fork } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import { Agent, createServer, request, type Server } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
@@ -46,6 +46,28 @@ export async function measure(run: () => Promise<void>, runs = 200, warmup = 20)
   }
   times.sort((a, b) => a - b);
   return { median: times[Math.floor(runs / 2)]!, p95: times[Math.floor(runs * 0.95)]!, runs };
+}
+
+/**
+ * One kept-alive connection to a server, for requests one at a time: node:http with no more than
+ * it needs, so that a round trip measures the server, not the client (fetch costs ~1 ms a request
+ * on this machine, as much as the answer it waits for).
+ */
+export function keptAlive(url: string) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+    new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {
+      const req = request({ agent, hostname, port, method, path, headers: body === undefined ? headers : { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end(body);
+    });
+  return { send, close: () => agent.destroy() };
 }
 
 export async function graphql(url: string, query: string, key = BENCH_ADMIN_KEY): Promise<any> {

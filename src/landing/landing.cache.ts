@@ -4,7 +4,7 @@ import type { Database } from "../db/client.js";
 import type { LandingCacheOptions } from "../config/config.js";
 import type { ChangeOf } from "../common/changes.js";
 import { describeError, log } from "../common/log.js";
-import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingPageData } from "./landing.service.js";
+import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingItem, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
 import type { LandingCatalog } from "./catalog/catalog.js";
 
@@ -36,6 +36,33 @@ export function toEntry(page: LandingPageData): LandingEntry {
   const body = Buffer.from(JSON.stringify(page));
   return { page, body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
 }
+
+const sameItems = (a: readonly LandingItem[], b: readonly LandingItem[]) =>
+  a.length === b.length &&
+  a.every((x, i) => {
+    const y = b[i]!;
+    return x.id === y.id && x.kind === y.kind && x.title === y.title && x.body === y.body && x.url === y.url && x.customerName === y.customerName;
+  });
+
+/** True when the two pages serialize to the same bytes: every field of toEntry's JSON compared. */
+export function samePage(a: LandingPageData, b: LandingPageData): boolean {
+  return (
+    a.niche === b.niche &&
+    a.matchedOn === b.matchedOn &&
+    (a.affiliate === b.affiliate || (a.affiliate !== null && b.affiliate !== null && a.affiliate.code === b.affiliate.code && a.affiliate.name === b.affiliate.name)) &&
+    sameItems(a.caseStudies, b.caseStudies) &&
+    sameItems(a.useCases, b.useCases) &&
+    sameItems(a.painPoints, b.painPoints)
+  );
+}
+
+/**
+ * The entry for a page decided again: the expired entry itself when the page is unchanged (most
+ * expiries: no serializing or hashing, and the same ETag, so the GraphQL fast path's rendered
+ * answer is sent again too), else a new one.
+ */
+export const entryFor = (page: LandingPageData, previous: LandingEntry | undefined): LandingEntry =>
+  previous && samePage(previous.page, page) ? previous : toEntry(page);
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -83,12 +110,12 @@ export class LandingCache {
       noDeleteOnFetchRejection: true,
       // A stale entry must survive a plain get(): it is what stale-if-error serves.
       noDeleteOnStaleGet: true,
-      fetchMethod: async (_key, _stale, { context }) => {
+      fetchMethod: async (_key, previous, { context }) => {
         const decided = this.catalog?.answer(context);
         const answer = decided instanceof Promise ? await decided : decided;
         if (answer !== undefined && answer !== "loading") {
           if (answer.stale) throw new StaleCatalogAnswer(answer.page);
-          return toEntry(answer.page);
+          return entryFor(answer.page, previous);
         }
         let page: LandingPageData;
         try {
@@ -98,7 +125,7 @@ export class LandingCache {
           const fallback = answer === "loading" ? this.catalog?.staleAnswer(context) : undefined;
           throw fallback ? new StaleCatalogAnswer(fallback.page) : error;
         }
-        const entry = toEntry(page);
+        const entry = entryFor(page, previous);
         this.degraded = false;
         return entry;
       },
@@ -122,6 +149,8 @@ export class LandingCache {
     const hit = this.getCached(input, key);
     if (hit) return { entry: hit, source: "cached" };
     this.stats.misses++;
+    const decided = this.decideNow(input, key);
+    if (decided) return { entry: decided, source: "fresh" };
     // An invalidation while a computation is in flight aborts it (its answer may predate the
     // write): the second attempt computes afresh. lru-cache resolves an aborted fetch (undefined,
     // or the entry it was replacing) rather than rejecting it, so the abort is read from status.
@@ -154,6 +183,22 @@ export class LandingCache {
       this.stats.fallbacks++;
       return { entry: toEntry(defaultLandingPage()), source: "default" };
     }
+  }
+
+  /**
+   * A miss the catalog decides synchronously (it is in step with every change heard): set in the
+   * cache at once, without lru-cache's fetch (its promise, abort controller and bookkeeping cost
+   * more than the decision). Nothing can interleave with synchronous code, so no computation in
+   * flight can be overtaken; one that is (a miss computed by SQL during a reload) is aborted by
+   * the set, and its caller asks again.
+   */
+  private decideNow(input: LandingInput, key: string): LandingEntry | undefined {
+    const page = this.catalog?.decideNow(input);
+    if (!page) return undefined;
+    const entry = entryFor(page, this.lru.peek(key, { allowStale: true }));
+    this.lru.set(key, entry);
+    this.impressions?.record(entry.page);
+    return entry;
   }
 
   private staleFromCatalog({ page }: StaleCatalogAnswer): { entry: LandingEntry; source: LandingSource } {

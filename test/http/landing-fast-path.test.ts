@@ -3,6 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp, type App } from "../../src/server/app.js";
 import { ADMIN_KEY, startTestApp, testConfig, type TestApp } from "../helpers/app.js";
+import { Random } from "../../src/seed/random.js";
 
 // The GraphQL fast path must be invisible: for every landingPage request it serves, the bytes
 // are exactly those Apollo sends (compared against an instance without the fast path).
@@ -92,6 +93,60 @@ describe("the landingPage fast path", () => {
       .set("content-type", "application/json")
       .send(JSON.stringify({ query: `{ landingPage { matchedOn } }`, padding: "x".repeat(20_000) }));
     expect(large.body.data.landingPage.matchedOn).toBeDefined();
+  });
+
+  it("answers random selections (subsets, any order, aliases, __typename, fragments, repeated fields) with Apollo's exact bytes", async () => {
+    // Plain selections are read off the page without execute() (fast-path/projection.ts); a
+    // repeated response key is executed. Either way the bytes must be Apollo's.
+    const random = new Random("landing-projection");
+    const item = ["id", "kind", "title", "body", "url", "customerName", "__typename"];
+    const page: [string, string[] | null][] = [
+      ["affiliate", ["code", "name", "__typename"]],
+      ["niche", null],
+      ["matchedOn", null],
+      ["caseStudies", item],
+      ["useCases", item],
+      ["painPoints", item],
+      ["__typename", null],
+    ];
+    let alias = 0;
+    let fragments: string[] = [];
+    const TYPES: Record<string, string> = { affiliate: "PublicAffiliate", caseStudies: "LandingContent", useCases: "LandingContent", painPoints: "LandingContent" };
+    const select = (fields: readonly (readonly [string, string[] | null])[]): string => {
+      const chosen = fields.filter(() => random.chance(0.6));
+      if (chosen.length === 0) chosen.push(fields[random.int(0, fields.length - 1)]!);
+      if (random.chance(0.15)) chosen.push(chosen[0]!);
+      chosen.sort(() => random.next() - 0.5);
+      return chosen
+        .map(([name, sub]) => {
+          if (!sub) return `${random.chance(0.25) ? `a${alias++}: ` : ""}${name}`;
+          // The subselection as it is, in an inline fragment (typed or not), or in a named one.
+          let inner = select(sub.map((s) => [s, null] as const));
+          const form = random.next();
+          if (form < 0.2) inner = `... on ${TYPES[name]} { ${inner} }`;
+          else if (form < 0.3) inner = `... { ${inner} }`;
+          else if (form < 0.5) {
+            fragments.push(`fragment F${fragments.length} on ${TYPES[name]} { ${inner} }`);
+            inner = `...F${fragments.length - 1}`;
+          }
+          return `${random.chance(0.25) ? `a${alias++}: ` : ""}${name} { ${inner} }`;
+        })
+        .join(" ");
+    };
+    for (let round = 0; round < 40; round++) {
+      const variables = {
+        c: [null, "fast-aff", "no-such-affiliate"][random.int(0, 2)],
+        n: [null, niche, "elsewhere"][random.int(0, 2)],
+        l: random.int(1, 4),
+      };
+      fragments = [];
+      const selection = select(page);
+      const query = `query P($c: String, $n: String, $l: Int) { ${random.chance(0.3) ? "p: " : ""}landingPage(affiliateCode: $c, niche: $n, limit: $l) { ${selection} } } ${fragments.join(" ")}`;
+      const viaFast = await post(fast.app.handler, { query, variables });
+      const viaApollo = await post(apolloOnly.handler, { query, variables });
+      expect(viaFast.headers["x-advocate-fast-path"], query).toBe("1");
+      expect(viaFast.text, query).toBe(viaApollo.text);
+    }
   });
 
   it("reflects a content change on the very next request", async () => {

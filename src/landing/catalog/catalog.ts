@@ -125,6 +125,11 @@ export class LandingCatalog {
     });
   }
 
+  /** The page when it can be decided at once, in step with every change heard; undefined otherwise (then answer()). */
+  decideNow(input: LandingInput): LandingPageData | undefined {
+    return this.snapshot && this.loaded >= this.heard ? this.snapshot.decide(input) : undefined;
+  }
+
   /** The page from the snapshot as it is, said stale (the database failed while the catalog is behind); undefined without one. */
   staleAnswer(input: LandingInput): CatalogAnswer | undefined {
     if (!this.snapshot) return undefined;

@@ -1,5 +1,5 @@
-import type { ContentKindName, LandingCandidate, Level } from "../landing.repository.js";
-import { assembleLandingPage, type LandingInput, type LandingPageData } from "../landing.service.js";
+import type { ContentKindName, Level } from "../landing.repository.js";
+import type { LandingInput, LandingItem, LandingPageData } from "../landing.service.js";
 
 /** A live asset as the catalog holds it: what a page shows of it and what ranks it. */
 export interface CatalogAsset {
@@ -37,6 +37,16 @@ export interface CatalogRows {
 }
 
 type Popularity = Map<string, number>;
+type Compare = (a: CatalogAsset, b: CatalogAsset) => number;
+
+/** One decision's candidates as they are gathered: by (kind, level) slot, each asset once. */
+interface Gathering {
+  affiliateId: string | null;
+  niche: string | null;
+  referred: Set<string> | undefined;
+  groups: (CatalogAsset[] | undefined)[];
+  seen: Set<CatalogAsset>;
+}
 
 /** Nulls last, then larger first: `desc nulls last`. */
 function compareDesc(a: number | null, b: number | null): number {
@@ -54,7 +64,7 @@ function bytesOf(rows: CatalogRows): number {
   for (const a of rows.assets) {
     bytes += 2 * (a.title.length + a.titleKey.length + a.body.length + (a.url?.length ?? 0) + (a.subjectName?.length ?? 0) + (a.subjectNiche?.length ?? 0));
     for (const n of a.niches) bytes += 2 * n.length + 48;
-    bytes += 420;
+    bytes += 500;
   }
   for (const f of rows.affiliates) bytes += 2 * (f.code.length + f.name.length) + 260;
   return bytes + rows.referrals.length * 120;
@@ -64,6 +74,8 @@ const compareCaseStudies = (a: CatalogAsset, b: CatalogAsset) =>
   compareDesc(a.subjectAdvocacy, b.subjectAdvocacy) || compareDesc(a.subjectHealth, b.subjectHealth) || compareCreated(a, b);
 
 const KINDS: readonly ContentKindName[] = ["CASE_STUDY", "USE_CASE", "PAIN_POINT"];
+const KIND_INDEX: Record<ContentKindName, number> = { CASE_STUDY: 0, USE_CASE: 1, PAIN_POINT: 2 };
+const LEVEL_NAMES: Record<Level, LandingPageData["matchedOn"]> = { 1: "AFFILIATE_AND_NICHE", 2: "NICHE", 3: "AFFILIATE", 4: "DEFAULT" };
 type KindLists = Record<ContentKindName, CatalogAsset[]>;
 const kindLists = (): KindLists => ({ CASE_STUDY: [], USE_CASE: [], PAIN_POINT: [] });
 
@@ -93,6 +105,9 @@ export class CatalogSnapshot {
   private readonly referred = new Map<string, Set<string>>();
   /** Successful customers per use-case title, for every niche ("" key: any niche). */
   private readonly popularity = new Map<string, Popularity>();
+  /** What a page shows of each asset, made once: pages share these objects (read-only). */
+  private readonly items = new Map<CatalogAsset, LandingItem>();
+  private readonly useCaseOrders = new Map<Popularity, Compare>();
 
   constructor(rows: CatalogRows) {
     this.assetCount = rows.assets.length;
@@ -106,6 +121,7 @@ export class CatalogSnapshot {
       customers.add(a.customerId!);
     };
     for (const a of rows.assets) {
+      this.items.set(a, { id: a.id, kind: a.kind, title: a.title, body: a.body, url: a.url, customerName: a.subjectLive ? a.subjectName : null });
       for (const n of a.niches) {
         let lists = this.byNiche.get(n);
         if (!lists) this.byNiche.set(n, (lists = kindLists()));
@@ -152,61 +168,91 @@ export class CatalogSnapshot {
     return this.affiliates.get(code);
   }
 
-  /** The page for this input: the same rules, order and bytes as computeLandingPage. */
+  /**
+   * The page for this input: the same rules, order and bytes as computeLandingPage (each kind
+   * filled from the most specific level down, as assembleLandingPage does with the SQL's rows).
+   * Written without closures: this runs on every miss, and each closure made costs (tsx names it).
+   */
   decide(input: LandingInput): LandingPageData {
+    const { limit, niche } = input;
     const affiliate = input.affiliateCode ? this.affiliates.get(input.affiliateCode) : undefined;
-    const candidates = this.candidates(affiliate?.id ?? null, input.niche, input.limit);
-    return assembleLandingPage(input, affiliate ? { code: affiliate.code, name: affiliate.name } : null, candidates);
+    const popularity = this.popularity.get(niche ?? "");
+    const groups = this.groups(affiliate?.id ?? null, niche, limit, popularity);
+    // The most specific level of any candidate: every (kind, level) group found gives its kind's
+    // list at least one item unless a more specific one of the same kind came first.
+    let best: Level = 4;
+    for (let slot = 0; slot < groups.length; slot++) if (groups[slot] && (slot % 4) + 1 < best) best = ((slot % 4) + 1) as Level;
+    return {
+      affiliate: affiliate ? { code: affiliate.code, name: affiliate.name } : null,
+      niche: best <= 2 ? niche : null,
+      matchedOn: LEVEL_NAMES[best],
+      caseStudies: this.pick(groups, 0, limit, compareCaseStudies),
+      useCases: this.pick(groups, 1, limit, popularity ? this.useCaseOrder(popularity) : compareCreated),
+      painPoints: this.pick(groups, 2, limit, compareCreated),
+    };
+  }
+
+  /** A kind's items: its groups from level 1 down, each in ranking order, cut at `limit`. */
+  private pick(groups: readonly (CatalogAsset[] | undefined)[], kind: number, limit: number, compare: Compare): LandingItem[] {
+    const chosen: LandingItem[] = [];
+    for (let level = 1; level <= 4 && chosen.length < limit; level++) {
+      const items = groups[kind * 4 + level - 1];
+      if (!items) continue;
+      const top = topN(items, limit, compare);
+      for (let i = 0; i < top.length && chosen.length < limit; i++) chosen.push(this.items.get(top[i]!)!);
+    }
+    return chosen;
+  }
+
+  /** Use cases by the popularity of their title in the page's niche, then newest first. */
+  private useCaseOrder(popularity: Popularity): Compare {
+    let compare = this.useCaseOrders.get(popularity);
+    if (!compare) {
+      compare = (a, b) => (popularity.get(b.titleKey) ?? 0) - (popularity.get(a.titleKey) ?? 0) || compareCreated(a, b);
+      this.useCaseOrders.set(popularity, compare);
+    }
+    return compare;
   }
 
   /**
-   * findLandingCandidates, in memory: each (kind, level) ranked and cut at `limit`. The niche's and
-   * the default lists are read in ranking order and only until `limit` assets of their own level
-   * (2 and 4) were found; an asset of theirs at another level (1 or 3) is also in the affiliate's
-   * or the referred customers' lists, which are short and read whole.
+   * findLandingCandidates, in memory: the candidates of each (kind, level), at kind × 4 + level - 1.
+   * The niche's and the default lists are read in ranking order and only until `limit` assets of
+   * their own level (2 and 4) were found; an asset of theirs at another level (1 or 3) is also in
+   * the affiliate's or the referred customers' lists, which are short and read whole.
    */
-  candidates(affiliateId: string | null, niche: string | null, limit: number): LandingCandidate[] {
+  private groups(affiliateId: string | null, niche: string | null, limit: number, popularity: Popularity | undefined): (CatalogAsset[] | undefined)[] {
     const referred = affiliateId === null ? undefined : this.referred.get(affiliateId);
-    const popularity = this.popularity.get(niche ?? "");
-    const groups = new Map<string, { kind: ContentKindName; level: Level; items: CatalogAsset[] }>();
-    const seen = new Set<string>();
-    /** Puts the asset in its group; true when it is of `level`. */
-    const consider = (a: CatalogAsset, level?: Level): boolean => {
-      if (seen.has(a.id)) return false;
-      seen.add(a.id);
-      const found = this.levelOf(a, affiliateId, niche, referred);
-      if (found === undefined) return false;
-      const key = `${a.kind}${found}`;
-      let group = groups.get(key);
-      if (!group) groups.set(key, (group = { kind: a.kind, level: found, items: [] }));
-      group.items.push(a);
-      return found === level;
-    };
-    const readUntil = (list: readonly CatalogAsset[], level: Level) => {
-      let found = 0;
-      for (let i = 0; i < list.length && found < limit; i++) if (consider(list[i]!, level)) found++;
-    };
-    if (affiliateId !== null) this.byAffiliate.get(affiliateId)?.forEach((a) => consider(a));
-    if (referred) for (const customerId of referred) this.caseStudiesByCustomer.get(customerId)?.forEach((a) => consider(a));
-    const nicheLists = niche === null ? undefined : this.byNiche.get(niche);
-    for (const kind of KINDS) {
-      if (nicheLists) readUntil(this.ranked(`n${niche}`, nicheLists, kind, niche, popularity), 2);
-      readUntil(this.ranked("d", this.defaults, kind, niche, popularity), 4);
-    }
-
-    const out: LandingCandidate[] = [];
-    for (const { kind, level, items } of [...groups.values()].sort((x, y) => x.level - y.level)) {
-      const compare =
-        kind === "CASE_STUDY"
-          ? compareCaseStudies
-          : kind === "USE_CASE"
-            ? (a: CatalogAsset, b: CatalogAsset) => (popularity?.get(b.titleKey) ?? 0) - (popularity?.get(a.titleKey) ?? 0) || compareCreated(a, b)
-            : compareCreated;
-      for (const a of topN(items, limit, compare)) {
-        out.push({ id: a.id, kind, title: a.title, body: a.body, url: a.url, customerName: a.subjectLive ? a.subjectName : null, level });
+    const gathering: Gathering = { affiliateId, niche, referred, groups: new Array(12), seen: new Set() };
+    const own = affiliateId === null ? undefined : this.byAffiliate.get(affiliateId);
+    if (own) for (const a of own) this.consider(gathering, a, 0);
+    if (referred) {
+      for (const customerId of referred) {
+        const caseStudies = this.caseStudiesByCustomer.get(customerId);
+        if (caseStudies) for (const a of caseStudies) this.consider(gathering, a, 0);
       }
     }
-    return out;
+    const nicheLists = niche === null ? undefined : this.byNiche.get(niche);
+    for (const kind of KINDS) {
+      if (nicheLists) this.readUntil(gathering, this.ranked(`n${niche}`, nicheLists, kind, niche, popularity), 2, limit);
+      this.readUntil(gathering, this.ranked("d", this.defaults, kind, niche, popularity), 4, limit);
+    }
+    return gathering.groups;
+  }
+
+  /** Reads a list in ranking order until `limit` of its assets are of `level`. */
+  private readUntil(gathering: Gathering, list: readonly CatalogAsset[], level: Level, limit: number): void {
+    let found = 0;
+    for (let i = 0; i < list.length && found < limit; i++) if (this.consider(gathering, list[i]!, level)) found++;
+  }
+
+  /** Puts the asset in its group, once; true when it is of `level` (0: any). */
+  private consider(gathering: Gathering, a: CatalogAsset, level: Level | 0): boolean {
+    if (gathering.seen.has(a)) return false;
+    gathering.seen.add(a);
+    const found = this.levelOf(a, gathering.affiliateId, gathering.niche, gathering.referred);
+    if (found === undefined) return false;
+    (gathering.groups[KIND_INDEX[a.kind] * 4 + found - 1] ??= []).push(a);
+    return found === level;
   }
 
   /** A list in ranking order: as built, but use cases by the popularity of the page's niche (kept per niche that has any). */

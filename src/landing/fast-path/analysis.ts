@@ -14,6 +14,7 @@ import {
 } from "graphql";
 import { LRUCache } from "lru-cache";
 import { normalizeLandingInput, type LandingInput } from "../landing.service.js";
+import { compileProjection, type Projection } from "./projection.js";
 
 /** A document that is nothing but one landingPage field, valid under Apollo's rules. */
 export interface Analysis {
@@ -21,6 +22,8 @@ export interface Analysis {
   operation: OperationDefinitionNode;
   field: FieldNode;
   fieldDef: GraphQLField<unknown, unknown>;
+  /** The answer's data read off a page without execute(); undefined when the selection needs execute(). */
+  project: Projection | undefined;
 }
 
 export interface AnalyserOptions {
@@ -55,7 +58,8 @@ export function createAnalyser(schema: GraphQLSchema, options: AnalyserOptions):
         !directives &&
         validate(schema, document, options.validationRules).length === 0
       ) {
-        result = { document, operation: operation!, field: selections[0] as FieldNode, fieldDef: landingField };
+        const field = selections[0] as FieldNode;
+        result = { document, operation: operation!, field, fieldDef: landingField, project: compileProjection(document, landingField, field) };
       }
     } catch {
       result = false;

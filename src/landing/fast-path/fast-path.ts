@@ -94,7 +94,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     }
     const analysis = analyse(request.query);
     if (!analysis) return false;
-    return render(schema, analysis.document, request.variables, entry, source).then((response) => {
+    const sent = (response: RenderedResponse | undefined) => {
       if (!response) return false;
       if (raw !== undefined && (source === "fresh" || source === "cached")) {
         // Remembered with the request (set again so that its size is counted anew).
@@ -102,7 +102,9 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
       }
       send(req, res, response, source, options.corsOrigins);
       return true;
-    });
+    };
+    const response = render(schema, analysis, request.variables, entry, source);
+    return response instanceof Promise ? response.then(sent) : sent(response);
   }
 
   /** Answers a request understood before: synchronously when the page is cached. */

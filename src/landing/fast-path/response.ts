@@ -1,14 +1,16 @@
 import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { execute, type DocumentNode, type GraphQLSchema } from "graphql";
+import { execute as executeDocument, type DocumentNode, type GraphQLSchema } from "graphql";
 import { Role } from "../../auth/roles.js";
 import { corsHeaders } from "../../common/cors.js";
 import type { LandingEntry, LandingSource } from "../landing.cache.js";
+import type { Analysis } from "./analysis.js";
 
 /** An answer's bytes, and the ETag a GET gets. */
 export interface RenderedResponse {
   body: Buffer;
-  etag: string;
+  /** Made on first use: only a GET sends it. */
+  etag?: string;
   /** The headers of a POST answer, made on first use. */
   headers?: string[];
 }
@@ -17,21 +19,38 @@ const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 const CDN_CACHE_CONTROL = "public, max-age=60, stale-while-revalidate=600";
 const FALLBACK_CACHE_CONTROL = "public, max-age=5";
 
-/** graphql-js's answer for this document, variables and page, as bytes; undefined when it reports an error. */
-export async function render(
+function rendered(data: unknown): RenderedResponse {
+  return { body: Buffer.from(JSON.stringify({ data }) + "\n") };
+}
+
+/**
+ * graphql-js's answer for this document, variables and page, as bytes; undefined when it reports
+ * an error. Read off the page by the document's projection when it has one (the same bytes),
+ * else executed.
+ */
+export function render(
+  schema: GraphQLSchema,
+  analysis: Pick<Analysis, "document" | "project">,
+  variables: Record<string, unknown>,
+  entry: LandingEntry,
+  source: LandingSource,
+): RenderedResponse | Promise<RenderedResponse | undefined> {
+  const projected = analysis.project?.(entry.page);
+  if (projected) return rendered(projected);
+  return execute(schema, analysis.document, variables, entry, source);
+}
+
+/** The answer by execute(): the resolver sees the page this handler already fetched, so it is read (and its impressions counted) once per request. */
+export async function execute(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
   entry: LandingEntry,
   source: LandingSource,
 ): Promise<RenderedResponse | undefined> {
-  // The resolver sees the page this handler already fetched, so the page is read (and its
-  // impressions counted) once per request.
   const context = { caller: { role: Role.PUBLIC }, landing: { get: async () => ({ entry, source }) } };
-  const result = await execute({ schema, document, variableValues: variables, contextValue: context });
-  if (result.errors) return undefined;
-  const body = Buffer.from(JSON.stringify({ data: result.data }) + "\n");
-  return { body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
+  const result = await executeDocument({ schema, document, variableValues: variables, contextValue: context });
+  return result.errors ? undefined : rendered(result.data);
 }
 
 /**
@@ -51,9 +70,10 @@ export function send(req: IncomingMessage, res: ServerResponse, response: Render
   if (fallback) headers["X-Advocate-Fallback"] = source;
   if (req.method === "GET") {
     // A GET with a persisted-query hash is a URL a CDN can cache.
-    headers.ETag = response.etag;
+    const etag = (response.etag ??= `"${createHash("sha1").update(response.body).digest("base64url")}"`);
+    headers.ETag = etag;
     headers["Cache-Control"] = fallback ? FALLBACK_CACHE_CONTROL : CDN_CACHE_CONTROL;
-    if (req.headers["if-none-match"] === response.etag) {
+    if (req.headers["if-none-match"] === etag) {
       res.writeHead(304, headers);
       res.end();
       return;
