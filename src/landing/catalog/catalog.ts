@@ -116,7 +116,8 @@ export class LandingCatalog {
    */
   answer(input: LandingInput): CatalogAnswer | "loading" | Promise<CatalogAnswer | undefined> | undefined {
     if (!this.snapshot) return undefined;
-    if (this.loaded >= this.heard) return { page: this.snapshot.decide(input), stale: false };
+    const page = this.decideNow(input);
+    if (page) return { page, stale: false };
     if (this.failures > 0) return this.staleAnswer(input);
     if (this.loadingAll || this.pending.all) return "loading";
     return this.caughtUp(this.heard).then((ok) => {

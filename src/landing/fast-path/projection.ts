@@ -21,13 +21,13 @@ import {
 // their own types. Executing the document costs several times deciding the page (BENCHMARKS.md,
 // "Landing catalog"); this costs a few microseconds. Fields, aliases, __typename and fragments on
 // the object's own type are compiled; a directive, a repeated response key or a value the schema
-// would refuse (a null where it is non-null) leaves the answer to execute(), which the caller runs. The
-// property test (test/api/landing/projection.test.ts) compares the bytes with execute()'s.
+// would refuse (a null where it is non-null) leaves the answer to execute(), which the caller runs.
+// test/http/landing-fast-path.test.ts compares the bytes with Apollo's on random selections.
 
 /** Reads one value of a page into its response shape; NOT_PROJECTED when execute() must answer. */
 type Project = (value: unknown) => unknown;
 
-export const NOT_PROJECTED = Symbol("not projected");
+const NOT_PROJECTED = Symbol("not projected");
 
 type Fragments = ReadonlyMap<string, FragmentDefinitionNode>;
 

@@ -41,7 +41,7 @@ export function render(
 }
 
 /** The answer by execute(): the resolver sees the page this handler already fetched, so it is read (and its impressions counted) once per request. */
-export async function execute(
+async function execute(
   schema: GraphQLSchema,
   document: DocumentNode,
   variables: Record<string, unknown>,
