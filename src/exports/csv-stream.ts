@@ -18,8 +18,10 @@ export const EXPORT_BATCH_SIZE = 2_000;
  * BOM so spreadsheets read names right). csv-stringify's escape_formulas prefixes a cell that
  * starts with = + - @ tab or CR with ' (a negative number stays a number), so no cell of
  * customer-supplied text runs as a formula. The next batch is fetched only when the response
- * has drained (pipeline), so memory stays bounded whatever the row count. Resolves with the
- * number of rows written; rejects when the client goes away or a batch fails.
+ * has drained (pipeline), so memory stays bounded whatever the row count. The response is left
+ * open: the caller ends it (after recording the export), so a client holding the whole file can
+ * rely on what was recorded. Resolves with the number of rows written; rejects when the client
+ * goes away or a batch fails.
  */
 export async function streamCsv<T>(res: Response, filename: string, columns: readonly CsvColumn<T>[], batches: AsyncIterable<T[]>): Promise<number> {
   let rows = 0;
@@ -41,6 +43,6 @@ export async function streamCsv<T>(res: Response, filename: string, columns: rea
     escape_formulas: true,
     cast: { date: (d) => d.toISOString(), boolean: (b) => (b ? "true" : "false") },
   });
-  await pipeline(Readable.from(records()), csv, res);
+  await pipeline(Readable.from(records()), csv, res, { end: false });
   return rows;
 }

@@ -78,7 +78,8 @@ const auditable = (filter: object) =>
 /**
  * GET /exports/customers.csv, /exports/affiliates.csv and /exports/ledger.csv: streamed CSV
  * downloads for admins. Each export is recorded in the admin audit log (operation
- * export<Name>Csv, its filter and row count, OK or ABORTED) once it ends: it hands out personal data.
+ * export<Name>Csv, its filter and row count, OK or ABORTED) before the
+ * download ends: it hands out personal data.
  */
 export function exportsRouter(options: ExportsRouteOptions): Router {
   const { db, scoring, clock, adminOnly, batchSize = EXPORT_BATCH_SIZE } = options;
@@ -98,6 +99,8 @@ export function exportsRouter(options: ExportsRouteOptions): Router {
     await insertAuditRows(db, [{ actor: caller.credential ?? "admin", operation, arguments: { ...auditable(filter), rows }, outcome }]).catch((error: unknown) =>
       log.error("the admin audit log could not be written", { operation, ...describeError(error) }),
     );
+    // Ended only once the export is in the audit log: whoever has the whole file can see its entry.
+    if (outcome === "OK") res.end();
   }
 
   const route = (path: string, handle: (query: Query, res: Response) => Promise<void>): void => {

@@ -214,6 +214,24 @@ describe("GET /exports/affiliates.csv and /exports/ledger.csv", () => {
     expect(affiliates.statements).toBeLessThanOrEqual(3 * (affiliates.rows.length + 1) + 1);
   });
 
+  it("ends a download only once its audit entry is written, however slow the write", async () => {
+    // The route on the same database, its audit insert held back 300 ms: the file is not whole before the entry exists.
+    const db = t.database.db;
+    const slowAudit = new Proxy(db, {
+      get: (target, key, receiver) =>
+        key === "insert"
+          ? (table: never) => ({ values: async (rows: never) => (await new Promise((r) => setTimeout(r, 300)), db.insert(table).values(rows)) })
+          : Reflect.get(target, key, receiver),
+    });
+    const app = express()
+      .use((_req, res, next) => ((res.locals.caller = { role: "ADMIN", credential: "slow-audit-test" }), next()))
+      .use(exportsRouter({ db: slowAudit, scoring: DEFAULT_SCORING, clock: { now: () => new Date() } as never, adminOnly: (_req, _res, next) => next() }));
+    const res = await request(app).get("/exports/ledger.csv").buffer(true);
+    expect(res.status).toBe(200);
+    const log = await t.admin(`{ adminAuditLog(first: 1) { edges { node { operation actor outcome } } } }`);
+    expect(log.data!.adminAuditLog.edges[0].node).toEqual({ operation: "exportLedgerCsv", actor: "slow-audit-test", outcome: "OK" });
+  });
+
   it("records every export in the admin audit log, with its filter and row count", async () => {
     await csv(`/exports/customers.csv?healthBand=GREEN&niche=${niche}`);
     const res = await t.admin(`{ adminAuditLog(first: 5) { edges { node { operation actor outcome arguments } } } }`);
