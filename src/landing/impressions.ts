@@ -40,7 +40,9 @@ interface Pending {
  */
 export class ImpressionBuffer {
   readonly counters: ImpressionCounters = { recorded: 0, flushed: 0, dropped: 0, failedWrites: 0 };
-  private pending = new Map<string, Pending>();
+  /** Pending counters by day|affiliate|niche, then by asset id: one key built per page, not one per asset. */
+  private pending = new Map<string, Map<string, Pending>>();
+  private pendingCount = 0;
   /** For each page seen since the last flush (the same UTC day), the pending counters its views add to. */
   private readonly plans = new Map<LandingPageData, { targets: Pending[]; rejected: number }>();
   private plansDay = "";
@@ -65,7 +67,7 @@ export class ImpressionBuffer {
 
   /** Distinct keys waiting for the next flush. */
   get pendingKeys(): number {
-    return this.pending.size;
+    return this.pendingCount;
   }
 
   /**
@@ -104,16 +106,19 @@ export class ImpressionBuffer {
   private plan(page: LandingPageData, day: string, now: number): { targets: Pending[]; rejected: number } {
     const affiliateCode = page.affiliate?.code ?? null;
     const niche = page.niche;
-    const prefix = `${day}|${affiliateCode ?? ""}|${niche ?? ""}|`;
+    const group = `${day}|${affiliateCode ?? ""}|${niche ?? ""}`;
+    let counters = this.pending.get(group);
+    // A group is made only while there is room: a full buffer must not grow by empty groups.
+    if (!counters && this.pendingCount < this.options.maxPending) this.pending.set(group, (counters = new Map()));
     const targets: Pending[] = [];
     let rejected = 0;
     for (const items of [page.caseStudies, page.useCases, page.painPoints]) {
       for (const item of items) {
-        const key = prefix + item.id;
-        let entry = this.pending.get(key);
-        if (!entry && this.pending.size < this.options.maxPending) {
+        let entry = counters?.get(item.id);
+        if (!entry && counters && this.pendingCount < this.options.maxPending) {
           entry = { assetId: item.id, affiliateCode, niche, day, count: 0, firstAt: now, lastAt: now };
-          this.pending.set(key, entry);
+          counters.set(item.id, entry);
+          this.pendingCount++;
         }
         if (entry) targets.push(entry);
         else rejected++;
@@ -125,9 +130,11 @@ export class ImpressionBuffer {
   /** Writes what is pending (after any write in progress); never rejects. */
   async flush(): Promise<void> {
     while (this.writing) await this.writing;
-    if (this.pending.size === 0) return;
-    const batch = [...this.pending.values()];
+    if (this.pendingCount === 0) return;
+    const batch: Pending[] = [];
+    for (const counters of this.pending.values()) for (const entry of counters.values()) batch.push(entry);
     this.pending = new Map();
+    this.pendingCount = 0;
     this.plans.clear();
     this.writing = this.write(batch).finally(() => {
       this.writing = null;

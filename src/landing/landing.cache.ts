@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { LRUCache } from "lru-cache";
 import type { Database } from "../db/client.js";
 import type { LandingCacheOptions } from "../config/config.js";
@@ -7,6 +7,7 @@ import { describeError, log } from "../common/log.js";
 import { computeLandingPage, defaultLandingPage, type LandingInput, type LandingItem, type LandingPageData } from "./landing.service.js";
 import type { ImpressionBuffer } from "./impressions.js";
 import type { LandingCatalog } from "./catalog/catalog.js";
+import { approximateJsonLength, pageJson } from "./page-json.js";
 
 /** The catalog could answer only from a snapshot that missed a change: served as "stale", never cached. */
 class StaleCatalogAnswer extends Error {
@@ -15,13 +16,31 @@ class StaleCatalogAnswer extends Error {
   }
 }
 
-/** A cached answer: the object for GraphQL, its JSON bytes and strong ETag for HTTP. */
-export interface LandingEntry {
-  page: LandingPageData;
-  body: Buffer;
-  etag: string;
+let entriesMade = 0;
+
+/**
+ * A cached answer: the object for GraphQL; its JSON bytes and strong ETag for HTTP, made on first
+ * use (a page only GraphQL asks for is never serialized or hashed).
+ */
+export class LandingEntry {
+  /** Distinct per entry: a page decided again unchanged keeps its entry, and so its version. */
+  readonly version = ++entriesMade;
   /** GET /landing's response headers for this entry when no CORS origin applies, made on first use. */
   restHeaders?: string[];
+  /** The GraphQL fast path's answer for the document it last rendered this page for (fast-path/fast-path.ts). */
+  rendered?: { document: object; response: unknown };
+  private bytes?: Buffer;
+  private tag?: string;
+
+  constructor(readonly page: LandingPageData) {}
+
+  get body(): Buffer {
+    return (this.bytes ??= Buffer.from(pageJson(this.page)));
+  }
+
+  get etag(): string {
+    return (this.tag ??= `"${hash("sha1", this.body, "base64url")}"`);
+  }
 }
 
 /**
@@ -30,12 +49,15 @@ export interface LandingEntry {
  */
 export type LandingSource = "fresh" | "cached" | "stale" | "default";
 
+/** A page to send, and where it came from. */
+export interface Answer {
+  entry: LandingEntry;
+  source: LandingSource;
+}
+
 export const landingCacheKey = (input: LandingInput) => `${input.affiliateCode ?? ""}|${input.niche ?? ""}|${input.limit}`;
 
-export function toEntry(page: LandingPageData): LandingEntry {
-  const body = Buffer.from(JSON.stringify(page));
-  return { page, body, etag: `"${createHash("sha1").update(body).digest("base64url")}"` };
-}
+export const toEntry = (page: LandingPageData): LandingEntry => new LandingEntry(page);
 
 const sameItems = (a: readonly LandingItem[], b: readonly LandingItem[]) =>
   a.length === b.length &&
@@ -58,8 +80,8 @@ export function samePage(a: LandingPageData, b: LandingPageData): boolean {
 
 /**
  * The entry for a page decided again: the expired entry itself when the page is unchanged (most
- * expiries: no serializing or hashing, and the same ETag, so the GraphQL fast path's rendered
- * answer is sent again too), else a new one.
+ * expiries: its bytes and ETag kept, and its version, so the GraphQL fast path's rendered answer
+ * is sent again too), else a new one.
  */
 export const entryFor = (page: LandingPageData, previous: LandingEntry | undefined): LandingEntry =>
   previous && samePage(previous.page, page) ? previous : toEntry(page);
@@ -101,10 +123,12 @@ export class LandingCache {
     this.lru = new LRUCache<string, LandingEntry, LandingInput>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
-      // What an entry really holds: its JSON bytes, the page object beside them (about 1.5× the
-      // bytes as V8 objects and strings) and fixed overhead. The estimate that counted only twice
-      // the bytes let measured memory reach 1.35-1.9× the bound (BENCHMARKS.md, "Landing page").
-      sizeCalculation: (entry, key) => entry.body.length * 3 + key.length * 2 + 600,
+      // What an entry can hold: its JSON bytes (made when GET /landing first asks, so counted by
+      // their approximate length), a GraphQL answer of about as many bytes (when the fast path
+      // renders one), the page object beside them (about 1.5× the bytes as V8 objects and
+      // strings) and fixed overhead. The estimate that counted only twice the bytes let measured
+      // memory reach 1.35-1.9× the bound (BENCHMARKS.md, "Landing page").
+      sizeCalculation: (entry, key) => Math.ceil(approximateJsonLength(entry.page) * 3.5) + key.length * 2 + 600,
       ttl: options.ttlMs,
       allowStaleOnFetchRejection: true,
       noDeleteOnFetchRejection: true,
@@ -145,12 +169,20 @@ export class LandingCache {
     return hit;
   }
 
-  async get(input: LandingInput, key = landingCacheKey(input)): Promise<{ entry: LandingEntry; source: LandingSource }> {
+  /**
+   * The answer for `input`: synchronously when it is cached or the catalog decides it now (every
+   * miss while the catalog is in step), else once computed.
+   */
+  get(input: LandingInput, key = landingCacheKey(input)): Answer | Promise<Answer> {
     const hit = this.getCached(input, key);
     if (hit) return { entry: hit, source: "cached" };
     this.stats.misses++;
     const decided = this.decideNow(input, key);
     if (decided) return { entry: decided, source: "fresh" };
+    return this.compute(input, key);
+  }
+
+  private async compute(input: LandingInput, key: string): Promise<Answer> {
     // An invalidation while a computation is in flight aborts it (its answer may predate the
     // write): the second attempt computes afresh. lru-cache resolves an aborted fetch (undefined,
     // or the entry it was replacing) rather than rejecting it, so the abort is read from status.
@@ -201,7 +233,7 @@ export class LandingCache {
     return entry;
   }
 
-  private staleFromCatalog({ page }: StaleCatalogAnswer): { entry: LandingEntry; source: LandingSource } {
+  private staleFromCatalog({ page }: StaleCatalogAnswer): Answer {
     this.degraded = true;
     this.stats.stale++;
     this.impressions?.record(page);

@@ -3,7 +3,7 @@ import type { GraphQLSchema, ValidationRule } from "graphql";
 import { LRUCache } from "lru-cache";
 import { landingCacheKey, type LandingCache, type LandingEntry, type LandingSource } from "../landing.cache.js";
 import type { LandingInput } from "../landing.service.js";
-import { createAnalyser, landingInputOf } from "./analysis.js";
+import { createAnalyser, landingInputOf, type Analysis } from "./analysis.js";
 import { failBody, failBodyRead, fastBodyLength, handOn, parseStrictJson, readBody, type PrereadRequest } from "./body.js";
 import { createPersistedQueries, paramsOf, type GraphQLParams } from "./params.js";
 import { render, send, type RenderedResponse } from "./response.js";
@@ -23,21 +23,21 @@ import { render, send, type RenderedResponse } from "./response.js";
 
 /** A request this handler has resolved before: what its raw parameters mean. */
 interface KnownRequest {
-  query: string;
+  analysis: Analysis;
   variables: Record<string, unknown>;
   input: LandingInput;
   /** The landing cache's key for `input`. */
   key: string;
-  /** The last answer sent, and the ETag of the page it was rendered from. */
-  response?: RenderedResponse;
-  pageEtag?: string;
 }
 
 /** Distinct documents analysed and remembered (persisted-query hashes included). */
 const MAX_DOCUMENTS = 1_000;
-/** Distinct raw requests (body or query string) remembered with their meaning and last answer, and their bytes. */
-const MAX_REQUESTS = 10_000;
-const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
+/**
+ * Distinct raw requests (body or query string) remembered with their meaning, and their bytes:
+ * marketing sites spread over tens of thousands of (affiliate, niche) pages.
+ */
+const MAX_REQUESTS = 20_000;
+const MAX_REQUEST_BYTES = 24 * 1024 * 1024;
 
 export interface FastPathOptions {
   /** The rules Apollo validates with (its limits included): a document it would refuse is passed to it. */
@@ -65,14 +65,15 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
   const analyse = createAnalyser(schema, { maxDocuments: MAX_DOCUMENTS, ...options });
   const documentOf = createPersistedQueries(MAX_DOCUMENTS);
   /**
-   * Raw requests (a POST body, a GET query string) already understood, with their last answer:
-   * a repeat skips JSON parsing, variable coercion and execution while the page is unchanged.
-   * Only requests that teach no persisted-query hash are kept.
+   * Raw requests (a POST body, a GET query string) already understood: a repeat skips JSON
+   * parsing and variable coercion. Only requests that teach no persisted-query hash are kept.
+   * The answer itself is kept with the landing entry it was rendered from (entry.rendered), so
+   * it lives and goes with the page.
    */
   const known = new LRUCache<string, KnownRequest>({
     max: MAX_REQUESTS,
     maxSize: MAX_REQUEST_BYTES,
-    sizeCalculation: (request, raw) => raw.length * 2 + (request.response?.body.length ?? 0) + 600,
+    sizeCalculation: (_request, raw) => raw.length * 2 + 600,
   });
 
   /** What a request asks for, or undefined when it is not a plain landingPage query. */
@@ -83,23 +84,25 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     const analysis = analyse(query);
     if (!analysis || (p.operationName && p.operationName !== analysis.operation.name?.value)) return undefined;
     const input = landingInputOf(schema, analysis, p.variables);
-    return input && { query, variables: p.variables, input, key: landingCacheKey(input) };
+    return input && { analysis, variables: p.variables, input, key: landingCacheKey(input) };
   }
 
-  /** Sends the page for this entry; false when graphql-js reports an error (Apollo then answers instead). */
-  function respond(req: IncomingMessage, res: ServerResponse, raw: string | undefined, request: KnownRequest, entry: LandingEntry, source: LandingSource): boolean | Promise<boolean> {
-    if (request.response && request.pageEtag === entry.etag) {
-      send(req, res, request.response, source, options.corsOrigins);
+  /**
+   * Sends the page for this entry; false when graphql-js reports an error (Apollo then answers
+   * instead). The entry keeps the answer for the document it was last rendered for: without
+   * directives (analysis.ts) the variables only choose the page, so it is the same bytes for
+   * every request of that document that lands on this entry.
+   */
+  function respond(req: IncomingMessage, res: ServerResponse, request: KnownRequest, entry: LandingEntry, source: LandingSource): boolean | Promise<boolean> {
+    const { analysis } = request;
+    const kept = entry.rendered;
+    if (kept && kept.document === analysis) {
+      send(req, res, kept.response as RenderedResponse, source, options.corsOrigins);
       return true;
     }
-    const analysis = analyse(request.query);
-    if (!analysis) return false;
     const sent = (response: RenderedResponse | undefined) => {
       if (!response) return false;
-      if (raw !== undefined && (source === "fresh" || source === "cached")) {
-        // Remembered with the request (set again so that its size is counted anew).
-        known.set(raw, { ...request, pageEtag: entry.etag, response });
-      }
+      entry.rendered = { document: analysis, response };
       send(req, res, response, source, options.corsOrigins);
       return true;
     };
@@ -107,11 +110,19 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     return response instanceof Promise ? response.then(sent) : sent(response);
   }
 
-  /** Answers a request understood before: synchronously when the page is cached. */
-  function answer(req: IncomingMessage, res: ServerResponse, raw: string | undefined, request: KnownRequest): boolean | Promise<boolean> {
+  /** Answers a request understood before: synchronously when the page is cached or decided in memory. */
+  function answer(req: IncomingMessage, res: ServerResponse, request: KnownRequest): boolean | Promise<boolean> {
     const hit = landing.getCached(request.input, request.key);
-    if (hit) return respond(req, res, raw, request, hit, "cached");
-    return landing.get(request.input, request.key).then(({ entry, source }) => respond(req, res, raw, request, entry, source));
+    if (hit) return respond(req, res, request, hit, "cached");
+    let got: ReturnType<LandingCache["get"]>;
+    try {
+      got = landing.get(request.input, request.key);
+    } catch (error) {
+      // Apollo answers instead (with the error, if it recurs).
+      return Promise.reject(error);
+    }
+    if (!(got instanceof Promise)) return respond(req, res, request, got.entry, got.source);
+    return got.then(({ entry, source }) => respond(req, res, request, entry, source));
   }
 
   /**
@@ -120,7 +131,6 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
    */
   function serve(req: IncomingMessage, res: ServerResponse, raw: string, params: () => GraphQLParams | null, next: () => void): void {
     let request = known.get(raw);
-    let rememberAs: string | undefined = raw;
     if (!request) {
       const p = params();
       if (!p) return next();
@@ -130,9 +140,8 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
       request = understood;
       // A request that teaches a persisted-query hash must reach understand() every time.
       if (!p.hash || !p.query) known.set(raw, request);
-      else rememberAs = undefined;
     }
-    const done = answer(req, res, rememberAs, request);
+    const done = answer(req, res, request);
     if (done === true) return;
     if (done === false) return next();
     done.then(
@@ -163,7 +172,7 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
         const request = known.get(text);
         if (request) {
           // Asked before: no JSON parsing unless Apollo must answer after all.
-          const done = answer(req, res, text, request);
+          const done = answer(req, res, request);
           if (done === true) return;
           if (done === false) return handOn(preread, text, next);
           done.then(

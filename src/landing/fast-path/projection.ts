@@ -17,15 +17,17 @@ import {
 } from "graphql";
 
 // What graphql-js's execute() makes of a landing page, without executing: the landingPage field's
-// selection read off the page object, keys in selection order, scalars and enums serialized by
-// their own types. Executing the document costs several times deciding the page (BENCHMARKS.md,
-// "Landing catalog"); this costs a few microseconds. Fields, aliases, __typename and fragments on
+// selection read off the page object and written as JSON, keys in selection order, scalars and
+// enums serialized by their own types. Executing the document costs several times deciding the
+// page (BENCHMARKS.md, "Landing catalog"); this costs a few microseconds. The catalog shares one
+// item object per asset across pages (and never changes it), so a list's items are written once
+// per compiled selection and item, and remembered while the item lives. Fields, aliases, __typename and fragments on
 // the object's own type are compiled; a directive, a repeated response key or a value the schema
 // would refuse (a null where it is non-null) leaves the answer to execute(), which the caller runs.
 // test/http/landing-fast-path.test.ts compares the bytes with Apollo's on random selections.
 
-/** Reads one value of a page into its response shape; NOT_PROJECTED when execute() must answer. */
-type Project = (value: unknown) => unknown;
+/** Writes one value of a page as its response JSON; NOT_PROJECTED when execute() must answer. */
+type Project = (value: unknown) => string | typeof NOT_PROJECTED;
 
 const NOT_PROJECTED = Symbol("not projected");
 
@@ -38,15 +40,23 @@ function compileType(type: GraphQLOutputType, selectionSet: SelectionSetNode | u
   if (isListType(inner)) {
     const item = compileType(inner.ofType, selectionSet, fragments);
     if (!item) return undefined;
+    const written = new WeakMap<object, string>();
     project = (value) => {
       if (!Array.isArray(value)) return NOT_PROJECTED;
-      const out = new Array<unknown>(value.length);
+      let out = "[";
       for (let i = 0; i < value.length; i++) {
-        const v = item(value[i]);
-        if (v === NOT_PROJECTED) return NOT_PROJECTED;
-        out[i] = v;
+        const element: unknown = value[i];
+        const remembered = typeof element === "object" && element !== null;
+        let v = remembered ? written.get(element) : undefined;
+        if (v === undefined) {
+          const json = item(element);
+          if (json === NOT_PROJECTED) return NOT_PROJECTED;
+          if (remembered) written.set(element, json);
+          v = json;
+        }
+        out += i === 0 ? v : "," + v;
       }
-      return out;
+      return out + "]";
     };
   } else if (isObjectType(inner)) {
     if (!selectionSet) return undefined;
@@ -57,7 +67,7 @@ function compileType(type: GraphQLOutputType, selectionSet: SelectionSetNode | u
     project = (value) => {
       try {
         const serialized = leaf.serialize(value);
-        return serialized === undefined ? NOT_PROJECTED : serialized;
+        return serialized === undefined ? NOT_PROJECTED : (JSON.stringify(serialized) ?? NOT_PROJECTED);
       } catch {
         return NOT_PROJECTED;
       }
@@ -65,7 +75,7 @@ function compileType(type: GraphQLOutputType, selectionSet: SelectionSetNode | u
   }
   if (!project) return undefined;
   const body = project;
-  return (value) => (value === null || value === undefined ? (nonNull ? NOT_PROJECTED : null) : body(value));
+  return (value) => (value === null || value === undefined ? (nonNull ? NOT_PROJECTED : "null") : body(value));
 }
 
 /** The fields a selection set asks of `type`, fragments spread in order; undefined past what is compiled. */
@@ -87,14 +97,14 @@ function compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode, 
   const fields = type.getFields();
   const selected = fieldsOf(type, selectionSet, fragments);
   if (!selected) return undefined;
-  const parts: { key: string; name: string; project: Project | "typename" }[] = [];
+  const parts: { key: string; prefix: string; name: string; project: Project | "typename" }[] = [];
   for (const selection of selected) {
     // A repeated response key is merged by execute(): left to it.
     const key = selection.alias?.value ?? selection.name.value;
     if (parts.some((p) => p.key === key)) return undefined;
     const name = selection.name.value;
     if (name === "__typename") {
-      parts.push({ key, name, project: "typename" });
+      parts.push({ key, prefix: "", name, project: "typename" });
       continue;
     }
     const field = fields[name];
@@ -103,34 +113,38 @@ function compileObject(type: GraphQLObjectType, selectionSet: SelectionSetNode, 
     if (!field || selection.arguments?.length) return undefined;
     const project = compileType(field.type, selection.selectionSet, fragments);
     if (!project) return undefined;
-    parts.push({ key, name, project });
+    parts.push({ key, prefix: "", name, project });
   }
+  // Each member's `"key":` (with its comma) written once.
+  parts.forEach((part, i) => (part.prefix = (i === 0 ? "{" : ",") + JSON.stringify(part.key) + ":"));
+  const typename = JSON.stringify(type.name);
   return (value) => {
     if (typeof value !== "object") return NOT_PROJECTED;
     const source = value as Record<string, unknown>;
-    const out: Record<string, unknown> = {};
+    let out = parts.length === 0 ? "{" : "";
     for (const part of parts) {
-      const v = part.project === "typename" ? type.name : part.project(source[part.name]);
+      const v = part.project === "typename" ? typename : part.project(source[part.name]);
       if (v === NOT_PROJECTED) return NOT_PROJECTED;
-      out[part.key] = v;
+      out += part.prefix + v;
     }
-    return out;
+    return out + "}";
   };
 }
 
-export type Projection = (page: unknown) => Record<string, unknown> | undefined;
+export type Projection = (page: unknown) => string | undefined;
 
 /**
- * The response `data` of a document that is this one root field, for a page (undefined: execute()
- * must answer); undefined when the selection cannot be projected. Compiled once per document.
+ * The JSON of the response `data` of a document that is this one root field, for a page
+ * (undefined: execute() must answer); undefined when the selection cannot be projected.
+ * Compiled once per document.
  */
 export function compileProjection(document: DocumentNode, fieldDef: GraphQLField<unknown, unknown>, field: FieldNode): Projection | undefined {
   const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const project = compileType(fieldDef.type, field.selectionSet, fragments);
   if (!project) return undefined;
-  const key = field.alias?.value ?? field.name.value;
+  const prefix = `{${JSON.stringify(field.alias?.value ?? field.name.value)}:`;
   return (page) => {
     const v = project(page);
-    return v === NOT_PROJECTED ? undefined : { [key]: v };
+    return v === NOT_PROJECTED ? undefined : prefix + v + "}";
   };
 }

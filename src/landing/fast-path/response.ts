@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { execute as executeDocument, type DocumentNode, type GraphQLSchema } from "graphql";
 import { Role } from "../../auth/roles.js";
@@ -36,7 +36,7 @@ export function render(
   source: LandingSource,
 ): RenderedResponse | Promise<RenderedResponse | undefined> {
   const projected = analysis.project?.(entry.page);
-  if (projected) return rendered(projected);
+  if (projected !== undefined) return { body: Buffer.from(`{"data":${projected}}\n`) };
   return execute(schema, analysis.document, variables, entry, source);
 }
 
@@ -70,7 +70,7 @@ export function send(req: IncomingMessage, res: ServerResponse, response: Render
   if (fallback) headers["X-Advocate-Fallback"] = source;
   if (req.method === "GET") {
     // A GET with a persisted-query hash is a URL a CDN can cache.
-    const etag = (response.etag ??= `"${createHash("sha1").update(response.body).digest("base64url")}"`);
+    const etag = (response.etag ??= `"${hash("sha1", response.body, "base64url")}"`);
     headers.ETag = etag;
     headers["Cache-Control"] = fallback ? FALLBACK_CACHE_CONTROL : CDN_CACHE_CONTROL;
     if (req.headers["if-none-match"] === etag) {
