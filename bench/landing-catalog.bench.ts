@@ -5,6 +5,7 @@
  *   - a miss one at a time (GraphQL landingPage and GET /landing, every request a different page
  *     and every answer expired: the cache's TTL is 1 ms), median and p95, and SQL statements per miss
  *   - uncached throughput of both under load, against their cached throughput (goal ≥ 0.25×)
+ *   - GET /landing misses under load while an asset is renamed every 100 ms: how many went to SQL
  *   - the catalog's load time and memory at 20,000 and at 200,000 assets (the 20,000 assets
  *     copied nine times over, then removed again)
  *
@@ -22,7 +23,7 @@ import { cpus } from "node:os";
 import { parseArgs } from "node:util";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
-import { keptAlive, measure, type Latency } from "./http.js";
+import { BENCH_ADMIN_KEY, keptAlive, measure, type Latency } from "./http.js";
 import { cpuBusy, graphqlBody, JSON_HEADERS, loadSize, postGraphql, runLoad, UNCACHED, type LoadResult, type Pair, type Settings } from "./landing.bench.js";
 import type { CatalogMemoryResult } from "./landing-catalog-memory.js";
 import { killChildren, nextMessage, spawnChild, startServer } from "./server-process.js";
@@ -116,6 +117,40 @@ async function measureMisses(databaseUrl: string, pairs: Pair[], settings: Setti
   }
 }
 
+/**
+ * GET /landing misses under load while an admin renames an asset every 100 ms (each write a
+ * landing change): how the misses were decided meanwhile, and what the catalog did.
+ */
+async function measureUnderWrites(databaseUrl: string, pairs: Pair[], settings: Settings) {
+  const handle = await openDatabase(parseDatabaseUrl(databaseUrl));
+  const [asset] = await queryRows<{ id: string }>(handle.db, sql`select id from content_assets where not archived and kind = 'PAIN_POINT' order by id limit 1`);
+  await handle.close();
+  const server = await startServer({ kind: "app", databaseUrl, landingCache: UNCACHED, impressions: { flushIntervalMs: 0 } });
+  try {
+    const before = await server.stats();
+    let writing = true;
+    let writes = 0;
+    const writer = (async () => {
+      while (writing) {
+        const body = JSON.stringify({ query: `mutation($id: ID!, $t: String!) { updateContentAsset(id: $id, input: {title: $t}) { id } }`, variables: { id: asset!.id, t: `Renamed ${writes}` } });
+        const res = await fetch(`${server.url}/graphql`, { method: "POST", headers: { ...JSON_HEADERS, authorization: `Bearer ${BENCH_ADMIN_KEY}` }, body });
+        if (!(await res.text()).includes('"updateContentAsset"')) throw new Error("the asset update failed");
+        writes++;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    })();
+    const load = await runLoad({ ...settings, url: `${server.url}/landing`, variants: pairs.map((p) => ({ path: landingPath(p) })) });
+    writing = false;
+    await writer;
+    const after = await server.stats();
+    const answers = Object.values(after.sources).reduce((sum, n) => sum + n, 0) - Object.values(before.sources).reduce((sum, n) => sum + n, 0);
+    const delta = (k: "bySql" | "loads" | "patches") => after.catalog![k] - before.catalog![k];
+    return { load, writes, answers, bySql: delta("bySql"), loads: delta("loads"), patches: delta("patches") };
+  } finally {
+    await server.stop();
+  }
+}
+
 async function measureHits(databaseUrl: string, target: Pair, settings: Settings, runs: number): Promise<{ graphql: LoadResult; rest: LoadResult; sequential: Latency; cpu: { restLoad: number; graphqlLoad: number } }> {
   const server = await startServer({ kind: "app", databaseUrl });
   try {
@@ -184,6 +219,8 @@ async function main(): Promise<void> {
   const small = await catalogMemory(databaseUrl);
   say("misses one at a time and under load");
   const misses = await measureMisses(databaseUrl, size.pairs, settings, Number(values.sequential));
+  say("misses under load while an asset is renamed every 100 ms");
+  const writes = await measureUnderWrites(databaseUrl, size.pairs, settings);
   say("hits under load");
   const hits = await measureHits(databaseUrl, size.target, settings, Number(values.sequential));
   say("catalog memory at 200,000 assets");
@@ -214,6 +251,7 @@ async function main(): Promise<void> {
     "",
     `miss one at a time (${values.sequential} each, kept-alive connection), a page never asked before: GraphQL median ${ms(misses.graphql.median)} ms (p95 ${ms(misses.graphql.p95)}), GET /landing median ${ms(misses.rest.median)} ms (p95 ${ms(misses.rest.p95)}); the same pages again, expired: GraphQL ${ms(misses.graphqlExpired.median)} ms (p95 ${ms(misses.graphqlExpired.p95)}), GET /landing ${ms(misses.restExpired.median)} ms (p95 ${ms(misses.restExpired.p95)}): ≤ 1 ms, ${met(median <= 1)}; a hit one at a time (GET /landing) in the same run: median ${ms(hits.sequential.median)} ms (p95 ${ms(hits.sequential.p95)})`,
     `server CPU per request (the machine's share aside): miss one at a time GraphQL ${ms(misses.cpu.graphqlSequential)} ms, GET /landing ${ms(misses.cpu.restSequential)} ms (expired: ${ms(misses.cpu.graphqlExpired)}, ${ms(misses.cpu.restExpired)}); under load miss GraphQL ${ms(misses.cpu.graphqlLoad)} ms, GET /landing ${ms(misses.cpu.restLoad)} ms; hit GraphQL ${ms(hits.cpu.graphqlLoad)} ms, GET /landing ${ms(hits.cpu.restLoad)} ms`,
+    `under writes (an asset renamed every 100 ms, ${writes.writes} writes): GET /landing misses ${rps(writes.load.rps)}/s (p99 ${ms(writes.load.latency.p99)} ms), ${writes.bySql} of ${writes.answers.toLocaleString("en-US")} misses computed by SQL, catalog patched ${writes.patches} times and loaded whole ${writes.loads} times`,
     `SQL statements per miss: ${misses.statementsPerMiss.toFixed(3)} one at a time, ${misses.statementsUnderLoad.toFixed(3)} under load: 0, ${met(misses.statementsPerMiss === 0 && misses.statementsUnderLoad === 0)}; answers under load by source ${JSON.stringify(misses.sources)}`,
     "",
     "| catalog | assets | load | estimate (/metrics) | measured (heap + buffers) | process RSS |",
@@ -221,7 +259,7 @@ async function main(): Promise<void> {
     ...[small, large].map((r) => `| ${r.mode} | ${r.assets.toLocaleString("en-US")} | ${(r.loadMs / 1000).toFixed(2)} s | ${mb(r.estimatedBytes)} | ${mb(r.measuredBytes)} | ${mb(r.rssBytes)} |`),
   ];
   console.log(`\n${lines.join("\n")}`);
-  if (values.json) writeFileSync(values.json, JSON.stringify({ settings, busy, counts: size.counts, misses, hits, memory: { small, large } }, null, 2));
+  if (values.json) writeFileSync(values.json, JSON.stringify({ settings, busy, counts: size.counts, misses, writes, hits, memory: { small, large } }, null, 2));
 }
 
 try {

@@ -19,7 +19,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parseDatabaseUrl } from "../src/config/env.js";
 import { openDatabase, type DatabaseHandle } from "../src/db/client.js";
-import type { LandingSource } from "../src/landing/landing.cache.js";
+import type { Answer, LandingSource } from "../src/landing/landing.cache.js";
 import type { ImpressionBufferOptions, LandingCacheOptions, LandingCatalogOptions } from "../src/config/config.js";
 import type { LandingPageData } from "../src/landing/landing.service.js";
 import { createApp } from "../src/server/app.js";
@@ -36,6 +36,8 @@ export interface ServerStats {
   /** The server process's CPU time so far (user + system), in ms. */
   cpuMs: number;
   sources: Record<LandingSource, number>;
+  /** Misses computed by SQL, and the catalog's whole loads and patches (app servers only). */
+  catalog?: { bySql: number; loads: number; patches: number };
 }
 
 export type ServerMessage = { type: "listening"; url: string } | ({ type: "stats" } & ServerStats);
@@ -99,17 +101,26 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
     if (hit) sources.cached++;
     return hit;
   };
+  // Synchronous when get() is (a miss the catalog decides): the probe must not add a promise.
   const get = app.landing.get.bind(app.landing);
-  app.landing.get = async (...args: Parameters<typeof get>) => {
-    const answer = await get(...args);
+  const count = (answer: Answer) => {
     if (answer.source !== "cached") sources[answer.source]++;
     return answer;
+  };
+  app.landing.get = (...args: Parameters<typeof get>) => {
+    const answer = get(...args);
+    return answer instanceof Promise ? answer.then(count) : count(answer);
   };
   const server = createServer(app.handler);
   const url = await listen(server);
   return {
     url,
-    stats: () => ({ queries: database.queryCount(), cpuMs: cpuMs(), sources: { ...sources } }),
+    stats: () => ({
+      queries: database.queryCount(),
+      cpuMs: cpuMs(),
+      sources: { ...sources },
+      catalog: { bySql: app.landing.stats.bySql, loads: app.landing.catalog?.stats.loads ?? 0, patches: app.landing.catalog?.stats.patches ?? 0 },
+    }),
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

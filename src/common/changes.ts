@@ -6,9 +6,13 @@ import { describeError, log } from "./log.js";
  * carries changes to the other instances on the database (db/change-bridge.ts).
  */
 export type Change =
-  /** Landing pages may show something else: every page, or one affiliate's pages. */
+  /**
+   * Landing pages may show something else: every page, or one affiliate's pages; or every page,
+   * through these assets and the assets about these customers only (the catalog reloads just them).
+   */
   | { kind: "landing"; scope: "all" }
   | { kind: "landing"; scope: "affiliate"; code: string }
+  | { kind: "landing"; scope: "assets"; assetIds: string[]; customerIds: string[] }
   /** Jobs were queued: this process's runner looks now instead of at its next poll. */
   | { kind: "jobs" };
 
@@ -28,9 +32,26 @@ export function widestChange(kind: ChangeKind): Change {
  * else the widest of its kind (forgetting too much is always safe).
  */
 export function readChange(kind: ChangeKind, message: unknown): Change {
-  const m = message as { scope?: unknown; code?: unknown } | null;
+  const m = message as { scope?: unknown; code?: unknown; assetIds?: unknown; customerIds?: unknown } | null;
   if (kind === "landing" && m?.scope === "affiliate" && typeof m.code === "string") return { kind, scope: "affiliate", code: m.code };
+  if (kind === "landing" && m?.scope === "assets" && isIdList(m.assetIds) && isIdList(m.customerIds)) {
+    return { kind, scope: "assets", assetIds: m.assetIds, customerIds: m.customerIds };
+  }
   return widestChange(kind);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isIdList = (value: unknown): value is string[] => Array.isArray(value) && value.length <= MAX_CHANGE_IDS && value.every((id) => typeof id === "string" && UUID.test(id));
+
+/** Ids one assets change may name (a NOTIFY payload holds 8,000 bytes); past it, publishers say "all". */
+export const MAX_CHANGE_IDS = 100;
+
+/** The change for these assets and the assets about these customers: "all" past MAX_CHANGE_IDS. */
+export function assetsChange(assetIds: readonly string[], customerIds: readonly string[]): ChangeOf<"landing"> {
+  const assets = [...new Set(assetIds)];
+  const customers = [...new Set(customerIds)];
+  if (assets.length + customers.length > MAX_CHANGE_IDS) return { kind: "landing", scope: "all" };
+  return { kind: "landing", scope: "assets", assetIds: assets, customerIds: customers };
 }
 
 /** "here": a write of this process; "elsewhere": another instance's, relayed by the bridge. */

@@ -1,4 +1,5 @@
 import { syncLandingSubjects } from "../landing/landing.repository.js";
+import { assetsChange } from "../common/changes.js";
 import { and, arrayContains, asc, eq, type SQL } from "drizzle-orm";
 import type { Database, Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
@@ -42,7 +43,7 @@ export async function createContentAsset({ db, changes }: ServiceContext, input:
     if (customerId) await syncLandingSubjects(tx, [customerId]);
     return created!;
   });
-  changes.publish({ kind: "landing", scope: "all" });
+  changes.publish(assetsChange([created.id], created.customerId ? [created.customerId] : []));
   return created;
 }
 
@@ -57,7 +58,7 @@ export async function updateContentAsset({ db, changes }: ServiceContext, id: st
     const [updated] = await tx.update(contentAssets).set(patch).where(eq(contentAssets.id, asset.id)).returning();
     return updated!;
   });
-  changes.publish({ kind: "landing", scope: "all" });
+  changes.publish(assetsChange([updated.id], []));
   return updated;
 }
 
@@ -73,7 +74,7 @@ export async function archiveContentAsset({ db, changes }: ServiceContext, id: s
       .returning();
     return updated!;
   });
-  changes.publish({ kind: "landing", scope: "all" });
+  changes.publish(assetsChange([archived.id], archived.customerId ? [archived.customerId] : []));
   return archived;
 }
 
@@ -85,10 +86,10 @@ export async function deleteContentAsset({ db, changes }: ServiceContext, id: st
   const deleted = await db.transaction(async (tx) => {
     const asset = await getAssetOrThrow(tx, id, true);
     await tx.delete(contentAssets).where(eq(contentAssets.id, asset.id));
-    return asset.id;
+    return asset;
   });
-  changes.publish({ kind: "landing", scope: "all" });
-  return deleted;
+  changes.publish(assetsChange([deleted.id], deleted.customerId ? [deleted.customerId] : []));
+  return deleted.id;
 }
 
 export function listContentAssets(

@@ -1,3 +1,4 @@
+import { assetsChange } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { AppError, badInput, ErrorCode } from "../common/errors.js";
 import * as v from "../common/validate.js";
@@ -56,6 +57,6 @@ export async function eraseCustomer({ db, changes, scoring }: ServiceContext, id
     return { erased: (await findCustomerById(tx, customer.id))!, detachedAssets };
   });
   // Landing pages and the catalog forget the assets that were about it (archived now).
-  if (detachedAssets > 0) changes.publish({ kind: "landing", scope: "all" });
+  if (detachedAssets > 0) changes.publish(assetsChange([], [erased.id]));
   return erased;
 }

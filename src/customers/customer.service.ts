@@ -1,8 +1,9 @@
 import { eq } from "drizzle-orm";
 import type { Database, Executor, Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
+import { assetsChange } from "../common/changes.js";
 import { voidChurnedPending } from "../commissions/commission.repository.js";
-import { isLandingSubject } from "../landing/landing.repository.js";
+import { landingSubjects } from "../landing/landing.repository.js";
 import {
   csatResponses,
   customers,
@@ -74,14 +75,18 @@ async function customerWrite({ db, changes, scoring }: ServiceContext, now: Date
   return customer;
 }
 
-/** customerWrite's closing step, for a write composed in another service's transaction: true when landing pages feature the customer. */
-export async function rescoreCustomer(tx: Transaction, customerId: string, now: Date, scoring: ServiceContext["scoring"]): Promise<boolean> {
+/**
+ * customerWrite's closing step, for a write composed in another service's transaction: the
+ * customer's id when landing pages feature it (a live asset is about it), else none.
+ */
+export async function rescoreCustomer(tx: Transaction, customerId: string, now: Date, scoring: ServiceContext["scoring"]): Promise<string[]> {
   await refreshScores(tx, [customerId], now, scoring);
-  return isLandingSubject(tx, [customerId]);
+  return landingSubjects(tx, [customerId]);
 }
 
-export function announceCustomerWrite(changes: ServiceContext["changes"], featured: boolean): void {
-  if (featured) changes.publish({ kind: "landing", scope: "all" });
+/** After commit: the assets about a featured customer changed (the catalog reloads just those). */
+export function announceCustomerWrite(changes: ServiceContext["changes"], featured: readonly string[]): void {
+  if (featured.length > 0) changes.publish(assetsChange([], featured));
 }
 
 function writeCustomer(context: ServiceContext, values: ReturnType<typeof validateCustomerInput>, now: Date): Promise<CustomerRow> {

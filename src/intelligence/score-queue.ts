@@ -3,7 +3,8 @@ import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import type { JobHandler } from "../jobs/job.runner.js";
-import { isLandingSubject } from "../landing/landing.repository.js";
+import { landingSubjects } from "../landing/landing.repository.js";
+import { assetsChange } from "../common/changes.js";
 import { activeModel, refreshScores } from "./scores.service.js";
 
 export const SCORE_QUEUE_JOB = "scores.queued";
@@ -65,7 +66,8 @@ export async function drainScoreQueue({ db, changes, scoring }: ServiceContext, 
     if (ids.length === 0) return { refreshed, busy: false, more: false };
     refreshed += ids.length;
     // Landing pages rank case studies by these scores, and name customers only while live.
-    if (await isLandingSubject(db, ids)) changes.publish({ kind: "landing", scope: "all" });
+    const featured = await landingSubjects(db, ids);
+    if (featured.length > 0) changes.publish(assetsChange([], featured));
   }
   return { refreshed, busy: false, more: true };
 }

@@ -109,8 +109,8 @@ export class LandingCache {
   private readonly lru: LRUCache<string, LandingEntry, LandingInput>;
   /** True while the database is failing the landing page; readiness reports it. */
   degraded = false;
-  /** Answers from memory, computed on a miss, served stale on a database failure, or the built-in default (/metrics). */
-  readonly stats = { hits: 0, misses: 0, stale: 0, fallbacks: 0 };
+  /** Answers from memory, computed on a miss (bySql: of those, by SQL), served stale on a database failure, or the built-in default (/metrics). */
+  readonly stats = { hits: 0, misses: 0, bySql: 0, stale: 0, fallbacks: 0 };
 
   constructor(
     private readonly db: Database,
@@ -142,6 +142,7 @@ export class LandingCache {
           return entryFor(answer.page, previous);
         }
         let page: LandingPageData;
+        this.stats.bySql++;
         try {
           page = await withTimeout(computeLandingPage(this.db, context), this.options.dbTimeoutMs);
         } catch (error) {
@@ -243,8 +244,9 @@ export class LandingCache {
   /** Forget the answers a change may have changed (the catalog loads what it changed). */
   apply(change: ChangeOf<"landing">): void {
     this.catalog?.apply(change);
-    if (change.scope === "all") this.invalidateAll();
-    else this.invalidateAffiliate(change.code);
+    // An asset can be on any page: every answer goes (the catalog decides them again in microseconds).
+    if (change.scope === "affiliate") this.invalidateAffiliate(change.code);
+    else this.invalidateAll();
   }
 
   /** Forget every answer. */

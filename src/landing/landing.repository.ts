@@ -17,6 +17,16 @@ export async function isLandingSubject(ex: Executor, customerIds: readonly strin
   return rows.length > 0;
 }
 
+/** Which of these customers a live asset is about (isLandingSubject's answer, by customer). */
+export async function landingSubjects(ex: Executor, customerIds: readonly string[]): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await queryRows<{ customer_id: string }>(
+    ex,
+    sql`select distinct customer_id from content_assets where customer_id = any(${pgArrayLiteral(customerIds)}::uuid[]) and not archived`,
+  );
+  return rows.map((r) => r.customer_id);
+}
+
 /**
  * Copies what landing pages rank by (name, niche, status, scores) from these customers onto the
  * assets about them. Called with every score write (refreshScores) and when an asset is created,

@@ -72,7 +72,8 @@ export class Metrics {
         },
       });
     landingCounter("advocate_landing_cache_hits_total", "Landing pages answered from memory", () => landing.stats.hits);
-    landingCounter("advocate_landing_cache_misses_total", "Landing pages computed from the database", () => landing.stats.misses);
+    landingCounter("advocate_landing_cache_misses_total", "Landing pages not in the cache: decided by the catalog or computed from the database", () => landing.stats.misses);
+    landingCounter("advocate_landing_cache_sql_misses_total", "Landing-page misses computed by SQL (no catalog in use, or a whole reload under way)", () => landing.stats.bySql);
     landingCounter("advocate_landing_cache_stale_total", "Landing pages served stale while the database failed", () => landing.stats.stale);
     landingCounter("advocate_landing_cache_fallbacks_total", "Landing pages answered with the built-in default", () => landing.stats.fallbacks);
     new Gauge({
@@ -100,6 +101,7 @@ export class Metrics {
     catalogGauge("advocate_landing_catalog_stale", "1 while the landing catalog misses a change it could not load", () => (catalog?.stale ? 1 : 0));
     catalogGauge("advocate_landing_catalog_load_seconds", "Duration of the last full load of the landing catalog", () => (catalog?.stats.lastLoadMs ?? 0) / 1000);
     landingCounter("advocate_landing_catalog_loads_total", "Full loads of the landing catalog", () => catalog?.stats.loads ?? 0);
+    landingCounter("advocate_landing_catalog_patches_total", "Landing catalog snapshots rebuilt with only the changed assets reloaded", () => catalog?.stats.patches ?? 0);
     landingCounter("advocate_landing_catalog_load_failures_total", "Loads of the landing catalog that failed", () => catalog?.stats.failedLoads ?? 0);
     new Gauge({
       name: "advocate_jobs",

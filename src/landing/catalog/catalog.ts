@@ -3,7 +3,7 @@ import type { LandingCatalogOptions } from "../../config/config.js";
 import type { ChangeOf } from "../../common/changes.js";
 import { describeError, log } from "../../common/log.js";
 import type { LandingInput, LandingPageData } from "../landing.service.js";
-import { countLiveAssets, loadCatalogAffiliate, loadCatalogRows } from "./catalog.repository.js";
+import { countLiveAssets, loadCatalogAffiliate, loadCatalogAssets, loadCatalogRows, patchRows } from "./catalog.repository.js";
 import { CatalogSnapshot } from "./snapshot.js";
 
 /** A page decided by the catalog; `stale` when the catalog missed a change it could not load. */
@@ -15,6 +15,8 @@ export interface CatalogAnswer {
 /** in-use: misses are decided in memory; sql: misses use findLandingCandidates (too large, off, or not loaded yet). */
 export type CatalogMode = "in-use" | "sql";
 
+const nothingPending = (all: boolean) => ({ all, codes: new Set<string>(), assets: new Set<string>(), customers: new Set<string>() });
+
 /** Retries of a failed reload: from a quarter second up to five, while the database is down. */
 const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
@@ -22,11 +24,13 @@ const RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
  * The landing catalog of this process: a snapshot of what landing pages choose from
  * (CatalogSnapshot), loaded at start and kept in step by the change channel, the one that
  * invalidates the page cache (LandingCache.apply forwards each landing change here, the bridge
- * relays the other instances' and a reconnection's). A change starts a reload at once: the whole
- * catalog, built aside and then swapped in (a reader never sees half of it), or for an
- * affiliate-scoped change only that affiliate. So that a write shows on the very next request, a
- * miss arriving meanwhile waits for an affiliate's reload (two statements), and is computed by
- * SQL during a whole one (BENCHMARKS.md, "Landing catalog": a whole reload of 20,000 assets takes
+ * relays the other instances' and a reconnection's). A change starts a reload at once: for an
+ * affiliate-scoped change only that affiliate; for an assets change (a content write, a featured
+ * customer's write or rescoring) a new snapshot built from the one in use with just those assets
+ * reloaded; else the whole catalog. Snapshots are built aside and then swapped in (a reader never
+ * sees half of one). So that a write shows on the very next request, a miss arriving meanwhile
+ * waits for an affiliate's or some assets' reload (two statements), and is computed by SQL during
+ * a whole one (BENCHMARKS.md, "Landing catalog": a whole reload of 20,000 assets takes
  * longer than any page should wait). When a reload fails (the database is down) misses are still
  * decided from the snapshot, said `stale`, and the reload is retried. Past `maxAssets` live assets or `maxBytes`
  * the catalog steps aside and misses use SQL, as before; it is checked again at every reload.
@@ -36,7 +40,7 @@ export class LandingCatalog {
   /** Changes heard, and the number the snapshot reflects. */
   private heard = 0;
   private loaded = 0;
-  private pending: { all: boolean; codes: Set<string> } = { all: true, codes: new Set() };
+  private pending = nothingPending(true);
   private running: Promise<void> | undefined;
   private failures = 0;
   private retry: NodeJS.Timeout | undefined;
@@ -47,8 +51,8 @@ export class LandingCatalog {
   private waiters: { until: number; resolve: (ok: boolean) => void }[] = [];
   /** Why misses use SQL (null while the catalog is in use). */
   offReason: string | null = "not loaded yet";
-  /** /metrics: reloads done and failed, the last full load's duration, stale answers given. */
-  readonly stats = { loads: 0, failedLoads: 0, lastLoadMs: 0, staleAnswers: 0 };
+  /** /metrics: full loads done and failed, the last one's duration, snapshots patched with some assets reloaded, stale answers given. */
+  readonly stats = { loads: 0, failedLoads: 0, lastLoadMs: 0, patches: 0, staleAnswers: 0 };
 
   constructor(
     private readonly db: Database,
@@ -104,7 +108,11 @@ export class LandingCatalog {
     if (this.options.maxAssets === 0 || this.stopped) return;
     this.heard++;
     if (change.scope === "all") this.pending.all = true;
-    else this.pending.codes.add(change.code);
+    else if (change.scope === "affiliate") this.pending.codes.add(change.code);
+    else {
+      for (const id of change.assetIds) this.pending.assets.add(id);
+      for (const id of change.customerIds) this.pending.customers.add(id);
+    }
     void this.refresh();
   }
 
@@ -170,11 +178,14 @@ export class LandingCatalog {
     while ((this.loaded < this.heard || this.pending.all) && !this.stopped) {
       const target = this.heard;
       const work = this.pending;
-      this.pending = { all: false, codes: new Set() };
+      this.pending = nothingPending(false);
       try {
         this.loadingAll = work.all || !this.snapshot;
         if (this.loadingAll) await this.loadAll();
-        else for (const code of work.codes) await this.loadAffiliate(code);
+        else {
+          for (const code of work.codes) await this.loadAffiliate(code);
+          if (work.assets.size + work.customers.size > 0) await this.loadAssets(work.assets, work.customers);
+        }
         this.loadingAll = false;
         this.loaded = target;
         this.failures = 0;
@@ -183,6 +194,8 @@ export class LandingCatalog {
         this.loadingAll = false;
         this.pending.all ||= work.all;
         for (const code of work.codes) this.pending.codes.add(code);
+        for (const id of work.assets) this.pending.assets.add(id);
+        for (const id of work.customers) this.pending.customers.add(id);
         this.stats.failedLoads++;
         if (!this.snapshot) this.offReason = "not loaded yet: the database failed (retrying)";
         if (this.failures++ === 0) log.warn("the landing catalog could not load a change: misses are decided from the last one, marked stale", describeError(error));
@@ -198,14 +211,26 @@ export class LandingCatalog {
     const started = performance.now();
     const count = await countLiveAssets(this.db);
     if (count > this.options.maxAssets) return this.stepAside(`${count} live assets, more than LANDING_CATALOG_MAX_ASSETS (${this.options.maxAssets})`);
-    const next = new CatalogSnapshot(await loadCatalogRows(this.db));
-    if (next.bytes > this.options.maxBytes) return this.stepAside(`about ${next.bytes} bytes, more than LANDING_CATALOG_MAX_MB (${this.options.maxBytes / 2 ** 20})`);
+    if (!this.admit(new CatalogSnapshot(await loadCatalogRows(this.db)))) return;
+    this.stats.loads++;
+    this.stats.lastLoadMs = performance.now() - started;
+  }
+
+  /** Swaps in a snapshot within the bounds (true), or steps aside. */
+  private admit(next: CatalogSnapshot): boolean {
+    if (next.assetCount > this.options.maxAssets) {
+      this.stepAside(`${next.assetCount} live assets, more than LANDING_CATALOG_MAX_ASSETS (${this.options.maxAssets})`);
+      return false;
+    }
+    if (next.bytes > this.options.maxBytes) {
+      this.stepAside(`about ${next.bytes} bytes, more than LANDING_CATALOG_MAX_MB (${this.options.maxBytes / 2 ** 20})`);
+      return false;
+    }
     if (this.steppedAside) log.info("landing catalog in use again: misses are decided in memory", { assets: next.assetCount, bytes: next.bytes });
     this.snapshot = next;
     this.offReason = null;
     this.steppedAside = false;
-    this.stats.loads++;
-    this.stats.lastLoadMs = performance.now() - started;
+    return true;
   }
 
   /** Too large: misses use SQL until a reload finds the catalog small enough again. */
@@ -214,6 +239,17 @@ export class LandingCatalog {
     this.snapshot = undefined;
     this.offReason = reason;
     this.steppedAside = true;
+  }
+
+  /**
+   * Some assets changed: a new snapshot built from the one in use with just those reloaded (two
+   * statements, then the build in memory), instead of a whole load. Misses wait for it, as for
+   * an affiliate's reload.
+   */
+  private async loadAssets(assetIds: ReadonlySet<string>, customerIds: ReadonlySet<string>): Promise<void> {
+    const reloaded = await loadCatalogAssets(this.db, [...assetIds], [...customerIds]);
+    if (!this.snapshot) return;
+    if (this.admit(new CatalogSnapshot(patchRows(this.snapshot.rows(), assetIds, customerIds, reloaded)))) this.stats.patches++;
   }
 
   private async loadAffiliate(code: string): Promise<void> {

@@ -1,5 +1,6 @@
 import type { ContentKindName, Level } from "../landing.repository.js";
 import type { LandingInput, LandingItem, LandingPageData } from "../landing.service.js";
+import { compareCaseStudies, compareCreated, topN } from "./ranking.js";
 
 /** A live asset as the catalog holds it: what a page shows of it and what ranks it. */
 export interface CatalogAsset {
@@ -48,15 +49,7 @@ interface Gathering {
   seen: Set<CatalogAsset>;
 }
 
-/** Nulls last, then larger first: `desc nulls last`. */
-function compareDesc(a: number | null, b: number | null): number {
-  if (a === b) return 0;
-  if (a === null) return 1;
-  if (b === null) return -1;
-  return b - a;
-}
 
-const compareCreated = (a: CatalogAsset, b: CatalogAsset) => b.createdUs - a.createdUs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /** A rough count of the bytes the catalog holds (strings as UTF-16, objects and index entries as fixed overhead). */
 function bytesOf(rows: CatalogRows): number {
@@ -70,8 +63,6 @@ function bytesOf(rows: CatalogRows): number {
   return bytes + rows.referrals.length * 120;
 }
 
-const compareCaseStudies = (a: CatalogAsset, b: CatalogAsset) =>
-  compareDesc(a.subjectAdvocacy, b.subjectAdvocacy) || compareDesc(a.subjectHealth, b.subjectHealth) || compareCreated(a, b);
 
 const KINDS: readonly ContentKindName[] = ["CASE_STUDY", "USE_CASE", "PAIN_POINT"];
 const KIND_INDEX: Record<ContentKindName, number> = { CASE_STUDY: 0, USE_CASE: 1, PAIN_POINT: 2 };
@@ -89,11 +80,13 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
  * One consistent copy of what landing pages choose from, indexed by niche, affiliate and
  * customer, deciding a page exactly as findLandingCandidates does in SQL (the property test in
  * test/api/landing/catalog-property.test.ts compares the two). Built whole, then swapped in
- * (catalog.ts); only an affiliate's entry and referrals are replaced in place, synchronously.
+ * (catalog.ts), from a full load or from the rows of the one before with some assets reloaded;
+ * only an affiliate's entry and referrals are replaced in place, synchronously.
  */
 export class CatalogSnapshot {
   readonly assetCount: number;
   readonly bytes: number;
+  private readonly assets: readonly CatalogAsset[];
   /** Assets in a niche, and for every niche (DEFAULT), by kind, each in its kind's ranking order. */
   private readonly byNiche = new Map<string, KindLists>();
   private readonly defaults = kindLists();
@@ -110,6 +103,7 @@ export class CatalogSnapshot {
   private readonly useCaseOrders = new Map<Popularity, Compare>();
 
   constructor(rows: CatalogRows) {
+    this.assets = rows.assets;
     this.assetCount = rows.assets.length;
     this.bytes = bytesOf(rows);
     const successful = new Map<string, Map<string, Set<string>>>();
@@ -162,6 +156,13 @@ export class CatalogSnapshot {
     this.affiliates.set(code, affiliate);
     this.referred.delete(affiliate.id);
     for (const customerId of referredCustomers) this.addReferral(affiliate.id, customerId);
+  }
+
+  /** What the snapshot holds now (affiliates replaced since it was built included): the rows a patched one is built from. */
+  rows(): CatalogRows {
+    const referrals: { affiliateId: string; customerId: string }[] = [];
+    for (const [affiliateId, customers] of this.referred) for (const customerId of customers) referrals.push({ affiliateId, customerId });
+    return { assets: this.assets, affiliates: [...this.affiliates.values()], referrals };
   }
 
   affiliateOf(code: string): CatalogAffiliate | undefined {
@@ -281,20 +282,4 @@ export class CatalogSnapshot {
     if (a.niches.length === 0 && a.affiliateId === null) return 4;
     return undefined;
   }
-}
-
-/** The first `n` of `items` in `compare` order, without sorting them all (n ≤ 10, items up to thousands). */
-function topN<T>(items: readonly T[], n: number, compare: (a: T, b: T) => number): T[] {
-  if (items.length <= n) return [...items].sort(compare);
-  const best: T[] = [];
-  for (const item of items) {
-    if (best.length === n && compare(item, best[n - 1]!) >= 0) continue;
-    let i = best.length === n ? n - 1 : best.length;
-    while (i > 0 && compare(item, best[i - 1]!) < 0) {
-      best[i] = best[i - 1]!;
-      i--;
-    }
-    best[i] = item;
-  }
-  return best;
 }

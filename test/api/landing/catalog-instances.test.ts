@@ -5,6 +5,9 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DatabaseHandle } from "../../../src/db/client.js";
 import { serviceContextWithoutServer } from "../../../src/db/change-bridge.js";
+import { loadCatalogRows } from "../../../src/landing/catalog/catalog.repository.js";
+import { CatalogSnapshot } from "../../../src/landing/catalog/snapshot.js";
+import { normalizeLandingInput } from "../../../src/landing/landing.service.js";
 import { importCustomersCsv } from "../../../src/ingestion/import.service.js";
 import { signWebhookBody } from "../../../src/ingestion/webhook.signature.js";
 import { drainScoreQueue } from "../../../src/intelligence/score-queue.js";
@@ -17,7 +20,8 @@ import { attribute, createAffiliate, createAsset, createCustomer } from "../../h
 // landing pages today (assets created, updated, archived; affiliates; referrals; customer writes;
 // queued rescoring from the event webhook; a full recompute; a bulk import from the CLI) shows on
 // the writing instance's very next request and on the other's within a second (LISTEN/NOTIFY),
-// and once their catalogs have reloaded, a miss costs no SQL statement on either. PostgreSQL: two connections pools;
+// and once their catalogs have reloaded, a miss costs no SQL statement on either and each decides
+// as a catalog loaded afresh would; writes that name their assets or customers patch the catalog. PostgreSQL: two connections pools;
 // PGlite: two apps on the one embedded database (its NOTIFY reaches both in process).
 
 const SECRET = "catalog-webhook-secret";
@@ -73,7 +77,21 @@ async function shows(query: string, seen: (page: Page) => boolean, { writer = fi
   const pages = [await get(first.app, query, limit), await get(second, query, limit)];
   expect(database.map((d, i) => d.queryCount() - before[i]!)).toEqual([0, 0]);
   expect(pages[0]).toEqual(pages[1]);
+  // Whether reloaded whole or patched with the changed assets, each catalog decides as one loaded afresh.
+  const fresh = new CatalogSnapshot(await loadCatalogRows(first.database.db));
+  const params = new URLSearchParams(query);
+  for (const l of [1, 3, 10]) {
+    for (const input of [
+      normalizeLandingInput({ affiliateCode: params.get("affiliate"), niche: params.get("niche"), limit: l }),
+      normalizeLandingInput({ affiliateCode: params.get("affiliate"), niche: `${params.get("niche")}-other`, limit: l }),
+      normalizeLandingInput({ limit: l }),
+    ]) {
+      for (const app of [first.app, second]) expect(app.landing.catalog!.current()!.decide(input)).toEqual(fresh.decide(input));
+    }
+  }
 }
+
+const catalogStats = () => [first.app, second].map((app) => ({ ...app.landing.catalog!.stats }));
 
 const titles = (items: Item[]) => items.map((i) => i.title);
 
@@ -88,6 +106,8 @@ describe("the landing catalog on two instances", () => {
   it("follows every kind of write that changes landing pages, on both instances", async () => {
     const niche = unique("inst").toLowerCase();
     const q = `niche=${niche}`;
+    await Promise.all([first.app, second].map((app) => app.landing.catalog!.settled()));
+    const before = catalogStats();
 
     // Assets: created, updated, archived.
     const pain = await createAsset(first, { kind: "PAIN_POINT", title: "Fresh pain", niches: [niche] });
@@ -131,6 +151,13 @@ describe("the landing catalog on two instances", () => {
     expect(posted.status).toBe(200);
     await drainScoreQueue(first.app.serviceContext);
     await shows(q, (p) => !titles(p.caseStudies).includes("Star story"));
+
+    // Every write so far named its assets or customers: each catalog patched its snapshot with
+    // those reloaded, never loading the whole catalog again (misses never went to SQL meanwhile).
+    catalogStats().forEach((stats, i) => {
+      expect(stats.loads).toBe(before[i]!.loads);
+      expect(stats.patches).toBeGreaterThanOrEqual(before[i]!.patches + 5);
+    });
 
     // A bulk import from the CLI (no server of its own: its change reaches both by NOTIFY).
     const file = join(dir, "customers.csv");
