@@ -17,6 +17,13 @@ function unauthenticatedRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 }
 
+/** The audit log's name for the admin key (a hash prefix, never the key): made once per key, not per request. */
+let adminLabel: { key: string; label: string } | undefined;
+function adminCredential(key: string): string {
+  if (adminLabel?.key !== key) adminLabel = { key, label: `admin-key:${hashApiKey(key).slice(0, 8)}` };
+  return adminLabel.label;
+}
+
 /**
  * Who is calling. No header: the public. A header that is not a live admin, affiliate or server
  * key is refused outright, even for public operations, so a broken key is noticed at once.
@@ -26,7 +33,7 @@ export async function resolveCaller(db: Database, authorization: string | undefi
   if (credential.kind === "none") return { role: Role.PUBLIC };
   if (credential.kind === "malformed") throw unauthenticatedRequest("the Authorization header must be 'Bearer <key>'");
   const { token } = credential;
-  if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN, credential: `admin-key:${hashApiKey(token).slice(0, 8)}` };
+  if (adminApiKey !== undefined && sameSecret(token, adminApiKey)) return { role: Role.ADMIN, credential: adminCredential(adminApiKey) };
   if (looksLikeAffiliateKey(token)) {
     const affiliate = await findAffiliateByKeyHash(db, hashApiKey(token));
     if (affiliate?.suspended) {
