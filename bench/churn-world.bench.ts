@@ -60,7 +60,13 @@ try {
   // The answer key: customers active at `until`, and who churned in the 90 days after it.
   const truth = readFileSync(world.truth, "utf8").trim().split("\n").slice(1).map((line) => line.split(","));
   const ids = new Map((await queryRows<{ id: string; external_id: string }>(handle.db, sql`select id, external_id from customers`)).map((r) => [r.external_id, r.id]));
-  const risk = new Map((await queryRows<{ external_id: string; churn_risk: number }>(handle.db, sql`select c.external_id, s.churn_risk from customers c join customer_scores s on s.customer_id = c.id`)).map((r) => [r.external_id, Number(r.churn_risk)]));
+  const scores = await queryRows<{ external_id: string; churn_risk: number; health_score: number }>(
+    handle.db,
+    sql`select c.external_id, s.churn_risk, s.health_score from customers c join customer_scores s on s.customer_id = c.id`,
+  );
+  const risk = new Map(scores.map((r) => [r.external_id, Number(r.churn_risk)]));
+  // The health score must rank the churners worse: the AUC of 100 - health (issue 15, "Quality").
+  const unhealth = new Map(scores.map((r) => [r.external_id, 100 - Number(r.health_score)]));
   const labels = truth.map((r) => Number(r[2]));
   const forward = (scores: number[]) => Math.round(areaUnderRoc(scores, labels)! * 1000) / 1000;
 
@@ -97,6 +103,7 @@ try {
           csFeaturesLogistic: forward(nowFeatures.map((f) => predict(cs, vectorFor(FEATURE_NAMES, f)))),
           gradientBoostingSameFeatures: forward(nowFeatures.map((f) => boosted(vectorFor(names, f)))),
           trueProbability: forward(truth.map((r) => Number(r[1]))),
+          hundredMinusHealth: forward(truth.map((r) => unhealth.get(r[0]!)!)),
           customers: labels.length,
           churners: labels.filter((y) => y === 1).length,
         },

@@ -11,7 +11,7 @@ export function pgArrayLiteral(values: readonly unknown[]): string {
     else if (value instanceof Date) elements[i] = value.toISOString();
     else if (typeof value === "number") elements[i] = Number.isFinite(value) ? String(value) : "NULL";
     else if (typeof value === "boolean") elements[i] = value ? "t" : "f";
-    else if (typeof value === "string") elements[i] = `"${value.replace(/["\\]/g, "\\$&")}"`;
+    else if (typeof value === "string") elements[i] = value.includes('"') || value.includes("\\") ? `"${value.replace(/["\\]/g, "\\$&")}"` : `"${value}"`;
     else if (typeof value === "object") elements[i] = `"${JSON.stringify(value).replace(/["\\]/g, "\\$&")}"`;
     else throw new TypeError(`cannot put a ${typeof value} into a Postgres array literal`);
   }

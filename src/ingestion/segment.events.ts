@@ -153,3 +153,28 @@ export function checkCall(raw: unknown, routeType: SegmentType | null, batchSent
     return { ok: false, reason: error instanceof Error ? error.message : String(error) };
   }
 }
+
+/**
+ * The bytes of the largest object or array two levels into a JSON document as sent: for
+ * {"batch": [...]} the largest call of the batch. A linear scan of the bytes, cheaper than
+ * serializing every call again; the body must be valid JSON (JSON.parse accepted it).
+ */
+export function largestNestedSpan(body: Uint8Array): number {
+  let depth = 0;
+  let start = -1;
+  let largest = 0;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === 0x22) {
+      // A string: skipped whole, escapes included.
+      for (i++; i < body.length && body[i] !== 0x22; i++) if (body[i] === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (depth === 2) start = i;
+      depth++;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+      if (depth === 2 && i + 1 - start > largest) largest = i + 1 - start;
+    }
+  }
+  return largest;
+}

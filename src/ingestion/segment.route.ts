@@ -7,7 +7,7 @@ import { hashApiKey, looksLikeServerKey } from "../auth/api-keys.js";
 import { ServerKeyScope } from "../auth/auth.enums.js";
 import type { Clock } from "../jobs/job.runner.js";
 import { findLiveServerKeyByHash } from "../server-keys/server-key.repository.js";
-import { MAX_BATCH_BYTES, MAX_EVENT_BYTES, SEGMENT_TYPES, type SegmentType } from "./segment.events.js";
+import { largestNestedSpan, MAX_BATCH_BYTES, MAX_EVENT_BYTES, SEGMENT_TYPES, type SegmentType } from "./segment.events.js";
 import { ingestSegmentCalls, type CallOutcome } from "./segment.service.js";
 
 const fail = (res: Response, status: number, code: string, message: string, reason?: string) => res.status(status).json({ error: { code, message, ...(reason ? { reason } : {}) } });
@@ -55,7 +55,8 @@ export function segmentRouter(context: ServiceContext, options: SegmentOptions, 
     const envelope = (parsed ?? {}) as { batch?: unknown; sentAt?: unknown };
     const calls = routeType === null ? envelope.batch : [parsed];
     if (!Array.isArray(calls)) return void fail(res, 400, "BAD_REQUEST", 'the body must be {"batch": [...]}');
-    if (routeType === null) {
+    // Each call at most 32 KB as sent; which one is too large is found only when one is.
+    if (routeType === null && largestNestedSpan(body) > MAX_EVENT_BYTES) {
       const tooLarge = calls.findIndex((call) => Buffer.byteLength(JSON.stringify(call) ?? "") > MAX_EVENT_BYTES);
       if (tooLarge !== -1) return void fail(res, 400, "BAD_REQUEST", `call ${tooLarge} of the batch is larger than 32 KB (Segment's limit); nothing was stored`, "event_too_large");
     }

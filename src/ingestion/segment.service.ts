@@ -92,9 +92,9 @@ export async function ingestSegmentCalls(
     } else if (event.type !== "identify") counted.push({ index, event, customerId });
     else await settle(index, context.db.transaction((tx) => storeIdentify(tx, event, customerId, now)));
   }
-  const fresh = await countCalls(context.db, counted, now);
+  const known = await countCalls(context.db, counted, now);
   for (const { index, event } of counted) {
-    if (event.messageKey === null || fresh.has(event.messageKey)) outcomes[index]!.status = "accepted";
+    if (event.messageKey === null || !known.has(event.messageKey)) outcomes[index]!.status = "accepted";
     else refuse(index, "duplicate", "messageId: received before");
   }
 
@@ -178,7 +178,8 @@ async function storeIdentify(tx: Transaction, event: SegmentEvent, customerId: s
  * Counts track, page and screen calls into the day rollups in one statement: their messageIds go
  * into the window (in key order, so concurrent batches cannot deadlock on them), and only the
  * calls whose messageId was new are added, grouped per customer, name and day with a sketch of
- * their users (activity.repository.ts). Returns the new messageIds.
+ * their users (activity.repository.ts). Returns the messageIds received before (none, usually:
+ * a new batch's ids are not sent back).
  */
 async function countCalls(ex: Executor, counted: { event: SegmentEvent; customerId: string }[], now: Date): Promise<Set<string>> {
   if (counted.length === 0) return new Set();
@@ -197,7 +198,7 @@ async function countCalls(ex: Executor, counted: { event: SegmentEvent; customer
           select customer_id, name, day, count(*)::bigint as events, bit_or(set_bit(${zero}, user_bit, 1)) as sketch
             from calls where message is null or message in (select id from fresh) group by 1, 2, 3),
         rollup as (${activityUpsert(sql`select customer_id, name, day, events, ${sketchUsers(sql`sketch`)}, sketch from counted`)})
-        select id from fresh`,
+        select message as id from calls where message is not null and message not in (select id from fresh)`,
   );
   return new Set(rows.map((r) => r.id));
 }
