@@ -89,9 +89,9 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
 
   /**
    * Sends the page for this entry; false when graphql-js reports an error (Apollo then answers
-   * instead). The entry keeps the answer for the document it was last rendered for: without
-   * directives (analysis.ts) the variables only choose the page, so it is the same bytes for
-   * every request of that document that lands on this entry.
+   * instead). The entry keeps the projected answer for the document it was last rendered for:
+   * a projection reads only the page (no directives, no field arguments: analysis.ts,
+   * projection.ts), so it is the same bytes for every request of that document on this entry.
    */
   function respond(req: IncomingMessage, res: ServerResponse, request: KnownRequest, entry: LandingEntry, source: LandingSource): boolean | Promise<boolean> {
     const { analysis } = request;
@@ -102,7 +102,9 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
     }
     const sent = (response: RenderedResponse | undefined) => {
       if (!response) return false;
-      entry.rendered = { document: analysis, response };
+      // Only a projected answer is kept: it reads nothing but the page. An executed one may read
+      // variables the page does not depend on (should a landing type's field ever take arguments).
+      if (analysis.project) entry.rendered = { document: analysis, response };
       send(req, res, response, source, options.corsOrigins);
       return true;
     };
