@@ -123,8 +123,15 @@ export async function recordPayment(ctx: ServiceContext, input: PaymentInput, no
 }
 
 /** recordPayment's work in the caller's transaction (a webhook batch); the caller publishes { kind: "jobs" } after commit. */
-export async function applyPayment(tx: Transaction, programCurrency: string, values: ReturnType<typeof validatePayment>, now: Date) {
-  if (values.customerId) await getCustomerOrThrow(tx, values.customerId);
+export async function applyPayment(
+  tx: Transaction,
+  programCurrency: string,
+  values: ReturnType<typeof validatePayment>,
+  now: Date,
+  /** The caller has read the customer already (not erased): no second read. */
+  { customerChecked = false } = {},
+) {
+  if (values.customerId && !customerChecked) await getCustomerOrThrow(tx, values.customerId);
   const [inserted] = await tx
     .insert(payments)
     .values({ ...values, createdAt: now, updatedAt: now })

@@ -1,4 +1,4 @@
-import { AppError, ErrorCode } from "../common/errors.js";
+import { AppError, badInput, ErrorCode } from "../common/errors.js";
 import { findAffiliateByCode } from "../affiliates/affiliate.repository.js";
 import { attributeReferral } from "../referrals/referral.service.js";
 import { attributeVisitor, type AttributionRule } from "../referrals/visitor-attribution.js";
@@ -7,7 +7,7 @@ import { settleRefunds } from "../commissions/commission.service.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import type { CheckoutFact, InvoiceFact, RefundFact, StripeFact, SubscriptionFact } from "./stripe.events.js";
 import { applyBilling, linkStripeCustomer, type EventWork } from "./stripe.customers.js";
-import { findInvoiceOfPayment, findStripeCustomer, findSubscription, recordInvoicePayment, upsertSubscription } from "./stripe.repository.js";
+import { findInvoiceOfPayment, findPayingCustomer, findStripeCustomer, findSubscription, recordInvoicePayment, upsertSubscription } from "./stripe.repository.js";
 
 // What each kind of Stripe fact does, in the event's transaction (stripe.customers.ts, EventWork).
 // Out of order: a customer or subscription keeps the `created` of the last event applied to it,
@@ -57,7 +57,9 @@ async function subscription(work: EventWork, fact: SubscriptionFact): Promise<St
 async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventResult> {
   await recordInvoicePayment(work.tx, fact.id, fact.paymentIntentId, fact.chargeId);
   if (fact.amountMinor === 0) return applied("nothing paid (a zero invoice)");
-  const mapping = fact.stripeCustomerId ? await findStripeCustomer(work.tx, fact.stripeCustomerId) : undefined;
+  const mapping = fact.stripeCustomerId ? await findPayingCustomer(work.tx, fact.stripeCustomerId) : undefined;
+  // An erased customer is a tombstone for the ledger (as getCustomerOrThrow says for any payment).
+  if (mapping?.erased) throw badInput("customerId", "this customer was erased");
   // applyPayment in the event's own transaction (recordPayment would nest a savepoint: two
   // more round trips for nothing, as a refusal fails the whole event anyway).
   const values = validatePayment(
@@ -76,7 +78,7 @@ async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventR
     },
     work.now,
   );
-  const { status } = await applyPayment(work.tx, work.programCurrency, values, work.now);
+  const { status } = await applyPayment(work.tx, work.programCurrency, values, work.now, { customerChecked: true });
   if (status !== "DUPLICATE") work.context.changes.publish({ kind: "jobs" });
   if (mapping) return applied();
   return applied(`unlinked payment: no Advocate customer for Stripe customer ${fact.stripeCustomerId ?? "(none)"} yet; linked when it is known`, true);

@@ -35,6 +35,19 @@ export async function findStripeCustomer(ex: Executor, id: string): Promise<Stri
   return row && customerRows.map(row);
 }
 
+/**
+ * The Advocate customer an invoice of this Stripe customer pays for, and whether it was erased,
+ * in one statement (the mapping locked as findStripeCustomer locks it): the payment then needs no
+ * second read of the customer.
+ */
+export async function findPayingCustomer(ex: Executor, id: string): Promise<{ customerId: string; erased: boolean } | undefined> {
+  const [row] = await queryRows<{ customer_id: string; erased: boolean }>(
+    ex,
+    sql`select sc.customer_id, c.erased_at is not null as erased from stripe_customers sc join customers c on c.id = sc.customer_id where sc.id = ${id} for update of sc`,
+  );
+  return row && { customerId: row.customer_id, erased: row.erased };
+}
+
 export async function upsertStripeCustomer(ex: Executor, row: Omit<StripeCustomerRow, "createdAt" | "updatedAt">, now: Date): Promise<void> {
   await ex.execute(
     sql`insert into stripe_customers (id, customer_id, email, name, livemode, version_at, created_at, updated_at)
