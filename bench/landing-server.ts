@@ -94,21 +94,21 @@ async function start(spec: ServerSpec): Promise<{ url: string; stats(): ServerSt
     }), { database });
   // A probe, bench only: which answers were computed and which came from the cache, so the
   // report can show that the cached runs hit and the uncached run missed.
-  // Hits are answered by getCached() (get() calls it too), the rest by get().
+  // Hits are answered by getCached() (get() calls it too), the rest by miss() (get() calls it too).
   const getCached = app.landing.getCached.bind(app.landing);
   app.landing.getCached = (...args: Parameters<typeof getCached>) => {
     const hit = getCached(...args);
     if (hit) sources.cached++;
     return hit;
   };
-  // Synchronous when get() is (a miss the catalog decides): the probe must not add a promise.
-  const get = app.landing.get.bind(app.landing);
+  // Synchronous when miss() is (a miss the catalog decides): the probe must not add a promise.
+  const miss = app.landing.miss.bind(app.landing);
   const count = (answer: Answer) => {
     if (answer.source !== "cached") sources[answer.source]++;
     return answer;
   };
-  app.landing.get = (...args: Parameters<typeof get>) => {
-    const answer = get(...args);
+  app.landing.miss = (...args: Parameters<typeof miss>) => {
+    const answer = miss(...args);
     return answer instanceof Promise ? answer.then(count) : count(answer);
   };
   const server = createServer(app.handler);

@@ -10,7 +10,7 @@ import { CustomerStatus } from "../customers/customer.enums.js";
 import { termMonthsInput } from "../customers/contract-terms.js";
 import type { ScoringConfig } from "../config/config.js";
 import { refreshScores } from "../intelligence/scores.service.js";
-import { isLandingSubject } from "../landing/landing.repository.js";
+import { landingSubjects } from "../landing/landing.repository.js";
 
 // A customers CSV row is the customer's initial state: who it is, and its plan, MRR and status at
 // signed_up_at (and churned_at, for a customer that has churned; term_months, the contract term
@@ -88,7 +88,7 @@ export type CustomerValues = ReturnType<typeof customerFromRow>;
  * first billing row at signup unless on trial), existing ones updated only where name, niche,
  * channel or retention cost differ, the rest left alone; the customers written are rescored.
  */
-export async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date, scoring: ScoringConfig): Promise<{ created: number; updated: number; featured: boolean }> {
+export async function writeCustomerBatch(db: Database, batch: CustomerValues[], now: Date, scoring: ScoringConfig): Promise<{ created: number; updated: number; featured: string[] }> {
   return db.transaction(async (tx) => {
     const existing = await queryRows<{ id: string; external_id: string; name: string; niche: string | null; acquisition_channel: string | null; retention_cost_cents: number }>(
       tx,
@@ -139,6 +139,6 @@ export async function writeCustomerBatch(db: Database, batch: CustomerValues[], 
       written.push(...ids);
     }
     await refreshScores(tx, written, now, scoring);
-    return { created: fresh.length, updated: changed.length, featured: await isLandingSubject(tx, written) };
+    return { created: fresh.length, updated: changed.length, featured: await landingSubjects(tx, written) };
   });
 }

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import type { ServiceContext } from "../common/service-context.js";
+import { assetsChange, MAX_CHANGE_IDS } from "../common/changes.js";
 import { parseRfc3339 } from "../common/dates.js";
 import { ingestEvents } from "./ingestion.service.js";
 import { drainScoreQueue } from "../intelligence/score-queue.js";
@@ -90,7 +91,8 @@ export async function importCustomersCsv({ db, changes, scoring }: ServiceContex
   const batchSize = options.batchSize ?? 2_000;
   const { summary, reject, input } = startImport(file, options);
   let batch = new Map<string, CustomerValues>();
-  let featured = false;
+  // The customers landing pages feature among those written, kept while a change can name them.
+  const featured = new Set<string>();
   const flush = async () => {
     if (batch.size === 0) return;
     const values = [...batch.values()];
@@ -99,7 +101,7 @@ export async function importCustomersCsv({ db, changes, scoring }: ServiceContex
     summary.created += written.created;
     summary.updated += written.updated;
     summary.unchanged += values.length - written.created - written.updated;
-    featured ||= written.featured;
+    for (const id of written.featured) if (featured.size <= MAX_CHANGE_IDS) featured.add(id);
   };
   let header: string[] | undefined;
   for await (const record of csvRecords(byteLines(input))) {
@@ -118,7 +120,7 @@ export async function importCustomersCsv({ db, changes, scoring }: ServiceContex
     if (batch.size >= batchSize) await flush();
   }
   await flush();
-  if (featured) changes.publish({ kind: "landing", scope: "all" });
+  if (featured.size > 0) changes.publish(assetsChange([], [...featured]));
   summary.errors.sort((a, b) => a.line - b.line);
   return summary;
 }

@@ -16,15 +16,11 @@ class StaleCatalogAnswer extends Error {
   }
 }
 
-let entriesMade = 0;
-
 /**
  * A cached answer: the object for GraphQL; its JSON bytes and strong ETag for HTTP, made on first
  * use (a page only GraphQL asks for is never serialized or hashed).
  */
 export class LandingEntry {
-  /** Distinct per entry: a page decided again unchanged keeps its entry, and so its version. */
-  readonly version = ++entriesMade;
   /** GET /landing's response headers for this entry when no CORS origin applies, made on first use. */
   restHeaders?: string[];
   /** The GraphQL fast path's answer for the document it last rendered this page for (fast-path/fast-path.ts). */
@@ -80,8 +76,8 @@ export function samePage(a: LandingPageData, b: LandingPageData): boolean {
 
 /**
  * The entry for a page decided again: the expired entry itself when the page is unchanged (most
- * expiries: its bytes and ETag kept, and its version, so the GraphQL fast path's rendered answer
- * is sent again too), else a new one.
+ * expiries: its bytes and ETag kept, and the GraphQL fast path's rendered answer with them),
+ * else a new one.
  */
 export const entryFor = (page: LandingPageData, previous: LandingEntry | undefined): LandingEntry =>
   previous && samePage(previous.page, page) ? previous : toEntry(page);
@@ -176,7 +172,11 @@ export class LandingCache {
    */
   get(input: LandingInput, key = landingCacheKey(input)): Answer | Promise<Answer> {
     const hit = this.getCached(input, key);
-    if (hit) return { entry: hit, source: "cached" };
+    return hit ? { entry: hit, source: "cached" } : this.miss(input, key);
+  }
+
+  /** get() after getCached() found nothing: the hot paths look the key up once, then miss. */
+  miss(input: LandingInput, key = landingCacheKey(input)): Answer | Promise<Answer> {
     this.stats.misses++;
     const decided = this.decideNow(input, key);
     if (decided) return { entry: decided, source: "fresh" };

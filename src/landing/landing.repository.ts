@@ -5,19 +5,9 @@ import { queryRows, type Executor } from "../db/client.js";
 export type Level = 1 | 2 | 3 | 4;
 
 /**
- * Whether a live asset of any kind is about any of these customers: then their changes can move
- * landing pages (a case study appears or goes, any asset shows or hides the customer's name).
+ * Which of these customers a live asset of any kind is about: their changes can move landing
+ * pages (a case study appears or goes, any asset shows or hides the customer's name).
  */
-export async function isLandingSubject(ex: Executor, customerIds: readonly string[]): Promise<boolean> {
-  if (customerIds.length === 0) return false;
-  const rows = await queryRows<{ one: number }>(
-    ex,
-    sql`select 1 as one from content_assets where customer_id = any(${pgArrayLiteral(customerIds)}::uuid[]) and not archived limit 1`,
-  );
-  return rows.length > 0;
-}
-
-/** Which of these customers a live asset is about (isLandingSubject's answer, by customer). */
 export async function landingSubjects(ex: Executor, customerIds: readonly string[]): Promise<string[]> {
   if (customerIds.length === 0) return [];
   const rows = await queryRows<{ customer_id: string }>(

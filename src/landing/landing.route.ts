@@ -100,7 +100,7 @@ export function createLandingHandler(cache: LandingCache, options: LandingRouteO
     const { input, key } = understand(url.length > "/landing?".length ? url.slice("/landing?".length) : "");
     const hit = cache.getCached(input, key);
     if (hit) return send(req, res, hit, "cached");
-    const got = cache.get(input, key);
+    const got = cache.miss(input, key);
     if (!(got instanceof Promise)) return send(req, res, got.entry, got.source);
     return got.then(({ entry, source }) => send(req, res, entry, source));
   };

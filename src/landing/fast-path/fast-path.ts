@@ -116,9 +116,9 @@ export function createLandingFastPath(schema: GraphQLSchema, landing: LandingCac
   function answer(req: IncomingMessage, res: ServerResponse, request: KnownRequest): boolean | Promise<boolean> {
     const hit = landing.getCached(request.input, request.key);
     if (hit) return respond(req, res, request, hit, "cached");
-    let got: ReturnType<LandingCache["get"]>;
+    let got: ReturnType<LandingCache["miss"]>;
     try {
-      got = landing.get(request.input, request.key);
+      got = landing.miss(request.input, request.key);
     } catch (error) {
       // Apollo answers instead (with the error, if it recurs).
       return Promise.reject(error);
