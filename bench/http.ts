@@ -49,12 +49,12 @@ export async function measure(run: () => Promise<void>, runs = 200, warmup = 20)
 }
 
 /**
- * One kept-alive connection to a server, for requests one at a time: node:http with no more than
+ * Kept-alive connections to a server (one unless told), for requests one at a time on each: node:http with no more than
  * it needs, so that a round trip measures the server, not the client (fetch costs ~1 ms a request
  * on this machine, as much as the answer it waits for).
  */
-export function keptAlive(url: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+export function keptAlive(url: string, sockets = 1) {
+  const agent = new Agent({ keepAlive: true, maxSockets: sockets });
   const { hostname, port } = new URL(url);
   const send = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
     new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { equalsOrAll } from "../db/filters.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { entryAmount, PERIOD_REVENUE, periodSegments } from "./commission.repository.js";
 
@@ -22,7 +23,7 @@ export async function adjustAccruedPeriods(ex: Executor, now: Date, affiliateId:
     with entered as (
       select e.referral_id, e.period_start, sum(e.revenue_cents)::bigint as revenue_cents, sum(e.amount_cents)::bigint as amount_cents
         from commission_entries e
-       where e.status <> 'VOIDED' and (${affiliateId}::uuid is null or e.affiliate_id = ${affiliateId}::uuid)
+       where e.status <> 'VOIDED' and ${equalsOrAll(sql`e.affiliate_id`, affiliateId, "uuid")}
        group by e.referral_id, e.period_start
     ),
     periods as (
@@ -71,7 +72,7 @@ export async function voidRefundedPending(ex: Executor, now: Date, affiliateId: 
       select a.referral_id, a.customer_id, a.period, a.period_start as p_start, a.period_end as p_end
         from commission_entries a
        where a.kind = 'ACCRUAL' and a.period is not null and a.status = 'PENDING'
-         and (${affiliateId}::uuid is null or a.affiliate_id = ${affiliateId}::uuid)
+         and ${equalsOrAll(sql`a.affiliate_id`, affiliateId, "uuid")}
          and exists (select 1 from payments x where x.customer_id = a.customer_id and x.refunded_cents > 0)
     ),
     segments as (${periodSegments(now)}),

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { equalsOrAll } from "../db/filters.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { commissionEntries, payouts } from "../db/schema/index.js";
@@ -58,7 +59,7 @@ export async function accrueCommissions(ex: Executor, now: Date, holdDays: numbe
         from referrals r
         join customers c on c.id = r.customer_id
         join affiliates f on f.id = r.affiliate_id
-       where (${affiliateId}::uuid is null or r.affiliate_id = ${affiliateId}::uuid)
+       where ${equalsOrAll(sql`r.affiliate_id`, affiliateId, "uuid")}
          and r.referred_at < ${now.toISOString()}::timestamptz - interval '${PERIOD} seconds'
     ),
     periods as (
@@ -130,7 +131,7 @@ export async function voidChurnedPending(ex: Executor, now: Date, customerId: st
            void_reason = 'clawback: the customer churned on ' || to_char(c.churned_at at time zone 'UTC', 'YYYY-MM-DD') || ', inside the holding period'
       from customers c
      where c.id = e.customer_id and e.status = 'PENDING' and c.churned_at is not null and c.churned_at < e.hold_until
-       and (${customerId}::uuid is null or e.customer_id = ${customerId}::uuid)
+       and ${equalsOrAll(sql`e.customer_id`, customerId, "uuid")}
        -- A clawback is decided per period, on its accrual: adjustments go with it, and never
        -- alone (voiding one whose accrual stands would give back or take back history).
        and (e.kind = 'ACCRUAL' or exists (
@@ -203,10 +204,7 @@ export function listPayouts(ex: Executor, affiliateIds: readonly string[]): Prom
 
 export type CommissionEntryWithCustomer = CommissionEntryRow & { customerName: string };
 
-/**
- * The newest `limit` entries of each affiliate (optionally of one status), with the customer's
- * name for masking: one statement for a page of affiliates.
- */
+/** The newest `limit` entries of each affiliate (optionally of one status) with the customer's name for masking: one statement a page. */
 export async function latestEntries(ex: Executor, affiliateIds: readonly string[], status: CommissionStatusName | null, limit: number): Promise<CommissionEntryWithCustomer[]> {
   const rows = await queryRows<Record<string, unknown>>(
     ex,
@@ -216,7 +214,7 @@ export async function latestEntries(ex: Executor, affiliateIds: readonly string[
              row_number() over (partition by e.affiliate_id order by e.period_end desc, e.id desc) as nth
         from commission_entries e join customers c on c.id = e.customer_id
        where e.affiliate_id = any(${pgArrayLiteral(affiliateIds)}::uuid[])
-         and (${status}::commission_status is null or e.status = ${status}::commission_status)
+         and ${equalsOrAll(sql`e.status`, status, "commission_status")}
     ) x where nth <= ${limit}
     order by affiliate_id, period_end desc, id desc`,
   );

@@ -11,6 +11,7 @@ import postgres from "postgres";
 import type { DatabaseConfig } from "../config/config.js";
 import * as schema from "./schema/index.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
+import { preparedStatements } from "./prepared-statements.js";
 
 export type Schema = typeof schema;
 /** The one database type the code uses, whichever driver is behind it. */
@@ -83,7 +84,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     // milliseconds. The API's statements are short; JIT never pays back here.
     connection: { application_name: "advocate", jit: "off" },
   });
-  const db = drizzlePostgres({ client, schema, logger });
+  // DB_PREPARE=false (a pooler in transaction mode) keeps every statement unnamed.
+  const db = drizzlePostgres({ client: config.prepare === false ? client : preparedStatements(client), schema, logger });
   return {
     db: db as unknown as Database,
     kind: "postgres",

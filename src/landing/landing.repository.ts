@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { equalsOrAll } from "../db/filters.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 
@@ -96,7 +97,7 @@ export async function findLandingCandidates(
       select lower(u.title) as title, count(distinct u.customer_id)::int as successful
         from content_assets u
        where u.kind = 'USE_CASE' and not u.archived and u.customer_id is not null and u.subject_successful
-         and (${niche}::text is null or u.subject_niche = ${niche}::text)
+         and ${equalsOrAll(sql`u.subject_niche`, niche, "text")}
        group by lower(u.title)
     ),
     candidates as (

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { equalsOrAll } from "../db/filters.js";
 import { pgArrayLiteral } from "../db/arrays.js";
 import { queryRows, type Executor } from "../db/client.js";
 import { exchangeRates, payments, refunds } from "../db/schema/index.js";
@@ -32,8 +33,8 @@ export async function convertPayments(ex: Executor, programCurrency: string, onl
     ex,
     sql`with calc as (
           select p.id, ${rateFor(programCurrency)} as rate from payments p
-           where (${only.currency ?? null}::text is null or p.currency = ${only.currency ?? null}::text)
-             and (${only.ids ? pgArrayLiteral(only.ids) : null}::uuid[] is null or p.id = any(${only.ids ? pgArrayLiteral(only.ids) : null}::uuid[]))
+           where ${equalsOrAll(sql`p.currency`, only.currency, "text")}
+             and ${only.ids ? sql`p.id = any(${pgArrayLiteral(only.ids)}::uuid[])` : sql`true`}
         )
         update payments p set program_rate = calc.rate, program_currency = ${programCurrency}
           from calc
