@@ -132,9 +132,11 @@ export async function applyPayment(
   { customerChecked = false } = {},
 ) {
   if (values.customerId && !customerChecked) await getCustomerOrThrow(tx, values.customerId);
+  // A new payment in the program currency is converted as it is stored (at 1, as convertPayments would).
+  const inProgramCurrency = values.currency === programCurrency;
   const [inserted] = await tx
     .insert(payments)
-    .values({ ...values, createdAt: now, updatedAt: now })
+    .values({ ...values, ...(inProgramCurrency ? { programCurrency, programRate: "1" } : {}), createdAt: now, updatedAt: now })
     .onConflictDoNothing({ target: [payments.source, payments.externalId] })
     .returning();
   let payment: PaymentRow;
@@ -181,10 +183,15 @@ export async function applyPayment(
     status = "UPDATED";
     if (existing!.customerId !== payment.customerId) previousCustomerId = existing!.customerId;
   }
-  // A new payment has no refunds but those linked now: nothing to sum if none were.
-  if ((await linkWaitingRefunds(tx, payment)) > 0 || status === "UPDATED") await sumRefunds(tx, payment.id);
-  await convertPayments(tx, programCurrency, { ids: [payment.id] });
-  await queueScoreRefresh(tx, [payment.customerId, previousCustomerId].filter((id): id is string => id !== null), now);
+  // Three statements that do not wait on each other's answers, sent together (PostgreSQL runs
+  // them in order: one round trip). A new payment has no refunds but those linked now: nothing to
+  // sum if none were.
+  const [linked] = await Promise.all([
+    linkWaitingRefunds(tx, payment),
+    inserted && inProgramCurrency ? null : convertPayments(tx, programCurrency, { ids: [payment.id] }),
+    queueScoreRefresh(tx, [payment.customerId, previousCustomerId].filter((id): id is string => id !== null), now),
+  ]);
+  if (linked > 0 || status === "UPDATED") await sumRefunds(tx, payment.id);
   return { status, paymentId: payment.id, linked: payment.customerId !== null };
 }
 

@@ -6,7 +6,7 @@ import { applyPayment, recordRefund, validatePayment } from "../payments/payment
 import { settleRefunds } from "../commissions/commission.service.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import type { CheckoutFact, InvoiceFact, RefundFact, StripeFact, SubscriptionFact } from "./stripe.events.js";
-import { applyBilling, linkStripeCustomer, type EventWork } from "./stripe.customers.js";
+import { decideBilling, linkStripeCustomer, readBilling, type EventWork } from "./stripe.customers.js";
 import { findInvoiceOfPayment, findPayingCustomer, findStripeCustomer, findSubscription, recordInvoicePayment, upsertSubscription } from "./stripe.repository.js";
 
 // What each kind of Stripe fact does, in the event's transaction (stripe.customers.ts, EventWork).
@@ -45,19 +45,27 @@ export async function applyFact(work: EventWork, fact: StripeFact, attribution: 
   }
 }
 
+// Statements that do not wait on each other's answers go out together (Promise.all): PostgreSQL
+// runs them in the order sent, so each sees the ones before it, in one round trip instead of one
+// each (the webhook's throughput is bounded by round trips: BENCHMARKS.md, "Stripe webhook").
+
 async function subscription(work: EventWork, fact: SubscriptionFact): Promise<StripeEventResult> {
-  const known = await findSubscription(work.tx, fact.id);
+  const [known, mapping] = await Promise.all([findSubscription(work.tx, fact.id), findStripeCustomer(work.tx, fact.stripeCustomerId)]);
   if (known && work.at < known.versionAt) return stale(fact.id);
-  await upsertSubscription(work.tx, fact, work.at, work.now);
-  const mapping = await findStripeCustomer(work.tx, fact.stripeCustomerId);
-  if (!mapping) return applied(`kept: Stripe customer ${fact.stripeCustomerId} is not known yet; applied when it is`);
-  return applied(await applyBilling(work, mapping.customerId));
+  if (!mapping) {
+    await upsertSubscription(work.tx, fact, work.at, work.now);
+    return applied(`kept: Stripe customer ${fact.stripeCustomerId} is not known yet; applied when it is`);
+  }
+  const [, billing] = await Promise.all([upsertSubscription(work.tx, fact, work.at, work.now), readBilling(work, mapping.customerId)]);
+  return applied(await decideBilling(work, billing));
 }
 
 async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventResult> {
-  await recordInvoicePayment(work.tx, fact.id, fact.paymentIntentId, fact.chargeId);
+  const [, mapping] = await Promise.all([
+    recordInvoicePayment(work.tx, fact.id, fact.paymentIntentId, fact.chargeId),
+    fact.amountMinor !== 0 && fact.stripeCustomerId ? findPayingCustomer(work.tx, fact.stripeCustomerId) : undefined,
+  ]);
   if (fact.amountMinor === 0) return applied("nothing paid (a zero invoice)");
-  const mapping = fact.stripeCustomerId ? await findPayingCustomer(work.tx, fact.stripeCustomerId) : undefined;
   // An erased customer is a tombstone for the ledger (as getCustomerOrThrow says for any payment).
   if (mapping?.erased) throw badInput("customerId", "this customer was erased");
   // applyPayment in the event's own transaction (recordPayment would nest a savepoint: two

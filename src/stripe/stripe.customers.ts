@@ -1,7 +1,7 @@
 import type { Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import * as v from "../common/validate.js";
-import { toAppError } from "../common/errors.js";
+import { AppError, toAppError } from "../common/errors.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
 import type { CustomerInput } from "../customers/customer.inputs.js";
@@ -91,10 +91,34 @@ const LIVE = new Set(["active", "trialing", "past_due", "unpaid"]);
  * live any more. Returns what changed, for the event's answer.
  */
 export async function applyBilling(work: EventWork, customerId: string): Promise<string> {
+  return decideBilling(work, await readBilling(work, customerId));
+}
+
+export interface BillingState {
+  subscriptions: StripeSubscriptionRow[];
+  /** Read and locked; a refusal (unknown, erased) matters only when there are subscriptions. */
+  customer: CustomerRow | AppError;
+}
+
+/** The customer's subscriptions and the customer, locked: two statements sent together. */
+export async function readBilling({ tx }: EventWork, customerId: string): Promise<BillingState> {
+  const [subscriptions, customer] = await Promise.all([
+    subscriptionsOfCustomer(tx, customerId),
+    // Only a refusal waits to be told (a database error aborted the transaction: it throws).
+    getCustomerOrThrow(tx, customerId, "customerId", true).catch((error: unknown) => {
+      if (error instanceof AppError) return error;
+      throw error;
+    }),
+  ]);
+  return { subscriptions, customer };
+}
+
+/** applyBilling's decision and writes, from what readBilling read. */
+export async function decideBilling(work: EventWork, { subscriptions, customer }: BillingState): Promise<string> {
   const { tx, context, now } = work;
-  const subscriptions = await subscriptionsOfCustomer(tx, customerId);
   if (subscriptions.length === 0) return "no subscription";
-  const customer = await getCustomerOrThrow(tx, customerId, "customerId", true);
+  if (customer instanceof AppError) throw customer;
+  const customerId = customer.id;
   const live = subscriptions.filter((s) => LIVE.has(s.status));
   const trials = live.filter((s) => s.status === "trialing");
   const paying = live.filter((s) => s.status !== "trialing");
@@ -125,18 +149,28 @@ export async function applyBilling(work: EventWork, customerId: string): Promise
   const { plan, termMonths } = mainOf(inCurrency.length > 0 ? inCurrency : paying);
   const mrrCents = Math.min(inCurrency.reduce((sum, s) => sum + s.mrrMinor, 0), v.LIMITS.cents);
   const note = inCurrency.length < paying.length ? ` (MRR of subscriptions not in ${work.programCurrency} left to their payments)` : "";
-  await setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
+  const billed = () => setBillingState(tx, customerId, { billingStatus, trialEndsAt }, now);
   if (customer.status === CustomerStatus.CHURNED) {
+    await billed();
     await writeCustomer(work, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, termMonths);
     return `re-activated${note}`;
   }
-  if (customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents && (await termUnchanged(work, customer.id, termMonths))) {
-    return `plan unchanged${note}`;
+  const sameTerms = customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents;
+  // Validated before anything is sent. The customer is read and locked above: the plan change
+  // need not read it again.
+  const planChange = () => ({ plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now), termMonths });
+  if (sameTerms) {
+    // With the billing state, the contract term in force: a move from monthly to yearly billing
+    // at the same MRR is a plan change that signs a term.
+    const [, termSame] = await Promise.all([billed(), termUnchanged(work, customer.id, termMonths)]);
+    if (termSame) return `plan unchanged${note}`;
+    const values = planChange();
+    await Promise.all([storePlanChangeOf(tx, customer, values, now), queueScoreRefresh(tx, [customerId], now)]);
+  } else {
+    const values = planChange();
+    await Promise.all([billed(), storePlanChangeOf(tx, customer, values, now), queueScoreRefresh(tx, [customerId], now)]);
   }
-  // The customer is read and locked above: the plan change need not read it again.
-  const values = { plan: v.requiredText("plan", plan, v.LIMITS.shortText), mrrCents: v.cents("mrrCents", mrrCents), at: v.pastDate("at", at, now), termMonths };
-  await storePlanChangeOf(tx, customer, values, now);
-  await queueRescoring(work, customerId);
+  context.changes.publish({ kind: "jobs" });
   return `plan changed${note}`;
 }
 
