@@ -6,7 +6,7 @@ import { applyPayment, recordRefund, validatePayment } from "../payments/payment
 import { settleRefunds } from "../commissions/commission.service.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import type { CheckoutFact, InvoiceFact, RefundFact, StripeFact, SubscriptionFact } from "./stripe.events.js";
-import { decideBilling, linkStripeCustomer, readBilling, type EventWork } from "./stripe.customers.js";
+import { decideBilling, firstStatements, linkStripeCustomer, readBilling, type EventWork } from "./stripe.customers.js";
 import { findInvoiceOfPayment, findPayingCustomer, findStripeCustomer, findSubscription, recordInvoicePayment, upsertSubscription } from "./stripe.repository.js";
 
 // What each kind of Stripe fact does, in the event's transaction (stripe.customers.ts, EventWork).
@@ -38,7 +38,7 @@ export async function applyFact(work: EventWork, fact: StripeFact, attribution: 
     case "invoice":
       return invoice(work, fact);
     case "invoice_payment":
-      await recordInvoicePayment(work.tx, fact.invoiceId, fact.paymentIntentId, fact.chargeId);
+      await firstStatements(work, [recordInvoicePayment(work.tx, fact.invoiceId, fact.paymentIntentId, fact.chargeId)] as const);
       return applied();
     case "refund":
       return refund(work, fact);
@@ -50,7 +50,7 @@ export async function applyFact(work: EventWork, fact: StripeFact, attribution: 
 // each (the webhook's throughput is bounded by round trips: BENCHMARKS.md, "Stripe webhook").
 
 async function subscription(work: EventWork, fact: SubscriptionFact): Promise<StripeEventResult> {
-  const [known, mapping] = await Promise.all([findSubscription(work.tx, fact.id), findStripeCustomer(work.tx, fact.stripeCustomerId)]);
+  const [known, mapping] = await firstStatements(work, [findSubscription(work.tx, fact.id), findStripeCustomer(work.tx, fact.stripeCustomerId)] as const);
   if (known && work.at < known.versionAt) return stale(fact.id);
   if (!mapping) {
     await upsertSubscription(work.tx, fact, work.at, work.now);
@@ -61,10 +61,10 @@ async function subscription(work: EventWork, fact: SubscriptionFact): Promise<St
 }
 
 async function invoice(work: EventWork, fact: InvoiceFact): Promise<StripeEventResult> {
-  const [, mapping] = await Promise.all([
+  const [, mapping] = await firstStatements(work, [
     recordInvoicePayment(work.tx, fact.id, fact.paymentIntentId, fact.chargeId),
     fact.amountMinor !== 0 && fact.stripeCustomerId ? findPayingCustomer(work.tx, fact.stripeCustomerId) : undefined,
-  ]);
+  ] as const);
   if (fact.amountMinor === 0) return applied("nothing paid (a zero invoice)");
   // An erased customer is a tombstone for the ledger (as getCustomerOrThrow says for any payment).
   if (mapping?.erased) throw badInput("customerId", "this customer was erased");

@@ -28,6 +28,24 @@ export interface EventWork {
   /** PROGRAM_CURRENCY: MRR is recorded from subscriptions in it only (others' revenue comes from their payments). */
   programCurrency: string;
   now: Date;
+  /**
+   * The answer of the event's own insert into stripe_events (false: delivered before). It is sent
+   * first and not waited for: the handler's first statements go out with it (firstStatements).
+   */
+  fresh: Promise<boolean>;
+}
+
+/** Thrown when the event turns out to be a redelivery: its transaction rolls back and it answers DUPLICATE. */
+export class DuplicateEvent extends Error {}
+
+/**
+ * A handler's first statements, sent with the event's insert (one round trip for both); throws
+ * DuplicateEvent, before anything is decided, when the event was delivered before.
+ */
+export async function firstStatements<T extends readonly unknown[]>(work: EventWork, statements: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const [fresh, ...answers] = await Promise.all([work.fresh, ...statements]);
+  if (!fresh) throw new DuplicateEvent();
+  return answers as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
 export interface StripeCustomerDescription {
@@ -49,7 +67,7 @@ export interface StripeCustomerDescription {
  */
 export async function linkStripeCustomer(work: EventWork, description: StripeCustomerDescription): Promise<string | "stale"> {
   const { tx, context, now } = work;
-  const mapping = await findStripeCustomer(tx, description.stripeCustomerId);
+  const [mapping] = await firstStatements(work, [findStripeCustomer(tx, description.stripeCustomerId)] as const);
   if (mapping?.versionAt && description.versionAt && description.versionAt < mapping.versionAt) return "stale";
   if (mapping && !description.versionAt) return mapping.customerId;
   const name = description.name.slice(0, v.LIMITS.name);

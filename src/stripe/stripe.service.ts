@@ -9,7 +9,7 @@ import { factOf, HANDLED_TYPES, StripeRejection, type StripeEnvelope, type Strip
 import { applyFact, type StripeEventResult } from "./stripe.apply.js";
 
 export type { StripeEventResult };
-import type { EventWork } from "./stripe.customers.js";
+import { DuplicateEvent, type EventWork } from "./stripe.customers.js";
 import { insertStripeEvent, setStripeEventOutcome } from "./stripe.repository.js";
 
 export interface StripeEventSettings {
@@ -47,15 +47,25 @@ export async function receiveStripeEvent(context: ServiceContext, event: StripeE
   const changes = new AfterCommit();
   try {
     const result = await context.db.transaction(async (tx) => {
-      if (!(await insertStripeEvent(tx, row(event, now, StripeEventOutcome.APPLIED, null)))) return { outcome: StripeEventOutcome.DUPLICATE };
-      const work: EventWork = { tx, context: { ...context, db: tx as unknown as Database, changes }, at: event.created, livemode: event.livemode, programCurrency: context.programCurrency, now };
-      const outcome = await applyFact(work, applied, settings.attribution);
+      // The event's row goes first and its answer is awaited with the handler's first statements
+      // (firstStatements): a redelivery stops there, and any that got further rolls back below.
+      const fresh = insertStripeEvent(tx, row(event, now, StripeEventOutcome.APPLIED, null));
+      fresh.catch(() => {}); // awaited below; its failure fails what was sent after it
+      const work: EventWork = { tx, context: { ...context, db: tx as unknown as Database, changes }, at: event.created, livemode: event.livemode, programCurrency: context.programCurrency, now, fresh };
+      let outcome: StripeEventResult;
+      try {
+        outcome = await applyFact(work, applied, settings.attribution);
+      } catch (error) {
+        throw (await fresh) ? error : new DuplicateEvent();
+      }
+      if (!(await fresh)) throw new DuplicateEvent();
       if (outcome.outcome !== StripeEventOutcome.APPLIED || outcome.detail) await setStripeEventOutcome(tx, event.id, outcome.outcome, outcome.detail ?? null);
       return outcome;
     });
     changes.flush(context.changes);
     return result;
   } catch (error) {
+    if (error instanceof DuplicateEvent) return { outcome: StripeEventOutcome.DUPLICATE };
     const refusal = error instanceof StripeRejection || (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) ? (error as Error).message : null;
     if (refusal === null) {
       log.error("a Stripe event could not be applied", { eventId: event.id, type: event.type, ...describeError(error) });

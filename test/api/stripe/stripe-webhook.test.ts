@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
 import { startTestApp, type TestApp } from "../../helpers/app.js";
-import { customerObject, signatureFor, stripeEventOf, stripeId, unixNow } from "../../helpers/stripe-fixtures.js";
+import { customerObject, invoiceObject, signatureFor, stripeEventOf, stripeId, subscriptionObject, unixNow } from "../../helpers/stripe-fixtures.js";
 
 // POST /webhooks/stripe: Stripe-Signature verified as Stripe specifies on the raw bytes (any v1,
 // any configured secret, 300 s tolerance), idempotent by event id, unhandled types and the other
@@ -130,6 +130,39 @@ describe("idempotency and ignored events", () => {
     expect((await post(altered, signatureFor(altered, SECRET))).body.outcome).toBe("duplicate");
     expect(await customersNamed("Once")).toHaveLength(1);
     expect(await customersNamed("Twice")).toHaveLength(0);
+  });
+
+  it("applies a subscription or an invoice once when it is delivered again, at once or later, with other contents", async () => {
+    // The event's row and the handler's first statements go out together: a redelivery that got
+    // further than them must leave nothing behind (its transaction rolls back).
+    const stripeCustomer = customerObject("basil", { name: "Redelivered Co" });
+    const created = JSON.stringify(stripeEventOf("basil", "customer.created", stripeCustomer));
+    expect((await post(created, signatureFor(created, SECRET))).body.outcome).toBe("applied");
+    const subscription = subscriptionObject("basil", { customer: stripeCustomer.id as string, items: [{ lookupKey: "team", unitAmount: 4_900 }] });
+    const event = stripeEventOf("basil", "customer.subscription.created", subscription);
+    const body = JSON.stringify(event);
+    const altered = JSON.stringify({ ...event, data: { object: subscriptionObject("basil", { customer: stripeCustomer.id as string, id: subscription.id as string, items: [{ lookupKey: "scale", unitAmount: 99_900 }] }) } });
+    const answers = await Promise.all([body, body, altered].map((payload) => post(payload, signatureFor(payload, SECRET))));
+    expect(answers.map((a) => a.body.outcome).sort()).toEqual(["applied", "duplicate", "duplicate"]);
+    const now = unixNow();
+    const invoice = stripeEventOf("basil", "invoice.paid", invoiceObject("basil", { customer: stripeCustomer.id as string, subscription: subscription.id as string, amount: 4_900, periodStart: now - 60, periodEnd: now + 30 * 86_400 }));
+    const invoiceBody = JSON.stringify(invoice);
+    const invoiceObj = (invoice.data as { object: Record<string, unknown> }).object;
+    const doubled = JSON.stringify({ ...invoice, data: { object: { ...invoiceObj, total_excluding_tax: 9_800, amount_paid: 9_800 } } });
+    const paid = await Promise.all([invoiceBody, doubled].map((payload) => post(payload, signatureFor(payload, SECRET))));
+    expect(paid.map((a) => a.body.outcome).sort()).toEqual(["applied", "duplicate"]);
+    expect((await post(doubled, signatureFor(doubled, SECRET))).body.outcome).toBe("duplicate");
+    const [customer] = await customersNamed("Redelivered Co");
+    const stored = await queryRows<{ mrr_cents: number; plan: string; changes: number; payments: number; paid: number }>(
+      t.database.db,
+      sql`select c.mrr_cents, c.plan, (select count(*)::int from plan_changes where customer_id = c.id) as changes,
+                 (select count(*)::int from payments where customer_id = c.id) as payments, (select sum(amount_cents)::int from payments where customer_id = c.id) as paid
+            from customers c where c.id = ${(customer as unknown as { node: { id: string } }).node.id}`,
+    );
+    // Whichever delivery came first is the one applied: the original (twice) or the altered one.
+    const first = answers[2]!.body.outcome === "applied" ? { plan: "scale", mrr: 99_900 } : { plan: "team", mrr: 4_900 };
+    expect(stored[0]).toMatchObject({ plan: first.plan, mrr_cents: first.mrr, payments: 1 });
+    expect(stored[0]!.paid).toBe(paid[0]!.body.outcome === "applied" ? 4_900 : 9_800);
   });
 
   it("ignores unhandled types with 200 and counts them in /metrics by type and outcome", async () => {
