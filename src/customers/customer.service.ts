@@ -103,8 +103,10 @@ export async function storeCustomer(
   tx: Transaction,
   { termMonths, ...values }: ReturnType<typeof validateCustomerInput> & { termMonths?: number | null },
   now: Date,
+  /** What the caller read by this external id in the same transaction (no second read). */
+  known?: { existing: CustomerRow | undefined },
 ): Promise<{ customer: CustomerRow; created: boolean }> {
-  const existing = await findCustomerByExternalId(tx, values.externalId);
+  const existing = known ? known.existing : await findCustomerByExternalId(tx, values.externalId);
   if (!existing) {
     const status = values.status ?? CustomerStatus.ACTIVE;
     const signedUpAt = values.signedUpAt ?? now;

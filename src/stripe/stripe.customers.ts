@@ -9,7 +9,7 @@ import { getCustomerOrThrow, markChurned, storeCustomer, validateCustomerInput }
 import { storePlanChangeOf } from "../customers/plan-changes.js";
 import { loadContractTerms } from "../customers/contract-terms.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
-import { linkProviderPayments } from "../payments/payment.service.js";
+import { linkPaymentsOfProvider } from "../payments/payment.repository.js";
 import { findStripeCustomer, setBillingState, subscriptionsOfCustomer, upsertStripeCustomer, type StripeSubscriptionRow } from "./stripe.repository.js";
 
 // The Advocate customer behind a Stripe customer, and its billing as its Stripe subscriptions
@@ -67,50 +67,48 @@ export interface StripeCustomerDescription {
  */
 export async function linkStripeCustomer(work: EventWork, description: StripeCustomerDescription): Promise<string | "stale"> {
   const { tx, context, now } = work;
-  const [mapping] = await firstStatements(work, [findStripeCustomer(tx, description.stripeCustomerId)] as const);
+  // Both reads go with the event's insert; the one by external id serves a customer not linked yet.
+  const [mapping, byExternalId] = await firstStatements(work, [findStripeCustomer(tx, description.stripeCustomerId), findCustomerByExternalId(tx, description.externalId)] as const);
   if (mapping?.versionAt && description.versionAt && description.versionAt < mapping.versionAt) return "stale";
   if (mapping && !description.versionAt) return mapping.customerId;
   const name = description.name.slice(0, v.LIMITS.name);
-  let customer: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : await findCustomerByExternalId(tx, description.externalId);
+  let customer: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : byExternalId;
+  const wrote = !customer || customer.name !== name;
   if (!customer) {
     const signedUpAt = new Date(Math.min(description.createdAt.getTime(), now.getTime()));
-    customer = await writeCustomer(work, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt });
-  } else if (customer.name !== name) {
-    customer = await writeCustomer(work, { ...customer, name, status: customer.status as CustomerStatus });
+    customer = await writeCustomer(work, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt }, null, { existing: undefined });
+  } else if (wrote) {
+    customer = await writeCustomer(work, { ...customer, name, status: customer.status as CustomerStatus }, null, { existing: customer });
   }
-  await upsertStripeCustomer(
-    tx,
-    {
-      id: description.stripeCustomerId,
-      customerId: customer.id,
-      // What Stripe says now: an email removed there is removed here.
-      email: description.email?.slice(0, v.LIMITS.email) ?? null,
-      name: description.name,
-      livemode: work.livemode,
-      versionAt: description.versionAt ?? mapping?.versionAt ?? null,
-    },
-    now,
-  );
-  if (!mapping) {
-    // In the event's transaction (the context would nest a savepoint); the change after commit.
-    if ((await linkProviderPayments(tx, description.stripeCustomerId, customer.id, now)) > 0) context.changes.publish({ kind: "jobs" });
-    await applyBilling(work, customer.id);
+  const customerId = customer.id;
+  // Sent together: the link, the rescoring of a written customer and, for a new link, the
+  // payments received before it (linked now) and its subscriptions (applied now).
+  const linkRow = {
+    id: description.stripeCustomerId,
+    customerId,
+    // What Stripe says now: an email removed there is removed here.
+    email: description.email?.slice(0, v.LIMITS.email) ?? null,
+    name: description.name,
+    livemode: work.livemode,
+    versionAt: description.versionAt ?? mapping?.versionAt ?? null,
+  };
+  if (wrote) context.changes.publish({ kind: "jobs" });
+  const [, , linked, billing] = await Promise.all([
+    upsertStripeCustomer(tx, linkRow, now),
+    wrote ? queueScoreRefresh(tx, [customerId], now) : null,
+    mapping ? null : linkPaymentsOfProvider(tx, description.stripeCustomerId, customerId),
+    mapping ? null : readBilling(work, customerId),
+  ]);
+  if (linked && linked.length > 0) {
+    await queueScoreRefresh(tx, [customerId], now);
+    context.changes.publish({ kind: "jobs" });
   }
-  return customer.id;
+  if (billing) await decideBilling(work, billing);
+  return customerId;
 }
 
 /** Stripe statuses in which a subscription is the customer's (a trial included); incomplete ones are not yet. */
 const LIVE = new Set(["active", "trialing", "past_due", "unpaid"]);
-
-/**
- * Moves the customer's billing to what its subscriptions say: trial status and end; the plan
- * and MRR of its paying subscriptions (MRR: those in the program currency), as a plan change when they
- * differ (a churned customer is re-activated); a churn, with the ledger's clawback, when none is
- * live any more. Returns what changed, for the event's answer.
- */
-export async function applyBilling(work: EventWork, customerId: string): Promise<string> {
-  return decideBilling(work, await readBilling(work, customerId));
-}
 
 export interface BillingState {
   subscriptions: StripeSubscriptionRow[];
@@ -131,7 +129,12 @@ export async function readBilling({ tx }: EventWork, customerId: string): Promis
   return { subscriptions, customer };
 }
 
-/** applyBilling's decision and writes, from what readBilling read. */
+/**
+ * Moves the customer's billing to what its subscriptions say (as readBilling read them): trial
+ * status and end; the plan and MRR of its paying subscriptions (MRR: those in the program
+ * currency), as a plan change when they differ (a churned customer is re-activated); a churn,
+ * with the ledger's clawback, when none is live any more. Returns what changed, for the event's answer.
+ */
 export async function decideBilling(work: EventWork, { subscriptions, customer }: BillingState): Promise<string> {
   const { tx, context, now } = work;
   if (subscriptions.length === 0) return "no subscription";
@@ -202,17 +205,21 @@ async function termUnchanged({ tx, at }: EventWork, customerId: string, termMont
   return term!.termMonths === termMonths;
 }
 
-/** upsertCustomer in the event's transaction (a billing row it writes signs termMonths), the customer queued for rescoring. */
-async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: number | null = null): Promise<CustomerRow> {
+/**
+ * upsertCustomer in the event's transaction (a billing row it writes signs termMonths). With
+ * `known` (what the event read by external id) the caller queues the rescoring; without, it is
+ * queued here.
+ */
+async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: number | null = null, known?: { existing: CustomerRow | undefined }): Promise<CustomerRow> {
   const values = { ...validateCustomerInput(input, work.now), termMonths };
   // In a savepoint: two events creating one customer at once (customer.created and the checkout),
-  // the loser retries and finds the row to update, as upsertCustomer does.
-  const store = () => work.tx.transaction(async (savepoint) => (await storeCustomer(savepoint, values, work.now)).customer);
-  const customer = await store().catch((error: unknown) => {
+  // the loser retries, reads the row again and updates it, as upsertCustomer does.
+  const store = (read?: typeof known) => work.tx.transaction(async (savepoint) => (await storeCustomer(savepoint, values, work.now, read)).customer);
+  const customer = await store(known).catch((error: unknown) => {
     if (toAppError(error)?.field !== "externalId") throw error;
     return store();
   });
-  await queueRescoring(work, customer.id);
+  if (!known) await queueRescoring(work, customer.id);
   return customer;
 }
 
