@@ -33,10 +33,22 @@ export type CheckedCall = { ok: true; event: SegmentEvent } | { ok: false; reaso
 const isObject = (value: unknown): value is Record<string, unknown> => !!value && typeof value === "object" && !Array.isArray(value);
 const objectAt = (value: unknown): Record<string, unknown> => (isObject(value) ? value : {});
 
-/** A dotted path (company.id) into an object; numbers are ids too. */
+const paths = new Map<string, string[]>();
+
+/** A dotted path (company.id) into an object; numbers are ids too. A few paths are asked of every call: split once. */
 export function pathValue(root: Record<string, unknown>, path: string): string | null {
-  let value: unknown = root;
-  for (const key of path.split(".")) value = isObject(value) ? value[key] : undefined;
+  let value: unknown;
+  if (!path.includes(".")) {
+    value = root[path];
+  } else {
+    let keys = paths.get(path);
+    if (!keys) {
+      if (paths.size >= 1_000) paths.clear();
+      paths.set(path, (keys = path.split(".")));
+    }
+    value = root;
+    for (const key of keys) value = isObject(value) ? value[key] : undefined;
+  }
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return typeof value === "string" && value.trim() !== "" ? value.trim() : null;
 }
@@ -77,11 +89,30 @@ export function messageKeyOf(messageId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-/** toISOString's own form (what Segment's clients send) parsed fast; any other RFC 3339 text the strict way. */
-function parseTime(text: string): Date | null {
-  if (text.length === 24 && text.charCodeAt(23) === 90 /* Z */) {
+/** Two digits of `text` at `at` as a number (NaN past a non-digit). */
+const pair = (text: string, at: number) => {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : NaN;
+};
+const ISO_UTC = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+
+/**
+ * toISOString's own form (what Segment's clients send) parsed fast; any other RFC 3339 text the
+ * strict way. The Date must show the fields as written (a 30 February or a 24:00 would roll over).
+ */
+export function parseTime(text: string): Date | null {
+  if (text.length === 24 && ISO_UTC.test(text)) {
     const date = new Date(text);
-    if (!Number.isNaN(date.getTime()) && date.toISOString() === text) return date;
+    if (
+      date.getUTCDate() === pair(text, 8) &&
+      date.getUTCHours() === pair(text, 11) &&
+      date.getUTCMinutes() === pair(text, 14) &&
+      date.getUTCSeconds() === pair(text, 17) &&
+      date.getUTCMonth() + 1 === pair(text, 5)
+    ) {
+      return date;
+    }
   }
   return parseRfc3339(text);
 }
@@ -116,8 +147,13 @@ function accountOf(type: SegmentType, raw: Record<string, unknown>, traits: Reco
   return pathValue(objectAt(raw.context), "groupId") ?? pathValue(objectAt(raw.properties), "groupId") ?? pathValue(traits, accountTrait);
 }
 
-/** The call's traits: its own (identify, group) over context.traits (where RudderStack's identify and every track carry them). */
-const traitsOf = (raw: Record<string, unknown>) => ({ ...objectAt(objectAt(raw.context).traits), ...objectAt(raw.traits) });
+/**
+ * The call's traits: its own (identify, group) over context.traits (where RudderStack's identify
+ * and every track carry them). Read only: a call with no traits of its own (a track) shares its
+ * context's object instead of a copy.
+ */
+const traitsOf = (raw: Record<string, unknown>): Record<string, unknown> =>
+  raw.traits === undefined ? objectAt(objectAt(raw.context).traits) : { ...objectAt(objectAt(raw.context).traits), ...objectAt(raw.traits) };
 
 /** One call, validated and normalized, or the reason it is refused. `type` is the route's (/v1/track) or the call's own. */
 export function checkCall(raw: unknown, routeType: SegmentType | null, batchSentAt: Date | null, accountTrait: string, now: Date): CheckedCall {
