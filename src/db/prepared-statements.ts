@@ -2,6 +2,9 @@ import type { Sql } from "postgres";
 
 type Callback = (sql: Sql) => unknown;
 
+/** A text whose length follows its values: an `in` list of two parameters or more, or a second row of values. */
+const VARIABLE_LENGTH = /\bin \(\$\d+(?:::\w+)?, \$\d+|\), \((?:\$\d+|default)\b/;
+
 /**
  * The postgres.js client as drizzle should see it: every statement with parameters is a named
  * prepared statement, parsed and planned once per connection.
@@ -10,11 +13,12 @@ type Callback = (sql: Sql) => unknown;
  * unless it was built with `.prepare(name)`, whatever the client's own `prepare` option says, so
  * PostgreSQL parsed and planned every statement on every call: on the Stripe webhook's path
  * planning cost as much as executing (pg_stat_statements, BENCHMARKS.md). postgres.js keeps a
- * connection's statements by their text, re-prepares one that a schema change invalidated, and
- * drops them with the connection (idle 30 s, or 30–60 min of age), which bounds the cache: the
- * app's SQL texts are fixed (values are parameters; the `sql.raw` pieces are constants), only
- * `in (…)` lists vary with their length. Statements without parameters (the migrations'
- * multi-statement scripts) keep the simple protocol.
+ * connection's statements by their text (it never forgets one) and re-prepares one that a schema
+ * change invalidated; a connection goes after 30 s idle or 30–60 min of age. So only texts that
+ * are fixed are prepared, which bounds the cache: values are parameters and the `sql.raw` pieces
+ * constants, but an `in ($1, $2, …)` list or a multi-row `values (…), (…)` is a new text for
+ * every length, and stays unnamed (as every statement was before). Statements without parameters
+ * (the migrations' multi-statement scripts) keep the simple protocol.
  */
 export function preparedStatements(client: Sql): Sql {
   return new Proxy(client, {
@@ -22,7 +26,9 @@ export function preparedStatements(client: Sql): Sql {
       switch (key) {
         case "unsafe":
           return (text: string, args?: unknown[], options?: Record<string, unknown>) =>
-            Array.isArray(args) && args.length > 0 ? target.unsafe(text, args as never, { ...options, prepare: true }) : target.unsafe(text, args as never, options as never);
+            Array.isArray(args) && args.length > 0 && !VARIABLE_LENGTH.test(text)
+              ? target.unsafe(text, args as never, { ...options, prepare: true })
+              : target.unsafe(text, args as never, options as never);
         // A transaction's and a savepoint's scoped client: the same view of it.
         case "begin":
         case "savepoint":

@@ -44,6 +44,16 @@ describe.skipIf(!postgresUrl())("prepared statements on PostgreSQL", () => {
     });
   });
 
+  it("leaves unnamed a statement whose text grows with its values (an in list, rows of values), so a connection's statements stay few", async () => {
+    const { db } = await open(true);
+    for (const n of [2, 3, 4]) {
+      const values = Array.from({ length: n }, (_, i) => sql`${i}::int`);
+      await queryRows(db, sql`select 1 as v where 1 in (${sql.join(values, sql`, `)}) /* ${sql.raw(MARKER)} list */`);
+      await queryRows(db, sql`select * from (values ${sql.join(values.map((value) => sql`(${value})`), sql`, `)}) as t(v) /* ${sql.raw(MARKER)} rows */`);
+    }
+    expect(await preparedOnConnection(db)).toBe(0);
+  });
+
   it("keeps every statement unnamed with DB_PREPARE=false", async () => {
     const { db } = await open(false);
     await marked(db, 1);
