@@ -9,7 +9,6 @@
  * two days, each with its own messageId. It empties the database it runs on.
  */
 import "reflect-metadata";
-import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
@@ -22,21 +21,8 @@ import { createServerKey } from "../src/server-keys/server-key.service.js";
 import { ServerKeyScope } from "../src/auth/auth.enums.js";
 import { testConfig } from "../test/helpers/config.js";
 import { BENCH_ADMIN_KEY, benchDataset, keptAlive } from "./http.js";
+import { postgresCpuSeconds, postmasterOf } from "./postgres-cpu.js";
 import { BENCH_SEED } from "./intelligence.bench.js";
-
-/** CPU seconds of the PostgreSQL server's processes (this machine's /proc; the postmaster's children). */
-function postgresCpuSeconds(postmaster: number): number {
-  let ticks = 0;
-  for (const pid of readdirSync("/proc").filter((name) => /^\d+$/.test(name))) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ");
-      if (Number(fields[1]) === postmaster || Number(pid) === postmaster) ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return ticks / 100;
-}
 
 const NAMES = Array.from({ length: 20 }, (_, i) => `Feature ${i} Used`);
 
@@ -87,8 +73,7 @@ async function main() {
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
     return JSON.parse(res.text) as { accepted: number; duplicates: number };
   };
-  const [backend] = await queryRows<{ pid: number }>(handle.db, sql`select pg_backend_pid() as pid`);
-  const postmaster = Number(readFileSync(`/proc/${backend!.pid}/stat`, "utf8").replace(/^.*\) /, "").split(" ")[1]);
+  const postmaster = await postmasterOf(handle.db);
   const run = async (list: string[], concurrency: number) => {
     let accepted = 0;
     let duplicates = 0;

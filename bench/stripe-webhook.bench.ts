@@ -16,7 +16,6 @@
  */
 import "reflect-metadata";
 import { pathToFileURL } from "node:url";
-import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import Stripe from "stripe";
@@ -25,6 +24,7 @@ import { openDatabase, queryRows } from "../src/db/client.js";
 import { loadDataset } from "../src/seed/load.js";
 import { demoCheckoutEvents, stripeEvent } from "../src/stripe/demo-events.js";
 import { keptAlive } from "./http.js";
+import { postgresCpuSeconds, postmasterOf } from "./postgres-cpu.js";
 import { killChildren, startServer } from "./server-process.js";
 import { BENCH_NOW, BENCH_SEED } from "./intelligence.bench.js";
 
@@ -33,27 +33,6 @@ const stripe = new Stripe("sk_test_not_used");
 const sign = (payload: string) => stripe.webhooks.generateTestHeaderString({ payload, secret: SECRET });
 
 type Event = Record<string, unknown>;
-
-/** CPU time of every PostgreSQL process on this machine, in ms (Linux /proc; 0 elsewhere). */
-function postgresCpuMs(): number {
-  let ticks = 0;
-  try {
-    for (const pid of readdirSync("/proc")) {
-      if (!/^\d+$/.test(pid)) continue;
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-        if (!stat.includes("(postgres)")) continue;
-        const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-      } catch {
-        // the process ended meanwhile
-      }
-    }
-  } catch {
-    return 0;
-  }
-  return ticks * 10; // USER_HZ is 100 on Linux
-}
 
 async function main() {
   const { values } = parseArgs({
@@ -70,6 +49,7 @@ async function main() {
   await loadDataset(handle.db, { customers: Number(values.customers), seed: BENCH_SEED, now: BENCH_NOW, reset: true });
   await handle.db.execute(sql`vacuum analyze`);
   const codes = (await queryRows<{ code: string }>(handle.db, sql`select code from affiliates order by code limit 50`)).map((r) => r.code);
+  const postmaster = await postmasterOf(handle.db);
 
   // The server runs in a process of its own, as it does in production: the harness that signs
   // and sends the events does not share its event loop. BENCH_CPU_PROF=dir profiles it.
@@ -106,7 +86,7 @@ async function main() {
     let sent = 0;
     outcomes.clear();
     const before = await server.stats();
-    const [pgBefore, benchBefore] = [postgresCpuMs(), process.cpuUsage()];
+    const [pgBefore, benchBefore] = [postgresCpuSeconds(postmaster), process.cpuUsage()];
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -120,7 +100,7 @@ async function main() {
     );
     const seconds = (performance.now() - started) / 1000;
     const after = await server.stats();
-    const pgMs = postgresCpuMs() - pgBefore;
+    const pgMs = (postgresCpuSeconds(postmaster) - pgBefore) * 1000;
     const bench = process.cpuUsage(benchBefore);
     const tally = [...outcomes].map(([k, n]) => `${k} ${n}`).join(", ");
     // CPU and statements per event of the server alone: figures that other load on the machine changes least.

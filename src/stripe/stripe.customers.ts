@@ -66,20 +66,17 @@ export interface StripeCustomerDescription {
  * or "stale" when a newer description was applied already.
  */
 export async function linkStripeCustomer(work: EventWork, description: StripeCustomerDescription): Promise<string | "stale"> {
-  const { tx, context, now } = work;
+  const { tx, now } = work;
   // Both reads go with the event's insert; the one by external id serves a customer not linked yet.
   const [mapping, byExternalId] = await firstStatements(work, [findStripeCustomer(tx, description.stripeCustomerId), findCustomerByExternalId(tx, description.externalId)] as const);
   if (mapping?.versionAt && description.versionAt && description.versionAt < mapping.versionAt) return "stale";
   if (mapping && !description.versionAt) return mapping.customerId;
   const name = description.name.slice(0, v.LIMITS.name);
-  let customer: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : byExternalId;
-  const wrote = !customer || customer.name !== name;
-  if (!customer) {
-    const signedUpAt = new Date(Math.min(description.createdAt.getTime(), now.getTime()));
-    customer = await writeCustomer(work, { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt }, null, { existing: undefined });
-  } else if (wrote) {
-    customer = await writeCustomer(work, { ...customer, name, status: customer.status as CustomerStatus }, null, { existing: customer });
-  }
+  const found: CustomerRow | undefined = mapping ? await getCustomerOrThrow(tx, mapping.customerId) : byExternalId;
+  const wrote = !found || found.name !== name;
+  const signedUpAt = new Date(Math.min(description.createdAt.getTime(), now.getTime()));
+  const input: CustomerInput = found ? { ...found, name, status: found.status as CustomerStatus } : { externalId: description.externalId, name, mrrCents: 0, status: CustomerStatus.TRIAL, signedUpAt };
+  const customer = wrote ? await writeCustomer(work, input, null, { existing: found }) : found;
   const customerId = customer.id;
   // Sent together: the link, the rescoring of a written customer and, for a new link, the
   // payments received before it (linked now) and its subscriptions (applied now).
@@ -92,17 +89,13 @@ export async function linkStripeCustomer(work: EventWork, description: StripeCus
     livemode: work.livemode,
     versionAt: description.versionAt ?? mapping?.versionAt ?? null,
   };
-  if (wrote) context.changes.publish({ kind: "jobs" });
   const [, , linked, billing] = await Promise.all([
     upsertStripeCustomer(tx, linkRow, now),
-    wrote ? queueScoreRefresh(tx, [customerId], now) : null,
+    wrote ? queueRescoring(work, customerId) : null,
     mapping ? null : linkPaymentsOfProvider(tx, description.stripeCustomerId, customerId),
     mapping ? null : readBilling(work, customerId),
   ]);
-  if (linked && linked.length > 0) {
-    await queueScoreRefresh(tx, [customerId], now);
-    context.changes.publish({ kind: "jobs" });
-  }
+  if (linked && linked.length > 0) await queueRescoring(work, customerId);
   if (billing) await decideBilling(work, billing);
   return customerId;
 }
@@ -174,6 +167,7 @@ export async function decideBilling(work: EventWork, { subscriptions, customer }
   if (customer.status === CustomerStatus.CHURNED) {
     await billed();
     await writeCustomer(work, { ...customer, plan, mrrCents, status: CustomerStatus.ACTIVE }, termMonths);
+    await queueRescoring(work, customerId);
     return `re-activated${note}`;
   }
   const sameTerms = customer.status !== CustomerStatus.TRIAL && customer.plan === plan && customer.mrrCents === mrrCents;
@@ -185,13 +179,10 @@ export async function decideBilling(work: EventWork, { subscriptions, customer }
     // at the same MRR is a plan change that signs a term.
     const [, termSame] = await Promise.all([billed(), termUnchanged(work, customer.id, termMonths)]);
     if (termSame) return `plan unchanged${note}`;
-    const values = planChange();
-    await Promise.all([storePlanChangeOf(tx, customer, values, now), queueScoreRefresh(tx, [customerId], now)]);
-  } else {
-    const values = planChange();
-    await Promise.all([billed(), storePlanChangeOf(tx, customer, values, now), queueScoreRefresh(tx, [customerId], now)]);
   }
-  context.changes.publish({ kind: "jobs" });
+  const values = planChange();
+  // The billing state goes with the plan change when it was not sent with the term above.
+  await Promise.all([sameTerms ? null : billed(), storePlanChangeOf(tx, customer, values, now), queueRescoring(work, customerId)]);
   return `plan changed${note}`;
 }
 
@@ -206,9 +197,8 @@ async function termUnchanged({ tx, at }: EventWork, customerId: string, termMont
 }
 
 /**
- * upsertCustomer in the event's transaction (a billing row it writes signs termMonths). With
- * `known` (what the event read by external id) the caller queues the rescoring; without, it is
- * queued here.
+ * upsertCustomer in the event's transaction (a billing row it writes signs termMonths); `known`:
+ * what the event read by this external id already. The caller queues the rescoring.
  */
 async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: number | null = null, known?: { existing: CustomerRow | undefined }): Promise<CustomerRow> {
   const values = { ...validateCustomerInput(input, work.now), termMonths };
@@ -219,13 +209,13 @@ async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: 
     if (toAppError(error)?.field !== "externalId") throw error;
     return store();
   });
-  if (!known) await queueRescoring(work, customer.id);
   return customer;
 }
 
-async function queueRescoring({ tx, context, now }: EventWork, customerId: string): Promise<void> {
-  await queueScoreRefresh(tx, [customerId], now);
+/** The customer queued for rescoring: the statement, to send with others (the job runner is told after commit). */
+function queueRescoring({ tx, context, now }: EventWork, customerId: string): Promise<void> {
   context.changes.publish({ kind: "jobs" });
+  return queueScoreRefresh(tx, [customerId], now);
 }
 
 /** The subscription worth most a month names the plan. */
