@@ -20,6 +20,12 @@ export interface TestApp {
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, key?: string | null): Promise<GraphQLResponse<T>>;
   /** The same, as the admin. */
   admin<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /**
+   * Resolves once the app's background work after earlier writes is done: no statement sent for
+   * 250 ms, so a statement count taken next sees only the request under test (the landing
+   * catalog hears PostgreSQL's NOTIFY of a write some time after it).
+   */
+  quiet(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -43,6 +49,13 @@ export async function startTestApp(overrides: ConfigOverrides = {}, deps: Omit<A
     http,
     gql,
     admin: (query, variables) => gql(query, variables, ADMIN_KEY),
+    async quiet() {
+      let before = -1;
+      while (before !== database.queryCount()) {
+        before = database.queryCount();
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    },
     async close() {
       await app.stop();
       await database.close();

@@ -33,6 +33,7 @@ describe("misses decided in memory", () => {
   });
 
   it("issues no SQL statement for misses through GET /landing, the GraphQL fast path and Apollo", async () => {
+    await t.quiet();
     await t.app.landing.catalog!.settled();
     const before = t.database.queryCount();
     const misses = t.app.landing.stats.misses;

@@ -160,6 +160,7 @@ describe("the landing cache", () => {
     await t.http.get("/landing?niche=warmup");
     const code = unique("cnt").toLowerCase();
     await affiliate(code);
+    await t.quiet();
     let before = t.database.queryCount();
     await t.http.get(`/landing?affiliate=${code}&niche=count-test`);
     expect(t.database.queryCount() - before).toBeLessThanOrEqual(3);
