@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { parseDatabaseUrl } from "../src/config/env.js";
-import { DEFAULT_SCORING } from "../src/config/config.js";
+import { DEFAULT_SCORING, type HealthFactorName } from "../src/config/config.js";
 import { openDatabase, queryRows } from "../src/db/client.js";
 import { serviceContextWithoutServer } from "../src/db/change-bridge.js";
 import { importCustomersCsv, importEventsNdjson } from "../src/ingestion/import.service.js";
@@ -29,6 +29,7 @@ import { areaUnderRoc, csFeatures, FEATURE_NAMES, predict, trainLogistic, vector
 import { isHeldOut, observationDates, trainingExamples } from "../src/intelligence/churn.training.js";
 import { loadFeatures, type FeatureRequest } from "../src/intelligence/features.repository.js";
 import { eventNamesOf, loadModelFeatures } from "../src/intelligence/model-features.js";
+import { Random } from "../src/seed/random.js";
 import { trainBoosting } from "./world/boosting.js";
 import { writeWorld } from "./world/write.js";
 
@@ -60,15 +61,40 @@ try {
   // The answer key: customers active at `until`, and who churned in the 90 days after it.
   const truth = readFileSync(world.truth, "utf8").trim().split("\n").slice(1).map((line) => line.split(","));
   const ids = new Map((await queryRows<{ id: string; external_id: string }>(handle.db, sql`select id, external_id from customers`)).map((r) => [r.external_id, r.id]));
-  const scores = await queryRows<{ external_id: string; churn_risk: number; health_score: number }>(
+  const scores = await queryRows<{ external_id: string; churn_risk: number; health_score: number; health_breakdown: { name: HealthFactorName; score: number }[] }>(
     handle.db,
-    sql`select c.external_id, s.churn_risk, s.health_score from customers c join customer_scores s on s.customer_id = c.id`,
+    sql`select c.external_id, s.churn_risk, s.health_score, s.health_breakdown from customers c join customer_scores s on s.customer_id = c.id`,
   );
   const risk = new Map(scores.map((r) => [r.external_id, Number(r.churn_risk)]));
   // The health score must rank the churners worse: the AUC of 100 - health (issue 15, "Quality").
   const unhealth = new Map(scores.map((r) => [r.external_id, 100 - Number(r.health_score)]));
   const labels = truth.map((r) => Number(r[2]));
   const forward = (scores: number[]) => Math.round(areaUnderRoc(scores, labels)! * 1000) / 1000;
+  // The same health with another weight of the model's factor (predictedRetention), from the stored factor scores.
+  const breakdowns = new Map(scores.map((r) => [r.external_id, r.health_breakdown]));
+  const reweighted = (weight: number) => (externalId: string) => {
+    const weights: Record<HealthFactorName, number> = { ...DEFAULT_SCORING.healthWeights, predictedRetention: weight };
+    const factors = breakdowns.get(externalId)!.filter((f) => weights[f.name] > 0);
+    return 100 - factors.reduce((sum, f) => sum + f.score * weights[f.name], 0) / factors.reduce((sum, f) => sum + weights[f.name], 0);
+  };
+  const byRetentionWeight = Object.fromEntries([0, 0.2, 0.4, 0.7, 1, 1.5, 2].map((w) => [w, forward(truth.map((r) => reweighted(w)(r[0]!)))]));
+  // Health where the CS factors say nothing (their part shuffled across customers), as on a
+  // world whose rules do not fit: how much of the ranking the model's factor carries alone.
+  const weights = DEFAULT_SCORING.healthWeights;
+  const parts = truth.map((r) => {
+    const factors = breakdowns.get(r[0]!)!.filter((f) => weights[f.name] > 0);
+    const rules = factors.filter((f) => f.name !== "predictedRetention");
+    const ruleWeight = rules.reduce((sum, f) => sum + weights[f.name], 0);
+    return { rules: rules.reduce((sum, f) => sum + f.score * weights[f.name], 0) / ruleWeight, ruleWeight, retention: factors.find((f) => f.name === "predictedRetention")?.score };
+  });
+  const rng = new Random("shuffle-rules");
+  const shuffled = parts.map((p) => p.rules);
+  for (let i = shuffled.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  const retentionWeight = weights.predictedRetention;
+  const rulesShuffled = forward(parts.map((p, i) => 100 - (p.retention === undefined ? shuffled[i]! : (shuffled[i]! * p.ruleWeight + p.retention * retentionWeight) / (p.ruleWeight + retentionWeight))));
 
   // Baselines on the same examples (the in-sample four fifths) and the same features, scored at `until`.
   const names = model.features.map((f) => f.name);
@@ -104,6 +130,8 @@ try {
           gradientBoostingSameFeatures: forward(nowFeatures.map((f) => boosted(vectorFor(names, f)))),
           trueProbability: forward(truth.map((r) => Number(r[1]))),
           hundredMinusHealth: forward(truth.map((r) => unhealth.get(r[0]!)!)),
+          hundredMinusHealthByPredictedRetentionWeight: byRetentionWeight,
+          hundredMinusHealthCsFactorsShuffled: rulesShuffled,
           customers: labels.length,
           churners: labels.filter((y) => y === 1).length,
         },

@@ -14,7 +14,7 @@ export type TrustProxy = boolean | number | string[];
 /** The values of AttributionModel (src/referrals/referral.enums.ts), which config may not import. */
 export type AttributionModelName = "LAST_TOUCH" | "FIRST_TOUCH";
 
-export type HealthFactorName = "usage" | "nps" | "csat" | "support" | "upsell" | "tenure" | "lifetimeValue";
+export type HealthFactorName = "usage" | "nps" | "csat" | "support" | "upsell" | "tenure" | "lifetimeValue" | "predictedRetention";
 
 /** The customer-success model's tunable parts (README, "Customer-success scores"). */
 export interface ScoringConfig {
@@ -228,7 +228,7 @@ export const DEFAULT_DATABASE: { readonly dataDir: string; readonly poolMax: num
 export const DEFAULT_PROGRAM_CURRENCY = "USD";
 
 export const DEFAULT_SCORING: ScoringConfig = {
-  healthWeights: { usage: 0.3, nps: 0.2, csat: 0.1, support: 0.15, upsell: 0.1, tenure: 0.075, lifetimeValue: 0.075 },
+  healthWeights: { usage: 0.3, nps: 0.2, csat: 0.1, support: 0.15, upsell: 0.1, tenure: 0.075, lifetimeValue: 0.075, predictedRetention: 1 },
   bands: { yellow: 40, green: 70 },
   success: { minHealth: 70, minTenureDays: 90 },
 };

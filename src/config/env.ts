@@ -267,7 +267,9 @@ export function parseScoringConfig(env: NodeJS.ProcessEnv): ScoringConfig {
       }
       config.healthWeights[name as HealthFactorName] = scoreVar(`HEALTH_WEIGHTS ${name}`, value, 0, 100);
     }
-    if (Object.values(config.healthWeights).every((w) => w === 0)) throw new ConfigError("HEALTH_WEIGHTS: at least one weight must be above 0");
+    // predictedRetention has no data until a churn model is trained: it cannot be the only factor.
+    const { predictedRetention: _, ...factors } = config.healthWeights;
+    if (Object.values(factors).every((w) => w === 0)) throw new ConfigError("HEALTH_WEIGHTS: at least one weight other than predictedRetention must be above 0");
   }
   if (env.HEALTH_BANDS) {
     const [yellow, green] = env.HEALTH_BANDS.split(",");

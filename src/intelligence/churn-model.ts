@@ -183,13 +183,18 @@ export function heuristicChurnRisk(health: Health): number {
   return 0.02 + 0.9 * deficit * deficit;
 }
 
-/**
- * Churn risk for one customer: 1 once churned, else the model's (or the heuristic's) estimate;
- * `extra` holds the named features beyond the CS ones (behaviour, contract) the model may read.
- */
-export function churnRisk(f: CustomerFeatures, health: Health, model: LogisticModel | null, extra?: ReadonlyMap<string, number>): number {
-  if (f.status === "CHURNED") return 1;
+/** The model's probability that a customer churns in the next 90 days; `extra` holds the named features beyond the CS ones (behaviour, contract) it may read. */
+export function modelChurnRisk(f: CustomerFeatures, model: LogisticModel, extra?: ReadonlyMap<string, number>): number {
   const features = extra ? new Map([...csFeatures(f), ...extra]) : csFeatures(f);
-  const p = model ? predict(model, vectorFor(model.names, features)) : heuristicChurnRisk(health);
+  return predict(model, vectorFor(model.names, features));
+}
+
+/**
+ * Churn risk for one customer: 1 once churned, else the model's estimate (`modelRisk`, from
+ * modelChurnRisk) or, without a model, the heuristic's.
+ */
+export function churnRisk(f: CustomerFeatures, health: Health, modelRisk: number | null): number {
+  if (f.status === "CHURNED") return 1;
+  const p = modelRisk ?? heuristicChurnRisk(health);
   return Math.round(p * 10_000) / 10_000;
 }

@@ -16,8 +16,23 @@ export interface FactorScore {
   activity?: ActivityUsage;
 }
 
-/** The features health reads: the CS features, and product activity where seat snapshots are missing. */
-export type HealthInput = CustomerFeatures & { activityUsage?: ActivityUsage | null };
+/**
+ * The trained churn model's estimate for the customer at the moment (README, "Predicted
+ * retention"): what health learns from the company's own churn history, behaviour included.
+ */
+export interface ChurnOutlook {
+  /** The model's probability that the customer churns in the next 90 days. */
+  risk: number;
+  /** The share of churners among the model's training examples: a risk of that much scores 50. */
+  averageRisk: number;
+  modelVersion: number;
+}
+
+/**
+ * The features health reads: the CS features, product activity where seat snapshots are
+ * missing, and the churn model's outlook once a model is trained.
+ */
+export type HealthInput = CustomerFeatures & { activityUsage?: ActivityUsage | null; outlook?: ChurnOutlook | null };
 
 export interface Health {
   score: number;
@@ -49,7 +64,29 @@ export const factorScores: Record<HealthFactorName, (f: HealthInput) => number |
   upsell: (f) => 100 * (1 - 0.6 ** (f.upsellCount + 1)),
   tenure: (f) => 100 * clamp01(f.tenureDays / FULL_TENURE_DAYS),
   lifetimeValue: (f) => lifetimeValueFactor(f.lifetimeValueCents),
+  // No model trained yet: no data, and health is the CS factors alone.
+  predictedRetention: (f) => (f.outlook ? retentionFactor(f.outlook) : null),
 };
+
+const odds = (p: number) => {
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, p));
+  return q / (1 - q);
+};
+
+/**
+ * 100 / (1 + the customer's churn odds over the average's): the average risk scores 50, twice
+ * its odds 33, half 67, none 100. Odds rather than the probability itself, because 90-day
+ * risks are small: 2% against 8% is a large difference that 98 against 92 would hide.
+ */
+export function retentionFactor(outlook: ChurnOutlook): number {
+  return 100 / (1 + odds(outlook.risk) / odds(outlook.averageRisk));
+}
+
+const percent = (p: number) => `${Math.round(p * 1000) / 10}%`;
+
+export function retentionDetail(outlook: ChurnOutlook): string {
+  return `churn model v${outlook.modelVersion}: ${percent(outlook.risk)} risk of churning in the next 90 days, against ${percent(outlook.averageRisk)} on average`;
+}
 
 function activityFactor(usage: ActivityUsage | null | undefined): number | null {
   return usage?.percentile == null ? null : 100 * usage.percentile;
@@ -84,6 +121,8 @@ export function computeHealth(features: HealthInput, config: ScoringConfig): Hea
   const breakdown: FactorScore[] = present.map((f) => ({ name: f.name, score: round1(f.score), weight: f.weight / totalWeight }));
   const usage = breakdown.find((f) => f.name === "usage");
   if (usage && features.usageRatio === null && features.activityUsage) Object.assign(usage, { detail: activityDetail(features.activityUsage), activity: features.activityUsage });
+  const retention = breakdown.find((f) => f.name === "predictedRetention");
+  if (retention && features.outlook) retention.detail = retentionDetail(features.outlook);
   const score = round1(present.reduce((sum, f) => sum + f.score * f.weight, 0) / totalWeight);
   return { score, band: bandOf(score, config.bands), breakdown };
 }

@@ -4,11 +4,11 @@ import type { Executor } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import { customerScores, customers } from "../db/schema/index.js";
 import { computeAdvocacy, isSuccessful } from "./advocacy.js";
-import { churnRisk, type LogisticModel } from "./churn-model.js";
+import { churnRisk, modelChurnRisk, type LogisticModel } from "./churn-model.js";
 import { eventNamesOf, loadModelFeatures, readsContract } from "./model-features.js";
 import { DAY_MS } from "./features.js";
 import { loadFeatures } from "./features.repository.js";
-import { computeHealth, round1, type HealthInput } from "./health.js";
+import { computeHealth, round1, type ChurnOutlook, type HealthInput } from "./health.js";
 import { activityKey, loadActivityUsage } from "./activity-usage.js";
 import type { ScoringConfig } from "../config/config.js";
 import { findActiveChurnModel, upsertScores, type ChurnModelRow, type ScoreRow } from "./scores.repository.js";
@@ -21,27 +21,43 @@ export function toLogisticModel(row: ChurnModelRow): LogisticModel {
   return { names: f.map((x) => x.name), intercept: row.intercept, weights: f.map((x) => x.weight), means: f.map((x) => x.mean), stds: f.map((x) => x.std || 1) };
 }
 
-/** Scores of one customer from its features now and 30 days ago: pure, for services and benchmarks. */
+export type ModelInUse = { version: number; model: LogisticModel; averageRisk: number } | null;
+
+/** What health reads of the model for a customer at a moment: nothing without a model, or once churned. */
+function outlookOf(f: HealthInput, model: ModelInUse, modelFeatures: ReadonlyMap<string, number> | undefined): ChurnOutlook | null {
+  if (!model || f.status === "CHURNED") return null;
+  // Rounded as churnRisk stores it, so the factor and its detail agree with the customer's churnRisk.
+  const risk = Math.round(modelChurnRisk(f, model.model, modelFeatures) * 10_000) / 10_000;
+  return { risk, averageRisk: model.averageRisk, modelVersion: model.version };
+}
+
+/**
+ * Scores of one customer from its features now and 30 days ago: pure, for services and
+ * benchmarks. `modelFeatures` are the model's features beyond the CS ones now, `pastModelFeatures`
+ * 30 days ago (the trend compares health with the model's outlook at both moments).
+ */
 export function scoreCustomer(
   now: HealthInput,
   before: HealthInput | undefined,
-  model: { version: number; model: LogisticModel } | null,
+  model: ModelInUse,
   config: ScoringConfig,
   computedAt: Date,
   modelFeatures?: ReadonlyMap<string, number>,
+  pastModelFeatures?: ReadonlyMap<string, number>,
 ): ScoreRow {
-  const health = computeHealth(now, config);
-  const trend = before && before.tenureDays > 0 ? round1(health.score - computeHealth(before, config).score) : null;
+  const outlook = outlookOf(now, model, modelFeatures);
+  const health = computeHealth({ ...now, outlook }, config);
+  const healthBefore = before && before.tenureDays > 0 ? computeHealth({ ...before, outlook: outlookOf(before, model, pastModelFeatures) }, config) : null;
   return {
     customerId: now.customerId,
     computedAt,
     healthScore: health.score,
     healthBand: health.band,
     healthBreakdown: health.breakdown,
-    healthTrend: trend,
+    healthTrend: healthBefore ? round1(health.score - healthBefore.score) : null,
     advocacyScore: computeAdvocacy(now, health),
-    churnRisk: churnRisk(now, health, model?.model ?? null, modelFeatures),
-    churnModelVersion: model && now.status !== "CHURNED" ? model.version : null,
+    churnRisk: churnRisk(now, health, outlook?.risk ?? null),
+    churnModelVersion: outlook ? outlook.modelVersion : null,
     successful: isSuccessful(now, health, config),
     usageRatio: now.usageRatio,
     nps: now.nps,
@@ -55,11 +71,9 @@ export function scoreCustomer(
   };
 }
 
-export type ModelInUse = { version: number; model: LogisticModel } | null;
-
 export async function activeModel(ex: Executor): Promise<ModelInUse> {
   const row = await findActiveChurnModel(ex);
-  return row ? { version: row.version, model: toLogisticModel(row) } : null;
+  return row ? { version: row.version, model: toLogisticModel(row), averageRisk: row.examples > 0 ? row.positives / row.examples : 0.5 } : null;
 }
 
 /**
@@ -79,8 +93,11 @@ export async function computeScores(ex: Executor, customerIds: readonly string[]
   const eventNames = inUse ? eventNamesOf(inUse.model.names) : [];
   const current = features.filter((f) => f.asOf.getTime() === now.getTime());
   const readsExtra = eventNames.length > 0 || (inUse !== null && readsContract(inUse.model.names));
-  const extra = readsExtra ? await loadModelFeatures(ex, current.map((f) => ({ customerId: f.customerId, asOf: now })), eventNames) : [];
-  return current.map((f, i) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now, extra[i]));
+  // Now and 30 days back, in the requests' order, as the trend reads both.
+  const extra = readsExtra ? await loadModelFeatures(ex, requests, eventNames) : [];
+  const extraAt = new Map(requests.map((r, i) => [`${r.customerId}@${r.asOf.getTime()}`, extra[i]]));
+  const at = (customerId: string, asOf: Date) => extraAt.get(`${customerId}@${asOf.getTime()}`);
+  return current.map((f) => scoreCustomer(f, past.get(f.customerId), inUse, scoring, now, at(f.customerId, now), at(f.customerId, before)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { advocacyReasons, computeAdvocacy, isSuccessful, UNPROFITABLE_CAP } from "../../src/intelligence/advocacy.js";
 import type { CustomerFeatures } from "../../src/intelligence/features.js";
-import { bandOf, computeHealth } from "../../src/intelligence/health.js";
+import { bandOf, computeHealth, type HealthInput } from "../../src/intelligence/health.js";
 import { DEFAULT_SCORING } from "../../src/config/config.js";
 import { parseScoringConfig } from "../../src/config/env.js";
 
@@ -20,7 +20,7 @@ const base: CustomerFeatures = {
   lifetimeValueCents: 600_000,
 };
 const f = (overrides: Partial<CustomerFeatures>): CustomerFeatures => ({ ...base, ...overrides });
-const health = (overrides: Partial<CustomerFeatures>) => computeHealth(f(overrides), DEFAULT_SCORING);
+const health = (overrides: Partial<HealthInput>) => computeHealth({ ...f(overrides), outlook: overrides.outlook ?? null }, DEFAULT_SCORING);
 
 describe("health score", () => {
   it.each([
@@ -49,6 +49,17 @@ describe("health score", () => {
     expect(h.breakdown.every((b) => b.score >= 0 && b.score <= 100)).toBe(true);
   });
 
+  it("reads the churn model's outlook as predictedRetention: the average risk scores 50, the riskier the lower, none without a model", () => {
+    const outlook = (risk: number) => ({ risk, averageRisk: 0.08, modelVersion: 3 });
+    const factor = (risk: number | null) => health({ usageRatio: 0.5, nps: 6, ...(risk === null ? {} : { outlook: outlook(risk) }) }).breakdown.find((b) => b.name === "predictedRetention");
+    expect(factor(null)).toBeUndefined();
+    expect(factor(0.08)!.score).toBe(50);
+    expect(factor(0.02)!.score).toBeGreaterThan(75);
+    expect(factor(0.3)!.score).toBeLessThan(20);
+    expect(factor(0.08)!.detail).toBe("churn model v3: 8% risk of churning in the next 90 days, against 8% on average");
+    expect(health({ usageRatio: 0.5, nps: 6, outlook: outlook(0.3) }).score).toBeLessThan(health({ usageRatio: 0.5, nps: 6, outlook: outlook(0.02) }).score);
+  });
+
   it("uses configurable bands and weights", () => {
     expect(bandOf(39.9, { yellow: 40, green: 70 })).toBe("RED");
     expect(bandOf(40, { yellow: 40, green: 70 })).toBe("YELLOW");
@@ -57,6 +68,8 @@ describe("health score", () => {
     const h = computeHealth(f({ usageRatio: 0.4 }), usageOnly);
     expect(h).toMatchObject({ score: 50, band: "YELLOW" });
     expect(() => parseScoringConfig({ HEALTH_WEIGHTS: "happiness=1" })).toThrow(/HEALTH_WEIGHTS/);
+    // The model's factor has no data until a model is trained: it cannot be health's only factor.
+    expect(() => parseScoringConfig({ HEALTH_WEIGHTS: "usage=0,nps=0,csat=0,support=0,upsell=0,tenure=0,lifetimeValue=0" })).toThrow(/other than predictedRetention/);
     expect(() => parseScoringConfig({ HEALTH_BANDS: "80,60" })).toThrow(/HEALTH_BANDS/);
   });
 });

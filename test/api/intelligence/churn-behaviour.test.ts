@@ -30,6 +30,21 @@ async function load(world: WorldFiles): Promise<TestApp> {
   return t;
 }
 
+/** Every customer with its scores and health breakdown. */
+async function scored(t: TestApp): Promise<any[]> {
+  const all: any[] = [];
+  for (let after: string | null = null; ; ) {
+    const res: { data?: any; errors?: unknown } = await t.admin(
+      `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { externalId status healthScore churnRisk healthBreakdown { name score weight detail } } } } }`,
+      { after },
+    );
+    expect(res.errors).toBeUndefined();
+    all.push(...res.data!.customers.edges.map((e: any) => e.node));
+    if (!res.data!.customers.pageInfo.hasNextPage) return all;
+    after = res.data!.customers.pageInfo.endCursor;
+  }
+}
+
 const world = (name: string, customers: number, days: number) =>
   writeWorld(join(dir, name), {
     seed: name,
@@ -49,9 +64,12 @@ describe("churn model on behaviour", () => {
   let first: TestApp;
   let model: any;
 
+  let untrained: any[];
+
   beforeAll(async () => {
     big = await world("usage-drives-churn", 300, 540);
     first = await load(big);
+    untrained = await scored(first);
     const res = await first.admin(`mutation { trainChurnModel ${MODEL} }`);
     expect(res.errors).toBeUndefined();
     model = res.data!.trainChurnModel;
@@ -78,6 +96,34 @@ describe("churn model on behaviour", () => {
     expect(weight("event:report_created:change28d")).toBeLessThan(0);
     expect(weight("event:data_exported:activeDays28d")).toBeGreaterThan(0);
     expect((await first.admin(`{ churnModel ${MODEL} }`)).data!.churnModel).toEqual(model);
+  });
+
+  it("health learns from the trained model: a predictedRetention factor from each active customer's churn risk, the riskier the lower", async () => {
+    const factor = (c: any) => c.healthBreakdown.find((f: any) => f.name === "predictedRetention");
+    expect(untrained.filter(factor)).toEqual([]);
+    const customers = await scored(first);
+    const active = customers.filter((c) => c.status === "ACTIVE");
+    expect(active.length).toBeGreaterThan(100);
+    const average = model.positives / model.examples;
+    for (const c of active) {
+      const f = factor(c);
+      expect(f, c.externalId).toBeDefined();
+      expect(f.detail).toContain(`churn model v${model.version}: `);
+      const said = /: ([\d.]+)% risk of churning in the next 90 days, against ([\d.]+)% on average$/.exec(f.detail);
+      // Said to 0.1%.
+      expect(Math.abs(Number(said?.[1]) - 100 * c.churnRisk)).toBeLessThanOrEqual(0.0501);
+      expect(Math.abs(Number(said?.[2]) - 100 * average)).toBeLessThanOrEqual(0.0501);
+      // The average risk scores 50; the odds ratio to it says how far from 50 (README, "Predicted retention").
+      const ratio = (c.churnRisk / (1 - c.churnRisk)) / (average / (1 - average));
+      expect(f.score).toBeCloseTo(100 / (1 + ratio), 0);
+    }
+    for (const c of customers.filter((c) => c.status === "CHURNED")) expect(factor(c)).toBeUndefined();
+    const byRisk = [...active].sort((a, b) => a.churnRisk - b.churnRisk);
+    expect(factor(byRisk[0]).score).toBeGreaterThan(factor(byRisk.at(-1)).score);
+    // Health itself moved with it: it ranks the model's riskiest quarter below its safest.
+    const quarter = Math.floor(active.length / 4);
+    const meanHealth = (cs: any[]) => cs.reduce((sum, c) => sum + c.healthScore, 0) / cs.length;
+    expect(meanHealth(byRisk.slice(-quarter))).toBeLessThan(meanHealth(byRisk.slice(0, quarter)) - 5);
   });
 
   it("is deterministic: a second load of the same files trains the same model", async () => {
