@@ -31,17 +31,7 @@ const STATUS: Record<VisitorAttribution["status"], ConversionStatus> = {
  * transaction: bad input (BAD_USER_INPUT) leaves nothing written; an outcome that attributes
  * nothing is an answer. Reporting the same conversion again changes no attribution.
  */
-export async function reportConversion(context: ServiceContext, input: ConversionInput, rule: AttributionRule, now = new Date()): Promise<Conversion> {
-  try {
-    return await writeConversion(context, input, rule, now);
-  } catch (error) {
-    // Two first reports of one new customer at once: the loser retries, and finds it to update.
-    if (toAppError(error)?.field !== "externalId") throw error;
-    return writeConversion(context, input, rule, now);
-  }
-}
-
-async function writeConversion({ db, changes, scoring }: ServiceContext, input: ConversionInput, rule: AttributionRule, now: Date): Promise<Conversion> {
+export async function reportConversion({ db, changes, scoring }: ServiceContext, input: ConversionInput, rule: AttributionRule, now = new Date()): Promise<Conversion> {
   const attribution = validateVisitorAttribution(input, now);
   const given = input.customer;
   // Checked here too, so bad input is refused before any lookup.

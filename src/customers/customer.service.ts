@@ -14,7 +14,7 @@ import {
   supportTickets,
   usageSnapshots,
 } from "../db/schema/index.js";
-import { badInput, toAppError } from "../common/errors.js";
+import { badInput } from "../common/errors.js";
 import * as v from "../common/validate.js";
 import { CustomerStatus, type StakeholderRole } from "./customer.enums.js";
 import type { CustomerInput, StakeholderInput, UsageInput } from "./customer.inputs.js";
@@ -51,14 +51,9 @@ export function validateCustomerInput(input: CustomerInput, now: Date) {
 
 /** Creates the customer, or updates the one with this externalId; billing changes become history rows. */
 export async function upsertCustomer(context: ServiceContext, input: CustomerInput, now = new Date()): Promise<CustomerRow> {
-  const values = validateCustomerInput(input, now);
-  try {
-    return await writeCustomer(context, values, now);
-  } catch (error) {
-    // Two concurrent creates of one externalId: the loser retries, and finds the row to update.
-    if (toAppError(error)?.field !== "externalId") throw error;
-    return writeCustomer(context, values, now);
-  }
+  // Two concurrent creates of one externalId: storeCustomer's insert does nothing for the second
+  // one, which then updates the first one's row.
+  return writeCustomer(context, validateCustomerInput(input, now), now);
 }
 
 /**
@@ -119,7 +114,11 @@ export async function storeCustomer(
         churnedAt: status === CustomerStatus.CHURNED ? now : null,
         retentionCostCents: values.retentionCostCents ?? 0,
       })
+      // Another transaction created it since the read (two Stripe events of one new customer at
+      // once): its row is committed by now, so read it again and update it, in this transaction.
+      .onConflictDoNothing({ target: customers.externalId })
       .returning();
+    if (!created) return storeCustomer(tx, { termMonths, ...values }, now);
     // A trial pays nothing yet: its billing history starts when it converts.
     if (status !== CustomerStatus.TRIAL) {
       await tx.insert(planChanges).values({ customerId: created!.id, at: signedUpAt, plan: values.plan, mrrCents: values.mrrCents, termMonths: termMonths ?? null });

@@ -1,7 +1,7 @@
 import type { Transaction } from "../db/client.js";
 import type { ServiceContext } from "../common/service-context.js";
 import * as v from "../common/validate.js";
-import { AppError, toAppError } from "../common/errors.js";
+import { AppError } from "../common/errors.js";
 import { CustomerStatus } from "../customers/customer.enums.js";
 import { findCustomerByExternalId, type CustomerRow } from "../customers/customer.repository.js";
 import type { CustomerInput } from "../customers/customer.inputs.js";
@@ -201,15 +201,9 @@ async function termUnchanged({ tx, at }: EventWork, customerId: string, termMont
  * what the event read by this external id already. The caller queues the rescoring.
  */
 async function writeCustomer(work: EventWork, input: CustomerInput, termMonths: number | null = null, known?: { existing: CustomerRow | undefined }): Promise<CustomerRow> {
-  const values = { ...validateCustomerInput(input, work.now), termMonths };
-  // In a savepoint: two events creating one customer at once (customer.created and the checkout),
-  // the loser retries, reads the row again and updates it, as upsertCustomer does.
-  const store = (read?: typeof known) => work.tx.transaction(async (savepoint) => (await storeCustomer(savepoint, values, work.now, read)).customer);
-  const customer = await store(known).catch((error: unknown) => {
-    if (toAppError(error)?.field !== "externalId") throw error;
-    return store();
-  });
-  return customer;
+  // Two events creating one customer at once (customer.created and the checkout): the second
+  // insert does nothing and storeCustomer updates the first one's row (no savepoint needed).
+  return (await storeCustomer(work.tx, { ...validateCustomerInput(input, work.now), termMonths }, work.now, known)).customer;
 }
 
 /** The customer queued for rescoring: the statement, to send with others (the job runner is told after commit). */

@@ -152,6 +152,21 @@ describe("outcomes that attribute nothing", () => {
     expect(counts.data).toEqual({ a: { referrals: { totalCount: 1 } }, b: { referrals: { totalCount: 0 } } });
   });
 
+  it("reported several times at once for a new customer: every call answered, one customer, one created, one referral", async () => {
+    const affiliate = await createAffiliate(t);
+    const visitor = unique("v");
+    await visitedAt(t, affiliate.id, visitor, new Date(Date.now() - DAY_MS));
+    const input = { visitorId: visitor, customer: newCustomer() };
+    const calls = await Promise.all([1, 2, 3, 4].map(() => report(t, key, input)));
+    for (const call of calls) expect(call.errors).toBeUndefined();
+    const results = calls.map((c) => c.data!.reportConversion);
+    expect(new Set(results.map((r) => r.customerId)).size).toBe(1);
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    for (const r of results) expect(r.affiliateCode).toBe(affiliate.code);
+    const counts = await t.admin(`query($a: String!) { affiliate(code: $a) { referrals { totalCount } } }`, { a: affiliate.code });
+    expect(counts.data!.affiliate.referrals.totalCount).toBe(1);
+  });
+
   it("a customer the admin already attributed keeps its affiliate", async () => {
     const named = await createAffiliate(t);
     const visited = await createAffiliate(t);

@@ -36,6 +36,23 @@ describe("upsertCustomer", () => {
     expect(res.data!.upsertCustomer).toEqual({ id: created.id, name: "Acme Renamed", mrrCents: 25_000, upsellCount: 1 });
   });
 
+  it("creates one customer when the same new externalId is upserted several times at once, every call answered", async () => {
+    const externalId = unique("race");
+    const calls = await Promise.all(
+      [10_000, 20_000, 30_000, 40_000].map((mrrCents) =>
+        t.admin(`mutation($input: CustomerInput!) { upsertCustomer(input: $input) { id mrrCents } }`, { input: { externalId, name: "Race Co", niche: externalId, mrrCents } }),
+      ),
+    );
+    for (const call of calls) expect(call.errors).toBeUndefined();
+    expect(new Set(calls.map((c) => c.data!.upsertCustomer.id)).size).toBe(1);
+    const list = await t.admin(`query($niche: String) { customers(first: 100, filter: { niche: $niche }) { edges { node { externalId mrrCents } } } }`, { niche: externalId });
+    expect(list.errors).toBeUndefined();
+    const stored = list.data!.customers.edges.map((e: any) => e.node).filter((c: any) => c.externalId === externalId);
+    expect(stored).toHaveLength(1);
+    // The last write wins, whichever it was: one of the four amounts, nothing invented.
+    expect([10_000, 20_000, 30_000, 40_000]).toContain(stored[0].mrrCents);
+  });
+
   it("answers null for an unknown id", async () => {
     const res = await t.admin(`{ a: customer(id: "00000000-0000-4000-8000-000000000000") { id } b: customer(id: "nope") { id } }`);
     expect(res.data).toEqual({ a: null, b: null });
