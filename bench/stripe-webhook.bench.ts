@@ -36,7 +36,12 @@ type Event = Record<string, unknown>;
 
 async function main() {
   const { values } = parseArgs({
-    options: { customers: { type: "string", default: "10000" }, checkouts: { type: "string", default: "1500" }, concurrency: { type: "string", default: "1,8,32" } },
+    options: {
+      customers: { type: "string", default: "10000" },
+      checkouts: { type: "string", default: "1500" },
+      concurrency: { type: "string", default: "1,8,32" },
+      servers: { type: "string", default: "1" },
+    },
   });
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl?.startsWith("postgres")) {
@@ -54,22 +59,31 @@ async function main() {
   // The server runs in a process of its own, as it does in production: the harness that signs
   // and sends the events does not share its event loop. BENCH_CPU_PROF=dir profiles it.
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const server = await startServer({ kind: "app", databaseUrl, stripeWebhookSecrets: [SECRET] }, profile);
-  const base = server.url;
+  // --servers N: N server processes, as N instances behind a load balancer (or npm run
+  // start:cluster's workers): each checkout's events go to one of them, checkouts round-robin.
+  const servers = await Promise.all(Array.from({ length: Number(values.servers) }, () => startServer({ kind: "app", databaseUrl, stripeWebhookSecrets: [SECRET] }, profile)));
+  const server = {
+    stats: async () => {
+      const all = await Promise.all(servers.map((s) => s.stats()));
+      return { cpuMs: all.reduce((sum, s) => sum + s.cpuMs, 0), queries: all.reduce((sum, s) => sum + s.queries, 0) };
+    },
+    stop: () => Promise.all(servers.map((s) => s.stop())),
+  };
+  const base = servers[0]!.url;
   const outcomes = new Map<string, number>();
   // The sender's side costs as little as it can, as it runs on the server's two cores: node:http
   // on kept-alive sockets (fetch costs several times more a request), and each event is
   // serialized and signed before the clock starts (Stripe does that on its own machines; a
   // signature stays valid for the 300 s tolerance, far longer than a run).
   const levels = values.concurrency.split(",").map(Number);
-  const client = keptAlive(base, Math.max(...levels));
+  const clients = servers.map((s) => keptAlive(s.url, Math.max(...levels)));
   type Signed = { payload: string; signature: string };
   const signed = (event: Event): Signed => {
     const payload = JSON.stringify(event);
     return { payload, signature: sign(payload) };
   };
-  const send = async ({ payload, signature }: Signed) => {
-    const res = await client.send("POST", "/webhooks/stripe", payload, { "content-type": "application/json", "stripe-signature": signature });
+  const send = async ({ payload, signature }: Signed, group: number) => {
+    const res = await clients[group % clients.length]!.send("POST", "/webhooks/stripe", payload, { "content-type": "application/json", "stripe-signature": signature });
     const answer = JSON.parse(res.text) as { outcome?: string };
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${res.text}`);
     outcomes.set(answer.outcome ?? "?", (outcomes.get(answer.outcome ?? "?") ?? 0) + 1);
@@ -91,8 +105,9 @@ async function main() {
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
         while (next < groups.length) {
-          for (const event of groups[next++]!) {
-            await send(event);
+          const group = next++;
+          for (const event of groups[group]!) {
+            await send(event, group);
             sent++;
           }
         }
@@ -149,7 +164,7 @@ async function main() {
   );
   const { queries } = await server.stats();
   console.log(`stored: ${JSON.stringify(counts[0])}; SQL statements by the server: ${queries.toLocaleString("en-US")}`);
-  client.close();
+  for (const client of clients) client.close();
   await server.stop();
   await handle.close();
 }

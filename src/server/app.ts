@@ -21,7 +21,7 @@ import { graphiqlRouter } from "../graphiql/graphiql.route.js";
 import { bundleSnippet } from "../tracking/snippet.bundle.js";
 import { snippetRouter } from "../tracking/snippet.route.js";
 import { visitsRouter } from "../tracking/visits.route.js";
-import { stripeWebhookRouter } from "../stripe/stripe.route.js";
+import { createStripeWebhookHandler } from "../stripe/stripe.route.js";
 import { demoCheckoutRouter } from "../stripe/demo-checkout.route.js";
 import type { LandingExample } from "../seed/demo.js";
 import { graphqlMiddleware, startApollo } from "./apollo.js";
@@ -110,13 +110,11 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
     clock,
   };
   const lifecycle: Lifecycle = { draining: false };
+  const attribution = { windowDays: config.attributionWindowDays, model: config.attributionModel };
 
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", config.trustProxy);
-  // Stripe's events first: the busiest machine-to-machine route skips the others' matching.
-  const attribution = { windowDays: config.attributionWindowDays, model: config.attributionModel };
-  app.use(stripeWebhookRouter(serviceContext, config.stripe, { attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)));
   app.use(healthRouter({ database, landing, runner: worker.runner, lifecycle }));
   app.use(metricsRouter(metrics, config.metricsToken));
   app.use(homeRouter(landingExample));
@@ -150,6 +148,8 @@ export async function createApp(config: AppConfig, { database, clock = systemClo
     landingGraphQL: config.graphqlFastPath
       ? createLandingFastPath(schema, landing, { validationRules: validationRulesOf(armor), maxTokens: limits.maxTokens, corsOrigins: config.publicCorsOrigins })
       : undefined,
+    // Stripe's events, answered in front of Express (dispatch.ts).
+    stripeWebhook: createStripeWebhookHandler(serviceContext, config.stripe, { attribution }, clock, (type, result) => metrics.stripeEvent(type, result.outcome, result.unlinked)),
     metrics,
     lifecycle,
     corsOrigins: config.publicCorsOrigins,

@@ -2,7 +2,7 @@ import { AfterCommit } from "../common/changes.js";
 import type { ServiceContext } from "../common/service-context.js";
 import type { Database } from "../db/client.js";
 import { AppError, ErrorCode } from "../common/errors.js";
-import { describeError, log } from "../common/log.js";
+import { log } from "../common/log.js";
 import type { AttributionRule } from "../referrals/visitor-attribution.js";
 import { StripeEventOutcome } from "./stripe.enums.js";
 import { factOf, HANDLED_TYPES, StripeRejection, type StripeEnvelope, type StripeFact } from "./stripe.events.js";
@@ -67,10 +67,7 @@ export async function receiveStripeEvent(context: ServiceContext, event: StripeE
   } catch (error) {
     if (error instanceof DuplicateEvent) return { outcome: StripeEventOutcome.DUPLICATE };
     const refusal = error instanceof StripeRejection || (error instanceof AppError && error.code === ErrorCode.BAD_USER_INPUT) ? (error as Error).message : null;
-    if (refusal === null) {
-      log.error("a Stripe event could not be applied", { eventId: event.id, type: event.type, ...describeError(error) });
-      throw error;
-    }
+    if (refusal === null) throw error; // the route logs it and answers 500
     return record(context.db, event, now, StripeEventOutcome.REJECTED, refusal);
   }
 }

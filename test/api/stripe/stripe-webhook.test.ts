@@ -1,3 +1,4 @@
+import { gzipSync } from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows } from "../../../src/db/client.js";
@@ -101,6 +102,22 @@ describe("bodies", () => {
     const res = await post(notEvent, signatureFor(notEvent, SECRET));
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/not a Stripe event/);
+  });
+
+  it("answers 415 for a compressed body and stores nothing; a GET of the endpoint is not an event (404)", async () => {
+    const event = customerEvent("Gzipped");
+    const body = JSON.stringify(event);
+    const res = await t.http
+      .post("/webhooks/stripe")
+      .set("content-type", "application/json")
+      .set("content-encoding", "gzip")
+      .set("stripe-signature", signatureFor(body, SECRET))
+      .send(gzipSync(body));
+    expect(res.status).toBe(415);
+    expect(res.body.error.message).toMatch(/uncompressed/);
+    expect(await storedEvent(event.id as string)).toBeUndefined();
+    expect(await customersNamed("Gzipped")).toHaveLength(0);
+    expect((await t.http.get("/webhooks/stripe")).status).toBe(404);
   });
 
   it("answers 503 with the reason when STRIPE_WEBHOOK_SECRET is not set", async () => {
