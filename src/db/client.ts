@@ -9,14 +9,17 @@ import { migrate as migratePostgres } from "drizzle-orm/postgres-js/migrator";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import type { DatabaseConfig } from "../config/config.js";
-import * as schema from "./schema/index.js";
 import { lockDataDirectory } from "./data-dir-lock.js";
 import { preparedStatements } from "./prepared-statements.js";
 
-export type Schema = typeof schema;
-/** The one database type the code uses, whichever driver is behind it. */
-export type Database = PgDatabase<PgQueryResultHKT, Schema>;
-export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/**
+ * The one database type the code uses, whichever driver is behind it. Built without the schema:
+ * the code writes its queries with the query builder and `sql`, never drizzle's relational
+ * queries (`db.query.…`), whose builders drizzle would otherwise construct for every table on every
+ * transaction and savepoint (a per-event cost on the Stripe webhook's path).
+ */
+export type Database = PgDatabase<PgQueryResultHKT>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Record<string, never>, ExtractTablesWithRelations<Record<string, never>>>;
 /** Functions that read or write take either, so they compose inside a caller's transaction. */
 export type Executor = Database | Transaction;
 
@@ -57,7 +60,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       unlock();
       throw error;
     });
-    const db = drizzlePglite({ client, schema, logger });
+    const db = drizzlePglite({ client, logger });
     return {
       db: db as unknown as Database,
       kind: "pglite",
@@ -85,7 +88,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     connection: { application_name: "advocate", jit: "off" },
   });
   // DB_PREPARE=false (a pooler in transaction mode) keeps every statement unnamed.
-  const db = drizzlePostgres({ client: config.prepare === false ? client : preparedStatements(client), schema, logger });
+  const db = drizzlePostgres({ client: config.prepare === false ? client : preparedStatements(client), logger });
   return {
     db: db as unknown as Database,
     kind: "postgres",
