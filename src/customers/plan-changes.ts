@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Transaction } from "../db/client.js";
 import { badInput } from "../common/errors.js";
 import type { CustomerRow } from "./customer.repository.js";
-import { churnPeriodsOf, churnSince, planChangeRefusal, type BillingRefusal } from "./billing-periods.js";
+import { churnPeriodsOf, churnSince, planChangeRefusal, type BillingRefusal, type ChurnPeriod } from "./billing-periods.js";
 
 // A change of plan, MRR and (optionally) contract term, as the mutation, the event webhook, the
 // import and Stripe record it: one billing row (plan_changes) each.
@@ -20,10 +20,14 @@ export function billingError(refusal: BillingRefusal, customerIdField = "custome
   return badInput(refusal.field === "customer" ? customerIdField : "at", refusal.message);
 }
 
-/** storePlanChange of a customer its caller has read, locked (for update), in `tx`: whether the current plan moved. */
-export async function storePlanChangeOf(tx: Transaction, customer: CustomerRow, values: PlanChangeValues, now: Date): Promise<boolean> {
+/**
+ * storePlanChange of a customer its caller has read, locked (for update), in `tx`: whether the
+ * current plan moved. `churns`: its churn periods, when the caller read them after the lock (one
+ * round trip fewer).
+ */
+export async function storePlanChangeOf(tx: Transaction, customer: CustomerRow, values: PlanChangeValues, now: Date, churns?: readonly ChurnPeriod[]): Promise<boolean> {
   if (values.at < customer.signedUpAt) throw badInput("at", "must not be before the customer signed up");
-  const refusal = planChangeRefusal(values.at, (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
+  const refusal = planChangeRefusal(values.at, churns ?? (await churnPeriodsOf(tx, [customer.id])).get(customer.id)!);
   if (refusal) throw billingError(refusal);
   return applyPlanChange(tx, customer.id, values, now);
 }

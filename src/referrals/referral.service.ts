@@ -105,8 +105,9 @@ export async function insertReferral(
   values: { affiliateId: string; customerId: string; referredAt: Date; visitorId: string | null },
   now: Date,
 ): Promise<ReferralRow> {
-  const [created] = await tx.insert(referrals).values(values).returning();
-  await enrollOnAttribution(tx, values.customerId, now);
+  // One round trip: the insert goes out first, the enrolment (which does not read it) with it.
+  const inserted = tx.insert(referrals).values(values).returning().execute();
+  const [[created]] = await Promise.all([inserted, enrollOnAttribution(tx, values.customerId, now)]);
   return created!;
 }
 

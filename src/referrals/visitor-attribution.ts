@@ -79,11 +79,11 @@ export async function attributeVisitorInTransaction(
   rule: AttributionRule,
   now: Date,
 ): Promise<VisitorAttribution> {
-  const refusal = await customerRefusal(tx, customer);
+  const from = new Date(visitsUntil.getTime() - rule.windowDays * DAY_MS);
+  // Both reads in one round trip (the visit read is wasted only when the customer is refused).
+  const [refusal, visit] = await Promise.all([customerRefusal(tx, customer), findVisitInWindow(tx, visitorId, from, visitsUntil, rule.model === AttributionModel.LAST_TOUCH)]);
   if (refusal?.kind === "ALREADY_ATTRIBUTED") return { status: "ALREADY_ATTRIBUTED", affiliateCode: refusal.affiliateCode };
   if (refusal) return { status: "NOT_ATTRIBUTABLE", reason: refusal.reason };
-  const from = new Date(visitsUntil.getTime() - rule.windowDays * DAY_MS);
-  const visit = await findVisitInWindow(tx, visitorId, from, visitsUntil, rule.model === AttributionModel.LAST_TOUCH);
   if (!visit) return { status: "NO_QUALIFYING_VISIT" };
   const selfReferral = affiliateRefusal(customer, { customerId: visit.affiliateCustomerId });
   if (selfReferral) return { status: "NOT_ATTRIBUTABLE", reason: selfReferral.reason };

@@ -52,7 +52,7 @@ export async function applyFact(work: EventWork, fact: StripeFact, attribution: 
 async function subscription(work: EventWork, fact: SubscriptionFact): Promise<StripeEventResult> {
   const [known, mapping] = await firstStatements(work, [findSubscription(work.tx, fact.id), findStripeCustomer(work.tx, fact.stripeCustomerId)] as const);
   if (known && work.at < known.versionAt) return stale(fact.id);
-  const [, billing] = await Promise.all([upsertSubscription(work.tx, fact, work.at, work.now), mapping ? readBilling(work, mapping.customerId) : null]);
+  const [, billing] = await Promise.all([upsertSubscription(work.tx, fact, work.at, work.now), mapping ? readBilling(work, mapping.customerId, true) : null]);
   if (!billing) return applied(`kept: Stripe customer ${fact.stripeCustomerId} is not known yet; applied when it is`);
   return applied(await decideBilling(work, billing));
 }

@@ -7,6 +7,7 @@ import { findCustomerByExternalId, type CustomerRow } from "../customers/custome
 import type { CustomerInput } from "../customers/customer.inputs.js";
 import { getCustomerOrThrow, markChurned, storeCustomer, validateCustomerInput } from "../customers/customer.service.js";
 import { storePlanChangeOf } from "../customers/plan-changes.js";
+import { churnPeriodsOf, type ChurnPeriod } from "../customers/billing-periods.js";
 import { loadContractTerms } from "../customers/contract-terms.js";
 import { queueScoreRefresh } from "../intelligence/score-queue.js";
 import { linkPaymentsOfProvider } from "../payments/payment.repository.js";
@@ -107,19 +108,26 @@ export interface BillingState {
   subscriptions: StripeSubscriptionRow[];
   /** Read and locked; a refusal (unknown, erased) matters only when there are subscriptions. */
   customer: CustomerRow | AppError;
+  /** Its churn periods, read after the lock, when asked for (a plan change checks its date against them). */
+  churns?: ChurnPeriod[];
 }
 
-/** The customer's subscriptions and the customer, locked: two statements sent together. */
-export async function readBilling({ tx }: EventWork, customerId: string): Promise<BillingState> {
-  const [subscriptions, customer] = await Promise.all([
+/**
+ * The customer's subscriptions and the customer, locked, and with `withChurns` its churn periods
+ * (for the plan change a subscription event usually makes): statements sent together.
+ */
+export async function readBilling({ tx }: EventWork, customerId: string, withChurns = false): Promise<BillingState> {
+  const [subscriptions, customer, churns] = await Promise.all([
     subscriptionsOfCustomer(tx, customerId),
     // Only a refusal waits to be told (a database error aborted the transaction: it throws).
     getCustomerOrThrow(tx, customerId, "customerId", true).catch((error: unknown) => {
       if (error instanceof AppError) return error;
       throw error;
     }),
+    // After the lock: what it reads cannot change before the commit.
+    withChurns ? churnPeriodsOf(tx, [customerId]) : undefined,
   ]);
-  return { subscriptions, customer };
+  return { subscriptions, customer, churns: churns?.get(customerId) };
 }
 
 /**
@@ -128,7 +136,7 @@ export async function readBilling({ tx }: EventWork, customerId: string): Promis
  * currency), as a plan change when they differ (a churned customer is re-activated); a churn,
  * with the ledger's clawback, when none is live any more. Returns what changed, for the event's answer.
  */
-export async function decideBilling(work: EventWork, { subscriptions, customer }: BillingState): Promise<string> {
+export async function decideBilling(work: EventWork, { subscriptions, customer, churns }: BillingState): Promise<string> {
   const { tx, context, now } = work;
   if (subscriptions.length === 0) return "no subscription";
   if (customer instanceof AppError) throw customer;
@@ -182,7 +190,7 @@ export async function decideBilling(work: EventWork, { subscriptions, customer }
   }
   const values = planChange();
   // The billing state goes with the plan change when it was not sent with the term above.
-  await Promise.all([sameTerms ? null : billed(), storePlanChangeOf(tx, customer, values, now), queueRescoring(work, customerId)]);
+  await Promise.all([sameTerms ? null : billed(), storePlanChangeOf(tx, customer, values, now, churns), queueRescoring(work, customerId)]);
   return `plan changed${note}`;
 }
 
