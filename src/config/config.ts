@@ -5,7 +5,9 @@
  */
 
 export type DatabaseConfig =
-  | { kind: "pglite"; dataDir: string | undefined } // undefined: in memory
+  // dataDir undefined: in memory, empty or (loadDataDir) from a dump of a data directory
+  // (PGlite's dumpDataDir): tests start each file from one migrated dump instead of an initdb.
+  | { kind: "pglite"; dataDir: string | undefined; loadDataDir?: Blob }
   | { kind: "postgres"; url: string; poolMax: number; prepare?: boolean };
 
 /** false: the socket's peer is the client; true: trust every hop; n: trust n hops; else addresses/subnets. */

@@ -37,6 +37,8 @@ export interface DatabaseHandle {
    */
   listen(channel: string, onPayload: (payload: string) => void, onReconnect?: () => void): Promise<() => Promise<void>>;
   migrate(): Promise<void>;
+  /** PGlite only: the data directory as a tarball (loadDataDir opens a copy of it). */
+  dumpDataDir?(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -55,7 +57,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
   if (config.kind === "pglite") {
     // One process at a time on a data directory (data-dir-lock.ts); in memory, nothing to share.
     const unlock = config.dataDir === undefined ? () => {} : lockDataDirectory(config.dataDir);
-    const client = config.dataDir === undefined ? new PGlite() : new PGlite(config.dataDir);
+    const client = config.dataDir === undefined ? new PGlite({ loadDataDir: config.loadDataDir }) : new PGlite(config.dataDir);
     await client.waitReady.catch((error: unknown) => {
       unlock();
       throw error;
@@ -72,6 +74,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
         return () => unlisten();
       },
       migrate: () => migratePglite(db, { migrationsFolder }),
+      dumpDataDir: async () => client.dumpDataDir("none"),
       close: () => client.close().finally(unlock),
     };
   }

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { openDatabase, queryRows, type DatabaseHandle } from "../../src/db/client.js";
 import { adminConnection, postgresUrl, TEMPLATE_DATABASE, withDatabase } from "./postgres.js";
+import { pgliteTemplate } from "./pglite-template.js";
 
 export interface TestDatabase extends DatabaseHandle {
   /** The connection string, on PostgreSQL: a second server instance can open the same database. */
@@ -54,7 +55,8 @@ export async function openTestDatabase(): Promise<TestDatabase> {
       await conn.end();
     };
   } else {
-    handle = await openDatabase({ kind: "pglite", dataDir: undefined });
+    // From the migrated dump (global-setup.ts): migrate() then finds nothing to do.
+    handle = await openDatabase({ kind: "pglite", dataDir: undefined, loadDataDir: pgliteTemplate() });
     await handle.migrate();
   }
   return {
