@@ -34,12 +34,12 @@ async function load(world: WorldFiles): Promise<TestApp> {
   return t;
 }
 
-/** Every customer with its scores and health breakdown. */
-async function scored(t: TestApp): Promise<any[]> {
+/** Every customer, page by page, with these fields. */
+async function allCustomers(t: TestApp, fields: string): Promise<any[]> {
   const all: any[] = [];
   for (let after: string | null = null; ; ) {
     const res: { data?: any; errors?: unknown } = await t.admin(
-      `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { externalId status healthScore churnRisk healthBreakdown { name score weight detail } } } } }`,
+      `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { ${fields} } } } }`,
       { after },
     );
     expect(res.errors).toBeUndefined();
@@ -49,20 +49,11 @@ async function scored(t: TestApp): Promise<any[]> {
   }
 }
 
+/** Every customer with its scores and health breakdown. */
+const scored = (t: TestApp) => allCustomers(t, "externalId status healthScore churnRisk healthBreakdown { name score weight detail }");
+
 /** Every customer's status, churn risk and product activity over the last 28 days. */
-async function withActivity(t: TestApp): Promise<any[]> {
-  const all: any[] = [];
-  for (let after: string | null = null; ; ) {
-    const res: { data?: any; errors?: unknown } = await t.admin(
-      `query($after: String) { customers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { status churnRisk activity(days: 28) { name events users } } } } }`,
-      { after },
-    );
-    expect(res.errors).toBeUndefined();
-    all.push(...res.data!.customers.edges.map((e: any) => e.node));
-    if (!res.data!.customers.pageInfo.hasNextPage) return all;
-    after = res.data!.customers.pageInfo.endCursor;
-  }
-}
+const withActivity = (t: TestApp) => allCustomers(t, "status churnRisk activity(days: 28) { name events users }");
 
 const world = (name: string, customers: number, days: number) =>
   writeWorld(join(dir, name), {
